@@ -1,0 +1,12 @@
+import { getDB } from '../db/schema';
+import { imports } from './state/imports.svelte';
+
+/** On the very first start, import the bundled demo inbox so a new user sees threads at once. */
+export async function importDemoOnFirstStart(): Promise<void> {
+  const db = getDB();
+  if (await db.settings.get('demoImported')) return;
+  if ((await db.inboxes.count()) > 0) return;
+  const url = new URL('demo/demo.mbox.gz', document.baseURI).href;
+  const r = await imports.importUrl(url, 'demo', null, 'demo inbox');
+  if (!r.error) await db.settings.put({ key: 'demoImported', value: Date.now() });
+}

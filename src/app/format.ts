@@ -1,0 +1,32 @@
+/** Display helpers shared by the views. */
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2020-05-25 00:14" in the reader's time zone, like lore's overview. */
+export function shortDate(ms: number): string {
+  if (!ms) return '????-??-?? ??:??';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Full local date with zone offset. */
+export function longDate(ms: number): string {
+  if (!ms) return 'unknown date';
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  return `${shortDate(ms)}:${pad(d.getSeconds())} ${sign}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)}`;
+}
+
+/** "Name <addr>" or just the address. */
+export function formatAddress(a: { name: string; address: string }): string {
+  if (!a.name) return a.address;
+  return a.address ? `${a.name} <${a.address}>` : a.name;
+}
+
+/** Series tag from a subject: "[PATCH v2 3/7]" -> "v2 3/7". */
+export function seriesTag(subject: string): string | null {
+  const m = /\[(?:RFC )?PATCH(?: RFC)?(?:\s+[^\]]*?)?\s*(v\d+)?\s*(\d+\/\d+)?\]/i.exec(subject);
+  if (!m) return null;
+  return [m[1], m[2]].filter(Boolean).join(' ') || 'patch';
+}

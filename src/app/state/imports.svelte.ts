@@ -1,0 +1,75 @@
+/**
+ * Bridge to the ingest worker (Squoosh style): one worker, typed calls,
+ * cancel per job, and the visible state of the running or last import.
+ */
+import * as Comlink from 'comlink';
+import type { IngestProgress, IngestResult } from '../../db/ingest';
+import type { IngestApi } from '../../../workers/ingest';
+
+export interface ImportJob {
+  id: number;
+  label: string;
+  progress: IngestProgress | null;
+  result: IngestResult | null;
+}
+
+let worker: Comlink.Remote<IngestApi> | null = null;
+function api(): Comlink.Remote<IngestApi> {
+  worker ??= Comlink.wrap<IngestApi>(
+    new Worker(new URL('../../../workers/ingest.ts', import.meta.url), {
+      type: 'module',
+      name: 'ingest',
+    }),
+  );
+  return worker;
+}
+
+class Imports {
+  job = $state<ImportJob | null>(null);
+  private next = 1;
+
+  private async run(
+    label: string,
+    call: (id: number, onProgress: (p: IngestProgress) => void) => Promise<IngestResult>,
+  ): Promise<IngestResult> {
+    const id = this.next++;
+    const job: ImportJob = { id, label, progress: null, result: null };
+    this.job = job;
+    const onProgress = Comlink.proxy((p: IngestProgress) => {
+      if (this.job?.id === id) this.job = { ...this.job, progress: p };
+    });
+    const result = await call(id, onProgress);
+    if (this.job?.id === id) this.job = { ...this.job, progress: result, result };
+    return result;
+  }
+
+  /** Imports local files (mbox, mbox.gz, .eml) into one inbox, one after another. */
+  async importFiles(files: File[], inbox: string): Promise<void> {
+    for (const f of files) {
+      const r = await this.run(f.name, (id, cb) => api().importBlob(id, f, inbox, cb));
+      if (r.error || r.cancelled) break;
+    }
+  }
+
+  /** Fetches a URL and imports it. */
+  importUrl(
+    url: string,
+    inbox: string,
+    inboxUrl: string | null,
+    label = url,
+  ): Promise<IngestResult> {
+    return this.run(label, (id, cb) => api().importUrl(id, url, inbox, inboxUrl, cb));
+  }
+
+  /** Stops the running job; batches already stored stay. */
+  cancel(): void {
+    if (this.job && !this.job.result) void api().cancel(this.job.id);
+  }
+
+  dismiss(): void {
+    if (this.job?.result) this.job = null;
+  }
+}
+
+/** Import state shared by the views. */
+export const imports = new Imports();

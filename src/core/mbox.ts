@@ -1,0 +1,204 @@
+/**
+ * Streaming split of mbox bytes into raw messages.
+ *
+ * Works on bytes, never on one big string: chunks go in, whole messages come
+ * out. Handles mboxrd (`>From ` unescaping, what public-inbox writes), mboxo,
+ * CRLF line ends, body lines that merely contain "From ", and a file that is a
+ * single bare message with no From_ line (.eml).
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const GT = 0x3e;
+const FROM_ = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
+
+function startsWithFrom(buf: Uint8Array, at: number, end: number): boolean {
+  if (end - at < 5) return false;
+  for (let i = 0; i < 5; i++) if (buf[at + i] !== FROM_[i]) return false;
+  return true;
+}
+
+const latin1 = new TextDecoder('latin1');
+// "From sender Thu Jan  1 00:00:00 1970": a sender, then something with a time of day.
+const FROM_LINE = /^From \S+ .*\d{1,2}:\d{2}/;
+
+/** True if the bytes of one line look like an mbox From_ separator. */
+export function isFromLine(line: Uint8Array): boolean {
+  if (!startsWithFrom(line, 0, line.length)) return false;
+  return FROM_LINE.test(latin1.decode(line.subarray(0, Math.min(line.length, 200))));
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0].slice();
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Incremental splitter: push chunks, get completed raw messages back. */
+export class MboxSplitter {
+  private carry: Uint8Array | null = null;
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  private lines = 0;
+  /** null until the first line is seen: then mbox (true) or a bare message (false). */
+  private isMbox: boolean | null = null;
+  private lastLineBlank = false;
+
+  /** Feeds one chunk; returns the messages completed by it. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let buf = chunk;
+    if (this.carry) {
+      const joined = new Uint8Array(this.carry.length + chunk.length);
+      joined.set(this.carry);
+      joined.set(chunk, this.carry.length);
+      buf = joined;
+      this.carry = null;
+    }
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf(LF, pos);
+      if (nl < 0) break;
+      this.line(buf.subarray(pos, nl + 1), out);
+      pos = nl + 1;
+    }
+    if (pos < buf.length) this.carry = buf.slice(pos);
+    return out;
+  }
+
+  /** Flushes the last message at end of input. */
+  end(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    if (this.carry) {
+      this.line(this.carry, out);
+      this.carry = null;
+    }
+    this.flush(out);
+    return out;
+  }
+
+  private line(line: Uint8Array, out: Uint8Array[]): void {
+    const len = line.length;
+    if (this.isMbox === null) {
+      this.isMbox = startsWithFrom(line, 0, len);
+      if (this.isMbox) return;
+    }
+    if (this.isMbox && line[0] === 0x46 && (this.lastLineBlank || this.lines === 0)) {
+      if (isFromLine(trimEol(line))) {
+        this.flush(out);
+        return;
+      }
+    }
+    let keep = line;
+    if (this.isMbox && line[0] === GT) {
+      let i = 1;
+      while (i < len && line[i] === GT) i++;
+      if (startsWithFrom(line, i, len)) keep = line.subarray(1);
+    }
+    this.parts.push(keep);
+    this.size += keep.length;
+    this.lines++;
+    this.lastLineBlank = len === 1 || (len === 2 && line[0] === CR);
+  }
+
+  private flush(out: Uint8Array[]): void {
+    if (this.lines === 0) return;
+    let parts = this.parts;
+    let size = this.size;
+    // The blank line before a From_ separator belongs to the mbox, not the message.
+    if (this.isMbox && this.lastLineBlank && parts.length > 1) {
+      size -= parts[parts.length - 1].length;
+      parts = parts.slice(0, -1);
+    }
+    if (hasContent(parts)) out.push(concat(parts, size));
+    this.parts = [];
+    this.size = 0;
+    this.lines = 0;
+    this.lastLineBlank = false;
+  }
+}
+
+function trimEol(line: Uint8Array): Uint8Array {
+  let end = line.length;
+  if (end && line[end - 1] === LF) end--;
+  if (end && line[end - 1] === CR) end--;
+  return line.subarray(0, end);
+}
+
+function hasContent(parts: Uint8Array[]): boolean {
+  for (const p of parts)
+    for (const b of p) if (b !== LF && b !== CR && b !== 0x20 && b !== 9) return true;
+  return false;
+}
+
+/** Splits a whole mbox (or a single .eml) held in memory. */
+export function splitMbox(bytes: Uint8Array): Uint8Array[] {
+  const s = new MboxSplitter();
+  return [...s.push(bytes), ...s.end()];
+}
+
+/** Splits a stream of mbox bytes, yielding raw messages as they complete. */
+export async function* splitMboxStream(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const s = new MboxSplitter();
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield* s.push(value);
+    }
+    yield* s.end();
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** True if the bytes start with the gzip magic number. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Returns a stream of plain mbox bytes: gunzipped through DecompressionStream
+ * when the input starts with the gzip magic, passed through otherwise.
+ */
+export async function openMailStream(
+  stream: ReadableStream<Uint8Array>,
+): Promise<ReadableStream<Uint8Array>> {
+  const reader = stream.getReader();
+  let first = await reader.read();
+  while (!first.done && first.value.length < 2) {
+    const next = await reader.read();
+    if (next.done) break;
+    const joined = new Uint8Array(first.value.length + next.value.length);
+    joined.set(first.value);
+    joined.set(next.value, first.value.length);
+    first = { done: false, value: joined };
+  }
+  const head = first.done ? new Uint8Array(0) : first.value;
+  const replay = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.length) controller.enqueue(head);
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  if (!isGzip(head)) return replay;
+  return replay.pipeThrough(
+    new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+  );
+}

@@ -1,0 +1,274 @@
+/**
+ * One raw RFC 5322 message -> a parsed record.
+ *
+ * Plain single-part text mail (most list mail) is decoded here directly;
+ * anything with MIME structure or a transfer encoding goes through postal-mime.
+ */
+import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import { hash64 } from './hash';
+import { htmlToText } from './html';
+import type { Address, AttachmentMeta, MessageRecord } from './types';
+
+/** A message parsed from bytes; the store adds inbox names and the thread id. */
+export type ParsedMessage = Omit<MessageRecord, 'inboxes' | 'threadId'>;
+
+/** Longest Message-ID we keep as is; longer ones are replaced by a synthetic id. */
+const MAX_ID = 250;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const win1252 = new TextDecoder('windows-1252');
+
+/** Decodes bytes as UTF-8, or as windows-1252 when they are not valid UTF-8. */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return win1252.decode(bytes);
+  }
+}
+
+function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  const cs = (charset ?? '').toLowerCase();
+  if (!cs || cs === 'us-ascii' || cs === 'utf-8' || cs === 'utf8') return decodeText(bytes);
+  try {
+    return new TextDecoder(cs).decode(bytes);
+  } catch {
+    return decodeText(bytes);
+  }
+}
+
+/** Index of the first byte of the body (after the blank line), or -1 and the header end. */
+function headerEnd(raw: Uint8Array): { headEnd: number; bodyStart: number } {
+  for (let i = raw.indexOf(0x0a); i >= 0 && i < raw.length; i = raw.indexOf(0x0a, i + 1)) {
+    const n = raw[i + 1];
+    if (n === 0x0a) return { headEnd: i, bodyStart: i + 2 };
+    if (n === 0x0d && raw[i + 2] === 0x0a) return { headEnd: i, bodyStart: i + 3 };
+  }
+  return { headEnd: raw.length, bodyStart: raw.length };
+}
+
+/** Header name (lowercase) -> values in order. */
+export type HeaderMap = Map<string, string[]>;
+
+/** Parses an unfolded header block. Lines without a colon are skipped. */
+export function parseHeaders(text: string): HeaderMap {
+  const map: HeaderMap = new Map();
+  const unfolded = text.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  for (const line of unfolded) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!name || /\s/.test(name)) continue;
+    const value = line.slice(colon + 1).trim();
+    const list = map.get(name);
+    if (list) list.push(value);
+    else map.set(name, [value]);
+  }
+  return map;
+}
+
+function first(h: HeaderMap, name: string): string | undefined {
+  return h.get(name)?.[0];
+}
+
+/** Extracts `<id>` tokens from a header value, in order, without brackets. */
+export function extractIds(value: string | undefined): string[] {
+  if (!value) return [];
+  const ids: string[] = [];
+  for (const m of value.matchAll(/<([^<>\s]+)>/g)) ids.push(m[1]);
+  if (ids.length === 0) {
+    // Some mailers omit the brackets; accept a bare token that looks like an id.
+    for (const m of value.matchAll(/(?:^|\s)([^\s<>@"()]+@[^\s<>"()]+)/g))
+      ids.push(m[1].replace(/[,;]$/, ''));
+  }
+  return ids;
+}
+
+/** Normalizes a Message-ID header value; null when unusable. */
+export function normalizeMessageId(value: string | undefined): string | null {
+  const id = extractIds(value)[0] ?? value?.trim().replace(/^<|>$/g, '');
+  if (!id || id.length > MAX_ID || /[\s<>]/.test(id)) return null;
+  return id;
+}
+
+/** Parses References into unique ids, oldest first, never including `self`. */
+export function parseReferences(value: string | undefined, self: string): string[] {
+  const seen = new Set<string>([self]);
+  const out: string[] = [];
+  for (const id of extractIds(value)) {
+    if (id.length > MAX_ID || seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
+  return out;
+}
+
+const MIN_DATE = Date.UTC(1970, 0, 2);
+
+/** Parses an RFC 5322 date; returns NaN when it cannot be understood. */
+export function parseDate(value: string | undefined, now = Date.now()): number {
+  if (!value) return NaN;
+  // Drop comments like "(PDT)" and a trailing "UT"; Date.parse copes with the rest.
+  let v = value.replace(/\([^)]*\)/g, ' ').trim();
+  v = v.replace(/^[A-Za-z]{3},?\s*/, '');
+  // "-0700" must be glued to the time for some engines; also accept "+0000 GMT".
+  v = v.replace(/\s+(GMT|UT|UTC)$/i, ' +0000').replace(/\s+/g, ' ');
+  let t = Date.parse(v);
+  if (Number.isNaN(t)) {
+    const m =
+      /(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{2,4}) (\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/.exec(
+        v,
+      );
+    if (!m) return NaN;
+    let year = Number(m[3]);
+    if (year < 100) year += year < 50 ? 2000 : 1900;
+    const tz = m[7] ?? '+0000';
+    t = Date.parse(`${m[2]} ${m[1]} ${year} ${m[4]}:${m[5]}:${m[6] ?? '00'} ${tz}`);
+  }
+  if (Number.isNaN(t) || t < MIN_DATE || t > now + 366 * 86400e3) return NaN;
+  return t;
+}
+
+function dateFromReceived(h: HeaderMap, now: number): number {
+  for (const r of h.get('received') ?? []) {
+    const semi = r.lastIndexOf(';');
+    if (semi < 0) continue;
+    const t = parseDate(r.slice(semi + 1), now);
+    if (!Number.isNaN(t)) return t;
+  }
+  return NaN;
+}
+
+/** Parses an address list header, decoding RFC 2047 display names. */
+export function parseAddresses(value: string | undefined): Address[] {
+  if (!value) return [];
+  try {
+    return addressParser(value, { flatten: true }).map((a) => ({
+      name: decodeWords(a.name ?? '').trim(),
+      address: (a.address ?? '').trim(),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+function mediaType(ct: string | undefined): { type: string; charset?: string } {
+  if (!ct) return { type: 'text/plain' };
+  const type = ct.split(';')[0].trim().toLowerCase();
+  const cs = /charset\s*=\s*"?([^";\s]+)"?/i.exec(ct);
+  return { type, charset: cs?.[1] };
+}
+
+const PATCH_RE = /^(?:diff --git |--- \S.*\n\+\+\+ \S|Index: \S.*\n=+\n)/m;
+const OOPS_RE =
+  /(?:^|\n)[^\n]{0,40}(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |UBSAN: |KFENCE: |INFO: task \S.* blocked|INFO: rcu|general protection fault|Unable to handle kernel|kernel BUG at|Kernel panic|watchdog: BUG: soft lockup|possible circular locking|possible recursive locking|inconsistent lock state|unreferenced object|Call Trace:)/;
+
+/** Cheap checks used for flags and the list badges. */
+export function looksLikePatch(subject: string, text: string): boolean {
+  return PATCH_RE.test(text) || (/\[PATCH/i.test(subject) && /^@@ /m.test(text));
+}
+
+/** True when a text contains something that looks like a kernel crash report. */
+export function looksLikeOops(text: string): boolean {
+  return OOPS_RE.test(text);
+}
+
+interface Body {
+  text: string;
+  attachments: AttachmentMeta[];
+}
+
+async function decodeBody(raw: Uint8Array, h: HeaderMap, bodyStart: number): Promise<Body> {
+  const ct = mediaType(first(h, 'content-type'));
+  const cte = (first(h, 'content-transfer-encoding') ?? '').trim().toLowerCase();
+  const simpleEncoding = cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary';
+  if (ct.type === 'text/plain' && simpleEncoding) {
+    return { text: decodeCharset(raw.subarray(bodyStart), ct.charset), attachments: [] };
+  }
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  let text = email.text ?? '';
+  if (!text.trim() && email.html) text = htmlToText(email.html);
+  const attachments: AttachmentMeta[] = email.attachments.map((a, index) => ({
+    filename: a.filename ?? `attachment-${index + 1}`,
+    mimeType: a.mimeType,
+    size: a.content instanceof ArrayBuffer ? a.content.byteLength : String(a.content).length,
+    index,
+  }));
+  // Inline text/x-patch and similar parts are part of what a reader reads.
+  for (const a of email.attachments) {
+    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content instanceof ArrayBuffer) {
+      text += `\n${decodeText(new Uint8Array(a.content))}`;
+    }
+  }
+  return { text, attachments };
+}
+
+/** Parses one raw message. Never throws: problems are recorded on the result. */
+export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<ParsedMessage> {
+  const problems: string[] = [];
+  const { headEnd, bodyStart } = headerEnd(raw);
+  const h = parseHeaders(decodeText(raw.subarray(0, headEnd)));
+  if (h.size === 0) problems.push('no header block');
+
+  const idHeader = first(h, 'message-id');
+  let id = normalizeMessageId(idHeader);
+  const syntheticId = id === null;
+  if (id === null) {
+    problems.push(idHeader ? 'unusable Message-ID' : 'no Message-ID');
+    id = `loupe-${hash64(raw)}@synthetic.invalid`;
+  }
+
+  const references = parseReferences(first(h, 'references'), id);
+  const irt = extractIds(first(h, 'in-reply-to')).filter((x) => x !== id && x.length <= MAX_ID);
+  // In-Reply-To names the parent; when it lists several ids, prefer one that References ends with.
+  let inReplyTo: string | null = null;
+  if (irt.length) inReplyTo = irt.find((x) => x === references[references.length - 1]) ?? irt[0];
+  else if (references.length) inReplyTo = references[references.length - 1];
+  if (inReplyTo && !references.includes(inReplyTo)) references.push(inReplyTo);
+
+  const dateRaw = first(h, 'date') ?? '';
+  let date = parseDate(dateRaw, now);
+  if (Number.isNaN(date)) {
+    problems.push(dateRaw ? 'unparseable Date' : 'no Date');
+    date = dateFromReceived(h, now);
+    if (Number.isNaN(date)) date = 0;
+  }
+
+  const subject = decodeWords(first(h, 'subject') ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const from = parseAddresses(first(h, 'from'))[0] ?? { name: '', address: '' };
+  const to = (h.get('to') ?? []).flatMap(parseAddresses);
+  const cc = (h.get('cc') ?? []).flatMap(parseAddresses);
+  const listIdHeader = first(h, 'list-id');
+  const listId = listIdHeader ? (extractIds(listIdHeader)[0] ?? listIdHeader).toLowerCase() : null;
+
+  let body: Body;
+  try {
+    body = await decodeBody(raw, h, bodyStart);
+  } catch (e) {
+    problems.push(`MIME: ${e instanceof Error ? e.message : String(e)}`);
+    body = { text: decodeText(raw.subarray(bodyStart)), attachments: [] };
+  }
+  const text = body.text.replace(/\r\n/g, '\n').replace(/\0/g, '');
+
+  return {
+    id,
+    syntheticId,
+    subject,
+    from,
+    to,
+    cc,
+    date,
+    dateRaw,
+    inReplyTo,
+    references,
+    text,
+    attachments: body.attachments,
+    hasPatch: looksLikePatch(subject, text),
+    hasOops: looksLikeOops(text),
+    raw,
+    listId,
+    problems,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The ingest pipeline, shared by the worker and tests: a byte stream (mbox,
+ * mbox.gz or .eml) -> split -> parse -> stored in batches. Each batch is one
+ * transaction, so a failure or a cancel keeps every batch committed before it.
+ */
+import { openMailStream, splitMboxStream } from '../core/mbox';
+import { parseMessage, type ParsedMessage } from '../core/message';
+import type { LoupeDB } from './schema';
+import { ensureInbox } from './queries';
+import { storeBatch } from './store';
+
+/** Progress of one import, sent to the UI a few times a second. */
+export interface IngestProgress {
+  /** Messages split and parsed so far. */
+  messages: number;
+  added: number;
+  duplicates: number;
+  /** Compressed (as fetched/read) bytes consumed so far. */
+  bytes: number;
+  /** Total input bytes when known (file size, Content-Length). */
+  totalBytes: number | null;
+  elapsedMs: number;
+}
+
+/** How an import ended. `error` is a sentence for the user, null on success. */
+export interface IngestResult extends IngestProgress {
+  cancelled: boolean;
+  error: string | null;
+  /** Messages that could not be stored because of the error (not counted in `added`). */
+  lost: number;
+}
+
+export interface IngestOptions {
+  inbox: string;
+  inboxUrl?: string | null;
+  totalBytes?: number | null;
+  batchSize?: number;
+  onProgress?: (p: IngestProgress) => void;
+  isCancelled?: () => boolean;
+}
+
+/** Explains a failure in words a reader understands. */
+export function describeError(e: unknown): string {
+  const name = e instanceof Error || e instanceof DOMException ? e.name : '';
+  const msg = e instanceof Error ? e.message : String(e);
+  if (name === 'QuotaExceededError' || /quota/i.test(msg))
+    return 'The browser ran out of storage space for Loupe; messages stored before this point are kept. Free space (Settings) or allow more storage, then import again.';
+  if (
+    /gzip|compressed|deflate|incorrect header|junk|truncat/i.test(msg) ||
+    (name === 'TypeError' && /decompress/i.test(msg))
+  )
+    return `The archive is damaged or truncated (${msg}); every complete message before the damage was imported.`;
+  return msg || name || 'unknown error';
+}
+
+/** Imports a stream of mail into an inbox. Never throws: the result says how it ended. */
+export async function ingestStream(
+  db: LoupeDB,
+  input: ReadableStream<Uint8Array>,
+  opts: IngestOptions,
+): Promise<IngestResult> {
+  const start = performance.now();
+  const p: IngestProgress = {
+    messages: 0,
+    added: 0,
+    duplicates: 0,
+    bytes: 0,
+    totalBytes: opts.totalBytes ?? null,
+    elapsedMs: 0,
+  };
+  const batchSize = opts.batchSize ?? 1000;
+  let lastReport = 0;
+  const report = (force = false) => {
+    p.elapsedMs = performance.now() - start;
+    if (force || p.elapsedMs - lastReport > 100) {
+      lastReport = p.elapsedMs;
+      opts.onProgress?.({ ...p });
+    }
+  };
+  const counted = input.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        p.bytes += chunk.length;
+        c.enqueue(chunk);
+      },
+    }),
+  );
+  let batch: ParsedMessage[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const r = await storeBatch(db, opts.inbox, batch);
+    p.added += r.added;
+    p.duplicates += r.duplicates + r.crossPosted;
+    batch = [];
+    report();
+  };
+  let error: string | null = null;
+  let cancelled = false;
+  let lost = 0;
+  try {
+    await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
+    for await (const raw of splitMboxStream(await openMailStream(counted))) {
+      if (opts.isCancelled?.()) {
+        cancelled = true;
+        break;
+      }
+      batch.push(await parseMessage(raw));
+      p.messages++;
+      if (batch.length >= batchSize) await flush();
+      else report();
+    }
+    if (!cancelled) await flush();
+  } catch (e) {
+    error = describeError(e);
+    // Messages split before a stream error are whole: keep them.
+    if (batch.length) {
+      try {
+        await flush();
+      } catch (e2) {
+        lost = batch.length;
+        error = describeError(e2);
+      }
+    }
+  }
+  await db.inboxes
+    .where('name')
+    .equals(opts.inbox)
+    .modify((ib) => {
+      ib.messageCount += p.added;
+    })
+    .catch(() => undefined);
+  report(true);
+  return { ...p, cancelled, error, lost };
+}

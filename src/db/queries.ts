@@ -1,0 +1,109 @@
+/** Typed reads and small writes used by the UI. */
+import Dexie from 'dexie';
+import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
+
+/** Inbox name meaning "every inbox". */
+export const ALL = '*';
+
+/** Inboxes in the order they were added. */
+export function listInboxes(db: LoupeDB): Promise<InboxRow[]> {
+  return db.inboxes.orderBy('name').toArray();
+}
+
+/** Number of threads in an inbox (or all). */
+export function countThreads(db: LoupeDB, inbox: string): Promise<number> {
+  if (inbox === ALL) return db.threads.count();
+  return db.inboxThreads
+    .where('[inbox+lastDate]')
+    .between([inbox, Dexie.minKey], [inbox, Dexie.maxKey])
+    .count();
+}
+
+/** A page of threads by last activity, newest first. */
+export async function listThreads(
+  db: LoupeDB,
+  inbox: string,
+  offset: number,
+  limit: number,
+): Promise<StoredThread[]> {
+  if (inbox === ALL)
+    return db.threads.orderBy('lastDate').reverse().offset(offset).limit(limit).toArray();
+  const rows = await db.inboxThreads
+    .where('[inbox+lastDate]')
+    .between([inbox, Dexie.minKey], [inbox, Dexie.maxKey])
+    .reverse()
+    .offset(offset)
+    .limit(limit)
+    .toArray();
+  const threads = await db.threads.bulkGet(rows.map((r) => r.threadId));
+  return threads.filter((t): t is StoredThread => !!t);
+}
+
+/** One message without its raw bytes. */
+export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | undefined> {
+  return db.messages.get(id);
+}
+
+/** The thread a message (or ghost) belongs to. */
+export async function threadOf(db: LoupeDB, id: string): Promise<StoredThread | undefined> {
+  const m = await db.messages.get(id);
+  if (m) return db.threads.get(m.threadId);
+  return db.threads.where('nodeIds').equals(id).first();
+}
+
+/** Every stored message of a thread, by id. */
+export async function threadMessages(
+  db: LoupeDB,
+  t: StoredThread,
+): Promise<Map<string, StoredMessage>> {
+  const rows = await db.messages.where('threadId').equals(t.id).toArray();
+  return new Map(rows.map((m) => [m.id, m]));
+}
+
+/** Raw bytes of a message. */
+export async function getRaw(db: LoupeDB, id: string): Promise<Uint8Array | undefined> {
+  return (await db.raws.get(id))?.raw;
+}
+
+/** Ids of the read messages among a thread's messages. */
+export async function readIds(db: LoupeDB, threadId: string): Promise<Set<string>> {
+  return new Set(await db.reads.where('threadId').equals(threadId).primaryKeys());
+}
+
+/** Marks messages of one thread read; keeps the thread's unread count in step. */
+export async function markRead(db: LoupeDB, threadId: string, ids: string[]): Promise<void> {
+  await db.transaction('rw', db.reads, db.threads, async () => {
+    const known = new Set(await db.reads.where('threadId').equals(threadId).primaryKeys());
+    const add = ids.filter((id) => !known.has(id));
+    if (!add.length) return;
+    const at = Date.now();
+    await db.reads.bulkPut(add.map((id) => ({ id, threadId, at })));
+    await db.threads
+      .where('id')
+      .equals(threadId)
+      .modify((t) => {
+        t.unread = Math.max(0, t.unread - add.length);
+      });
+  });
+}
+
+/** Ensures an inbox row exists. */
+export async function ensureInbox(
+  db: LoupeDB,
+  name: string,
+  url: string | null,
+  title = name,
+): Promise<void> {
+  await db.transaction('rw', db.inboxes, async () => {
+    if (await db.inboxes.get(name)) return;
+    await db.inboxes.put({
+      name,
+      url,
+      title,
+      addedAt: Date.now(),
+      lastSync: null,
+      feedSeen: [],
+      messageCount: 0,
+    });
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The one Dexie database: every table, every schema version and upgrade.
+ * The rest of the app goes through the typed functions in src/db.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { MessageRecord, ThreadRecord } from '../core/types';
+
+/** A message row: the record without its raw bytes (kept in `raws`). */
+export type StoredMessage = Omit<MessageRecord, 'raw'>;
+
+/** Raw bytes of a message, for raw view, export and re-parsing. */
+export interface RawRow {
+  id: string;
+  raw: Uint8Array;
+}
+
+/** A thread row: the summary plus every node id (ghosts too) for incremental threading. */
+export interface StoredThread extends ThreadRecord {
+  nodeIds: string[];
+  subjectKey: string;
+  unread: number;
+}
+
+/** One inbox's membership of a thread, ordered by last activity for the list view. */
+export interface InboxThreadRow {
+  inbox: string;
+  threadId: string;
+  lastDate: number;
+}
+
+/** A source of mail: a remote public-inbox URL, or a local collection. */
+export interface InboxRow {
+  name: string;
+  /** Base URL on a public-inbox host (ends with /), or null for local imports. */
+  url: string | null;
+  title: string;
+  addedAt: number;
+  lastSync: number | null;
+  /** Ids of the newest feed entries seen, to tell what is new on the next sync. */
+  feedSeen: string[];
+  messageCount: number;
+}
+
+/** A message the reader has read. */
+export interface ReadRow {
+  id: string;
+  threadId: string;
+  at: number;
+}
+
+/** A key/value setting. */
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+/** The Loupe IndexedDB database. */
+export class LoupeDB extends Dexie {
+  messages!: EntityTable<StoredMessage, 'id'>;
+  raws!: EntityTable<RawRow, 'id'>;
+  threads!: EntityTable<StoredThread, 'id'>;
+  inboxThreads!: Dexie.Table<InboxThreadRow, [string, string]>;
+  inboxes!: EntityTable<InboxRow, 'name'>;
+  reads!: EntityTable<ReadRow, 'id'>;
+  settings!: EntityTable<SettingRow, 'key'>;
+
+  constructor(name = 'loupe') {
+    super(name);
+    this.version(1).stores({
+      messages: 'id, threadId, date, *inboxes',
+      raws: 'id',
+      threads: 'id, lastDate, *nodeIds, subjectKey, *inboxes',
+      inboxThreads: '[inbox+threadId], [inbox+lastDate], threadId',
+      inboxes: 'name',
+      reads: 'id, threadId',
+      settings: 'key',
+    });
+  }
+}
+
+let shared: LoupeDB | null = null;
+
+/** The app's database, opened once per JavaScript realm (page or worker). */
+export function getDB(): LoupeDB {
+  shared ??= new LoupeDB();
+  return shared;
+}

@@ -1,0 +1,209 @@
+/**
+ * The write path: a batch of parsed messages -> messages, raws and threads,
+ * in one transaction. Threading is incremental: only threads that share an id
+ * (message or ghost) or a reply subject with the batch are re-threaded.
+ */
+import type { ParsedMessage } from '../core/message';
+import {
+  buildThreads,
+  isReplySubject,
+  subjectKey,
+  treeToInputs,
+  type BuiltThread,
+  type ThreadInput,
+} from '../core/thread';
+import type { LoupeDB, StoredMessage, StoredThread } from './schema';
+
+/** What one stored batch changed. */
+export interface BatchResult {
+  added: number;
+  /** Messages already stored that gained this inbox. */
+  crossPosted: number;
+  /** Messages already stored in this inbox. */
+  duplicates: number;
+  threadsTouched: number;
+}
+
+function addrKey(m: { from: { name: string; address: string } }): string {
+  return m.from.name || m.from.address || '(unknown)';
+}
+
+/** Stores a batch of parsed messages for one inbox. Re-storing the same messages changes nothing. */
+export async function storeBatch(
+  db: LoupeDB,
+  inbox: string,
+  batch: ParsedMessage[],
+): Promise<BatchResult> {
+  return db.transaction(
+    'rw',
+    [db.messages, db.raws, db.threads, db.inboxThreads, db.reads],
+    async () => {
+      const unique = new Map<string, ParsedMessage>();
+      for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
+      const ids = [...unique.keys()];
+      const existing = await db.messages.bulkGet(ids);
+      const fresh: ParsedMessage[] = [];
+      const crossPosted: StoredMessage[] = [];
+      let duplicates = 0;
+      existing.forEach((row, i) => {
+        const m = unique.get(ids[i]) as ParsedMessage;
+        if (!row) fresh.push(m);
+        else if (row.inboxes.includes(inbox)) duplicates++;
+        else crossPosted.push(row);
+      });
+
+      let threadsTouched = 0;
+      if (crossPosted.length) {
+        await db.messages.bulkPut(
+          crossPosted.map((r) => ({ ...r, inboxes: [...r.inboxes, inbox] })),
+        );
+        const threadIds = [...new Set(crossPosted.map((r) => r.threadId))];
+        const threads = (await db.threads.bulkGet(threadIds)).filter((t): t is StoredThread => !!t);
+        for (const t of threads) {
+          if (t.inboxes.includes(inbox)) continue;
+          t.inboxes = [...t.inboxes, inbox];
+          await db.threads.put(t);
+          await db.inboxThreads.put({ inbox, threadId: t.id, lastDate: t.lastDate });
+          threadsTouched++;
+        }
+      }
+      if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh);
+      return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
+    },
+  );
+}
+
+async function threadFresh(db: LoupeDB, inbox: string, fresh: ParsedMessage[]): Promise<number> {
+  const mentioned = new Set<string>();
+  const replyKeys = new Set<string>();
+  for (const m of fresh) {
+    mentioned.add(m.id);
+    for (const r of m.references) mentioned.add(r);
+    if (m.references.length === 0 && isReplySubject(m.subject))
+      replyKeys.add(subjectKey(m.subject));
+  }
+  const old = new Map<string, StoredThread>();
+  for (const t of await db.threads
+    .where('nodeIds')
+    .anyOf([...mentioned])
+    .toArray())
+    old.set(t.id, t);
+  if (replyKeys.size) {
+    for (const t of await db.threads
+      .where('subjectKey')
+      .anyOf([...replyKeys])
+      .toArray())
+      old.set(t.id, t);
+  }
+
+  const inputs: ThreadInput[] = [];
+  for (const t of old.values())
+    treeToInputs(t.tree, (id) => (id === t.rootId ? t.subject : ''), inputs);
+  for (const m of fresh)
+    inputs.push({ id: m.id, date: m.date, references: m.references, subject: m.subject });
+  const built = buildThreads(inputs);
+
+  const oldOf = new Map<string, StoredThread>();
+  for (const t of old.values()) for (const id of t.nodeIds) oldOf.set(id, t);
+  const freshById = new Map(fresh.map((m) => [m.id, m]));
+  const threadOfNode = new Map<string, string>();
+  const rows = built.map((b) => {
+    const row = summarize(b, oldOf, freshById, inbox);
+    for (const id of row.nodeIds) threadOfNode.set(id, row.id);
+    return row;
+  });
+
+  const builtIds = new Set(rows.map((r) => r.id));
+  const gone = [...old.keys()].filter((id) => !builtIds.has(id));
+  await db.threads.bulkDelete(gone);
+  await db.inboxThreads.where('threadId').anyOf(gone).delete();
+  await db.threads.bulkPut(rows);
+  await db.inboxThreads.bulkPut(
+    rows.flatMap((r) =>
+      r.inboxes.map((ib) => ({ inbox: ib, threadId: r.id, lastDate: r.lastDate })),
+    ),
+  );
+  // Messages stored earlier whose thread was merged or re-rooted follow their node.
+  for (const oldId of old.keys()) {
+    const follow = (m: { id: string; threadId: string }) => {
+      m.threadId = threadOfNode.get(m.id) ?? m.threadId;
+    };
+    await db.messages.where('threadId').equals(oldId).modify(follow);
+    await db.reads.where('threadId').equals(oldId).modify(follow);
+  }
+  await db.messages.bulkPut(
+    fresh.map(({ raw: _raw, ...m }) => ({
+      ...m,
+      inboxes: [inbox],
+      threadId: threadOfNode.get(m.id) ?? m.id,
+    })),
+  );
+  await db.raws.bulkPut(fresh.map((m) => ({ id: m.id, raw: m.raw })));
+  return rows.length;
+}
+
+/** Summary of a built thread from the old thread rows it absorbed and the fresh messages in it. */
+function summarize(
+  b: BuiltThread,
+  oldOf: Map<string, StoredThread>,
+  freshById: Map<string, ParsedMessage>,
+  inbox: string,
+): StoredThread {
+  const sources = new Set<StoredThread>();
+  const participants = new Set<string>();
+  const inboxes = new Set<string>([inbox]);
+  let firstDate = Infinity;
+  let lastDate = -Infinity;
+  let hasPatch = false;
+  let hasOops = false;
+  let unread = 0;
+  let subject = '';
+  let subjectDate = Infinity;
+  for (const id of b.messageIds) {
+    const f = freshById.get(id);
+    if (f) {
+      participants.add(addrKey(f));
+      hasPatch ||= f.hasPatch;
+      hasOops ||= f.hasOops;
+      unread++;
+      firstDate = Math.min(firstDate, f.date);
+      lastDate = Math.max(lastDate, f.date);
+      if (f.date < subjectDate || (id === b.rootId && subject === '')) {
+        subject = f.subject;
+        subjectDate = f.date;
+      }
+      continue;
+    }
+    const t = oldOf.get(id);
+    if (t) sources.add(t);
+  }
+  for (const t of sources) {
+    for (const p of t.participants) participants.add(p);
+    for (const ib of t.inboxes) inboxes.add(ib);
+    hasPatch ||= t.hasPatch;
+    hasOops ||= t.hasOops;
+    unread += t.unread;
+    firstDate = Math.min(firstDate, t.firstDate);
+    lastDate = Math.max(lastDate, t.lastDate);
+    if (t.firstDate < subjectDate) {
+      subject = t.subject;
+      subjectDate = t.firstDate;
+    }
+  }
+  return {
+    id: b.rootId,
+    rootId: b.rootId,
+    subject,
+    subjectKey: subjectKey(subject),
+    firstDate,
+    lastDate,
+    count: b.messageIds.length,
+    participants: [...participants],
+    inboxes: [...inboxes],
+    tree: b.tree,
+    hasPatch,
+    hasOops,
+    unread: Math.min(unread, b.messageIds.length),
+    nodeIds: [...b.messageIds, ...b.ghostIds],
+  };
+}

@@ -1,0 +1,165 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splitMbox } from '../../../src/core/mbox';
+import {
+  extractIds,
+  normalizeMessageId,
+  parseDate,
+  parseMessage,
+  parseReferences,
+} from '../../../src/core/message';
+import { projectRoot, sharedCorpus } from '../shared';
+
+const enc = new TextEncoder();
+const fixture = (name: string) => readFileSync(join(projectRoot, 'tests/fixtures/mail', name));
+
+describe('message parsing', () => {
+  it('decodes RFC 2047 names and subjects and raw UTF-8 bodies', async () => {
+    const m = await parseMessage(fixture('bare.eml'));
+    expect(m.from).toEqual({ name: 'Jörg Rödel', address: 'joerg@example.org' });
+    expect(m.subject).toBe('café time');
+    expect(m.text).toContain('From the desk of Jörg');
+    expect(m.id).toBe('eml1@example.org');
+    expect(m.date).toBe(Date.UTC(2021, 5, 3, 8, 0));
+  });
+
+  it('parses In-Reply-To and References into a parent and chain', async () => {
+    const [, reply] = splitMbox(fixture('two.mboxrd'));
+    const m = await parseMessage(reply);
+    expect(m.inReplyTo).toBe('patch1@example.org');
+    expect(m.references).toEqual(['patch1@example.org']);
+    expect(m.date).toBe(Date.UTC(2020, 4, 25, 8, 0));
+  });
+
+  it('drops garbage, duplicates and self-references from References', () => {
+    expect(parseReferences('junk <a@x> (comment) <b@x>, <a@x> <self@x>', 'self@x')).toEqual([
+      'a@x',
+      'b@x',
+    ]);
+    expect(extractIds('a@x')).toEqual(['a@x']);
+  });
+
+  it('gives a stable synthetic id to a message without a Message-ID', async () => {
+    const raw = enc.encode('Subject: no id\n\nhello\n');
+    const a = await parseMessage(raw);
+    const b = await parseMessage(raw);
+    expect(a.syntheticId).toBe(true);
+    expect(a.id).toBe(b.id);
+    expect(a.problems).toContain('no Message-ID');
+  });
+
+  it('replaces an overlong Message-ID with a synthetic one', async () => {
+    const raw = enc.encode(`Message-ID: <${'x'.repeat(400)}@y>\n\nbody\n`);
+    const m = await parseMessage(raw);
+    expect(m.syntheticId).toBe(true);
+    expect(normalizeMessageId('<ok@x>')).toBe('ok@x');
+  });
+
+  it('falls back to the Received date when Date is broken', async () => {
+    const raw = enc.encode(
+      'Received: from x by y; Tue, 2 Jun 2020 10:00:00 +0000\nDate: yesterday-ish\nMessage-ID: <d@x>\n\nb\n',
+    );
+    const m = await parseMessage(raw);
+    expect(m.date).toBe(Date.UTC(2020, 5, 2, 10));
+    expect(m.problems).toContain('unparseable Date');
+  });
+
+  it('understands dates with zones, comments and two-digit years', () => {
+    expect(parseDate('Sun, 24 May 2020 17:14:16 -0700 (PDT)')).toBe(
+      Date.UTC(2020, 4, 25, 0, 14, 16),
+    );
+    expect(parseDate('24 May 99 17:14 GMT')).toBe(Date.UTC(1999, 4, 24, 17, 14));
+    expect(Number.isNaN(parseDate('Mon, 1 Jan 99999 00:00:00 +0000'))).toBe(true);
+  });
+
+  it('decodes quoted-printable bodies and lists attachments', async () => {
+    const raw = enc.encode(
+      [
+        'Message-ID: <mp@x>',
+        'Subject: multi',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=iso-8859-1',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'caf=E9 au lait=',
+        ' ok',
+        '--b1',
+        'Content-Type: application/gzip; name="config.gz"',
+        'Content-Disposition: attachment; filename="config.gz"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'H4sIAAAAAAAAA0vLz+cCAEWLHd8EAAAA',
+        '--b1--',
+        '',
+      ].join('\n'),
+    );
+    const m = await parseMessage(raw);
+    expect(m.text).toContain('café au lait ok');
+    expect(m.attachments).toEqual([
+      { filename: 'config.gz', mimeType: 'application/gzip', size: 24, index: 0 },
+    ]);
+  });
+
+  it('turns HTML-only mail into text and never keeps its markup', async () => {
+    const raw = enc.encode(
+      'Message-ID: <h@x>\nContent-Type: text/html\n\n<p>Hello <b>there</b><script>alert(1)</script></p><br>&lt;tag&gt;\n',
+    );
+    const m = await parseMessage(raw);
+    expect(m.text).toBe('Hello there\n\n<tag>');
+  });
+
+  it('flags patches and crash reports', async () => {
+    const patch = await parseMessage(
+      enc.encode(
+        'Message-ID: <p@x>\nSubject: [PATCH] x\n\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n',
+      ),
+    );
+    expect(patch.hasPatch).toBe(true);
+    const oops = await parseMessage(
+      enc.encode(
+        'Message-ID: <o@x>\n\nINFO: task syz-executor.1:3125 blocked for more than 143 seconds.\n',
+      ),
+    );
+    expect(oops.hasOops).toBe(true);
+    expect(patch.hasOops).toBe(false);
+  });
+
+  it('parses the seed thread with its ids, parent and date', async () => {
+    const dir = sharedCorpus('mail/seed-thread');
+    if (!dir) return;
+    const msgs = await Promise.all(
+      splitMbox(readFileSync(join(dir, 'locks_remove_posix.mbox'))).map((r) => parseMessage(r)),
+    );
+    const seed = msgs.find((m) => m.id === '000000000000070cb305a66ddc71@google.com');
+    expect(seed?.inReplyTo).toBe('000000000000c866c705a61a95d4@google.com');
+    expect(seed?.subject).toBe('Re: INFO: task hung in locks_remove_posix');
+    expect(seed?.from.address).toBe('syzbot+f5bc30abd8916982419c@syzkaller.appspotmail.com');
+    expect(seed?.hasOops).toBe(true);
+  });
+
+  it('parses every malformed fuzz and MIME-edge file without throwing', async () => {
+    const dirs = [
+      'mail/patchwork/fuzz',
+      'mail/mime-edge/enmime',
+      'mail/mime-edge/stalwart-mail-parser',
+    ]
+      .map((d) => sharedCorpus(d))
+      .filter((d): d is string => d !== null);
+    let n = 0;
+    for (const dir of dirs) {
+      for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (!f.isFile() || f.name.endsWith('.json')) continue;
+        for (const raw of splitMbox(readFileSync(join(f.parentPath, f.name)))) {
+          const m = await parseMessage(raw);
+          expect(typeof m.id).toBe('string');
+          expect(Number.isFinite(m.date)).toBe(true);
+          n++;
+        }
+      }
+    }
+    if (dirs.length) expect(n).toBeGreaterThan(150);
+  });
+});

@@ -1,0 +1,121 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { splitMbox } from '../../../src/core/mbox';
+import { parseMessage, type ParsedMessage } from '../../../src/core/message';
+import { ALL, countThreads, listThreads, markRead, threadOf } from '../../../src/db/queries';
+import { LoupeDB } from '../../../src/db/schema';
+import { storeBatch } from '../../../src/db/store';
+import { projectRoot, sharedCorpus } from '../shared';
+
+const enc = new TextEncoder();
+let db: LoupeDB;
+let n = 0;
+
+beforeEach(async () => {
+  db = new LoupeDB(`test-${n++}`);
+  await db.open();
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+function mail(
+  id: string,
+  date: string,
+  refs: string[] = [],
+  subject = 'topic',
+): Promise<ParsedMessage> {
+  const head = [
+    `Message-ID: <${id}>`,
+    `From: ${id.split('@')[0]} <${id}>`,
+    `Subject: ${subject}`,
+    `Date: ${date}`,
+    refs.length ? `References: ${refs.map((r) => `<${r}>`).join(' ')}` : '',
+  ].filter(Boolean);
+  return parseMessage(enc.encode(`${head.join('\n')}\n\nbody of ${id}\n`));
+}
+
+describe('storing batches', () => {
+  it('stores a fixture mbox and threads the reply under its patch', async () => {
+    const msgs = await Promise.all(
+      splitMbox(readFileSync(join(projectRoot, 'tests/fixtures/mail/two.mboxrd'))).map((r) =>
+        parseMessage(r),
+      ),
+    );
+    const r = await storeBatch(db, 'linux-usb', msgs);
+    expect(r.added).toBe(2);
+    const [t] = await listThreads(db, 'linux-usb', 0, 10);
+    expect(t.subject).toBe('[PATCH v2 1/2] usb: cdc-wdm: fix flush');
+    expect(t.count).toBe(2);
+    expect(t.tree.children.map((c) => c.id)).toEqual(['reply1@example.org']);
+    expect((await db.raws.get('patch1@example.org'))?.raw.length).toBeGreaterThan(100);
+  });
+
+  it('changes nothing when the same messages are stored again', async () => {
+    const batch = [
+      await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000'),
+      await mail('b@x', 'Mon, 1 Jun 2020 11:00:00 +0000', ['a@x']),
+    ];
+    await storeBatch(db, 'l', batch);
+    const before = await db.threads.toArray();
+    const again = await storeBatch(db, 'l', batch);
+    expect(again).toEqual({ added: 0, crossPosted: 0, duplicates: 2, threadsTouched: 0 });
+    expect(await db.threads.toArray()).toEqual(before);
+  });
+
+  it('stores a cross-posted message once with both inbox names', async () => {
+    const m = await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000');
+    await storeBatch(db, 'linux-usb', [m]);
+    const r = await storeBatch(db, 'linux-fsdevel', [m]);
+    expect(r.crossPosted).toBe(1);
+    expect((await db.messages.get('a@x'))?.inboxes).toEqual(['linux-usb', 'linux-fsdevel']);
+    expect(await countThreads(db, ALL)).toBe(1);
+    expect(await countThreads(db, 'linux-fsdevel')).toBe(1);
+  });
+
+  it('re-parents a ghost root when its message arrives in a later batch', async () => {
+    await storeBatch(db, 'l', [
+      await mail('c@x', 'Mon, 1 Jun 2020 12:00:00 +0000', ['a@x', 'b@x']),
+    ]);
+    let t = await threadOf(db, 'c@x');
+    expect(t?.rootId).toBe('a@x');
+    expect(t?.tree.ghost).toBe(true);
+    await storeBatch(db, 'l', [await mail('root@x', 'Mon, 1 Jun 2020 09:00:00 +0000')]);
+    await storeBatch(db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000', ['root@x'])]);
+    t = await threadOf(db, 'c@x');
+    expect(t?.rootId).toBe('root@x');
+    expect(t?.count).toBe(3);
+    expect((await db.messages.get('c@x'))?.threadId).toBe('root@x');
+    expect(await countThreads(db, 'l')).toBe(1);
+  });
+
+  it('keeps unread counts in step with read marks across a merge', async () => {
+    await storeBatch(db, 'l', [await mail('b@x', 'Mon, 1 Jun 2020 11:00:00 +0000', ['a@x'])]);
+    await markRead(db, 'a@x', ['b@x']);
+    expect((await threadOf(db, 'b@x'))?.unread).toBe(0);
+    await storeBatch(db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000')]);
+    const t = await threadOf(db, 'b@x');
+    expect(t?.unread).toBe(1);
+    expect((await db.reads.get('b@x'))?.threadId).toBe(t?.id);
+  });
+
+  it('threads a whole real list archive consistently, batch by batch', async () => {
+    const dir = sharedCorpus('mail/syzbot');
+    if (!dir) return;
+    const raws = splitMbox(
+      readFileSync(join(dir, 'keyrings.vger.kernel.org.0-syzbot-threads.mboxrd')),
+    );
+    const msgs = await Promise.all(raws.map((r) => parseMessage(r)));
+    for (let i = 0; i < msgs.length; i += 7) await storeBatch(db, 'keyrings', msgs.slice(i, i + 7));
+    const threads = await db.threads.toArray();
+    const counted = threads.reduce((s, t) => s + t.count, 0);
+    expect(counted).toBe(await db.messages.count());
+    for (const m of await db.messages.toArray()) {
+      const t = await db.threads.get(m.threadId);
+      expect(t?.nodeIds).toContain(m.id);
+    }
+    expect(threads.length).toBeLessThanOrEqual(25);
+  });
+});

@@ -1,0 +1,77 @@
+/** The ingest worker: fetch or read mail, parse and store it off the UI thread. */
+import * as Comlink from 'comlink';
+import { ingestStream, type IngestProgress, type IngestResult } from '../src/db/ingest';
+import { getDB } from '../src/db/schema';
+
+const cancelled = new Set<number>();
+
+async function fetchStream(
+  url: string,
+): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`.trim());
+  if (!res.body) throw new Error(`${url} sent no body`);
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('text/html')) throw new Error(`${url} sent an HTML page instead of mail`);
+  const len = Number(res.headers.get('content-length'));
+  return { body: res.body, size: Number.isFinite(len) && len > 0 ? len : null };
+}
+
+const api = {
+  /** Imports a File/Blob (mbox, mbox.gz, .eml) into an inbox. */
+  async importBlob(
+    job: number,
+    blob: Blob,
+    inbox: string,
+    onProgress: (p: IngestProgress) => void,
+  ): Promise<IngestResult> {
+    const stream = blob.stream() as ReadableStream<Uint8Array>;
+    return ingestStream(getDB(), stream, {
+      inbox,
+      totalBytes: blob.size,
+      onProgress,
+      isCancelled: () => cancelled.has(job),
+    });
+  },
+
+  /** Fetches a URL (same-origin or proxied) and imports it into an inbox. */
+  async importUrl(
+    job: number,
+    url: string,
+    inbox: string,
+    inboxUrl: string | null,
+    onProgress: (p: IngestProgress) => void,
+  ): Promise<IngestResult> {
+    try {
+      const { body, size } = await fetchStream(url);
+      return await ingestStream(getDB(), body, {
+        inbox,
+        inboxUrl,
+        totalBytes: size,
+        onProgress,
+        isCancelled: () => cancelled.has(job),
+      });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const none = {
+        messages: 0,
+        added: 0,
+        duplicates: 0,
+        bytes: 0,
+        totalBytes: null,
+        elapsedMs: 0,
+      };
+      return { ...none, cancelled: false, error: `Could not fetch: ${error}`, lost: 0 };
+    }
+  },
+
+  /** Asks a running job to stop after the current message; committed batches stay. */
+  cancel(job: number): void {
+    cancelled.add(job);
+  },
+};
+
+/** The worker's API, as seen through Comlink. */
+export type IngestApi = typeof api;
+
+Comlink.expose(api);
