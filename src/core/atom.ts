@@ -29,35 +29,58 @@ export interface AtomFeed {
   entries: AtomEntry[];
 }
 
+// preserveOrder keeps mixed content (public-inbox's <pre> with <a> and <span>) in order.
 const parser = new XMLParser({
   ignoreAttributes: false,
-  attributeNamePrefix: '@',
+  attributeNamePrefix: '',
   removeNSPrefix: true,
-  isArray: (name) => name === 'entry' || name === 'link' || name === 'in-reply-to',
-  textNodeName: '#text',
+  preserveOrder: true,
   processEntities: true,
   htmlEntities: true,
   trimValues: false,
 });
 
-type Node = Record<string, unknown>;
+/** A node in fast-xml-parser's preserveOrder output: one tag key, or #text, plus ':@' attributes. */
+type XNode = Record<string, unknown>;
 
-function text(v: unknown): string {
-  if (v == null) return '';
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(text).join('');
-  if (typeof v === 'object') {
-    const o = v as Node;
-    let s = '';
-    for (const [k, child] of Object.entries(o)) if (!k.startsWith('@')) s += text(child);
-    return s;
-  }
+function tagOf(n: XNode): string {
+  for (const k of Object.keys(n)) if (k !== ':@') return k;
   return '';
+}
+
+function childrenOf(n: XNode): XNode[] {
+  const c = n[tagOf(n)];
+  return Array.isArray(c) ? (c as XNode[]) : [];
+}
+
+function attr(n: XNode, name: string): string {
+  const a = n[':@'] as Record<string, unknown> | undefined;
+  const v = a?.[name];
+  return v == null ? '' : String(v);
+}
+
+function text(nodes: XNode[]): string {
+  let s = '';
+  for (const n of nodes) {
+    const t = tagOf(n);
+    if (t === '#text') s += String(n['#text']);
+    else s += text(childrenOf(n));
+  }
+  return s;
+}
+
+function find(nodes: XNode[], tag: string): XNode | undefined {
+  return nodes.find((n) => tagOf(n) === tag);
+}
+
+function findAll(nodes: XNode[], tag: string): XNode[] {
+  return nodes.filter((n) => tagOf(n) === tag);
 }
 
 /** Extracts the Message-ID from a public-inbox message URL (…/inbox/MSGID/). */
 export function messageIdFromUrl(href: string): string | null {
-  const m = /\/([^/]+)\/?(?:[Tt]\/?|raw|t\.mbox\.gz)?(?:#.*)?$/.exec(href.replace(/[?#].*$/, ''));
+  const path = href.replace(/[?#].*$/, '').replace(/\/(?:[Tt]\/?|raw|t\.mbox\.gz|t\.atom)$/, '/');
+  const m = /\/([^/]+)\/?$/.exec(path);
   if (!m) return null;
   try {
     const id = decodeURIComponent(m[1]);
@@ -69,36 +92,42 @@ export function messageIdFromUrl(href: string): string | null {
 
 /** Parses an Atom feed. Throws an Error with a clear message when it is not a feed. */
 export function parseAtom(xml: string): AtomFeed {
-  let doc: Node;
+  let doc: XNode[];
   try {
-    doc = parser.parse(xml) as Node;
+    doc = parser.parse(xml) as XNode[];
   } catch (e) {
     throw new Error(`not a valid Atom feed: ${e instanceof Error ? e.message : String(e)}`, {
       cause: e,
     });
   }
-  const feed = doc.feed as Node | undefined;
-  if (!feed || typeof feed !== 'object') throw new Error('not an Atom feed (no <feed> element)');
-  const entries = ((feed.entry as Node[] | undefined) ?? []).map(parseEntry);
-  return { title: text(feed.title).trim(), updated: Date.parse(text(feed.updated)), entries };
+  const feed = Array.isArray(doc) ? find(doc, 'feed') : undefined;
+  if (!feed) throw new Error('not an Atom feed (no <feed> element)');
+  const kids = childrenOf(feed);
+  return {
+    title: text(childrenOf(find(kids, 'title') ?? {})).trim(),
+    updated: Date.parse(text(childrenOf(find(kids, 'updated') ?? {}))),
+    entries: findAll(kids, 'entry').map(parseEntry),
+  };
 }
 
-function parseEntry(e: Node): AtomEntry {
-  const links = (e.link as Node[] | undefined) ?? [];
-  const alt = links.find((l) => !l['@rel'] || l['@rel'] === 'alternate') ?? links[0];
-  const link = alt ? String(alt['@href'] ?? '') || null : null;
-  const irt = ((e['in-reply-to'] as Node[] | undefined) ?? [])[0];
-  const irtHref = irt ? String(irt['@href'] ?? '') : '';
-  const author = (e.author as Node | undefined) ?? {};
+function parseEntry(e: XNode): AtomEntry {
+  const kids = childrenOf(e);
+  const field = (tag: string, from = kids) => text(childrenOf(find(from, tag) ?? {})).trim();
+  const links = findAll(kids, 'link');
+  const alt = links.find((l) => !attr(l, 'rel') || attr(l, 'rel') === 'alternate') ?? links[0];
+  const link = alt ? attr(alt, 'href') || null : null;
+  const irt = find(kids, 'in-reply-to');
+  const irtHref = irt ? attr(irt, 'href') : '';
+  const author = childrenOf(find(kids, 'author') ?? {});
   return {
-    entryId: text(e.id).trim(),
+    entryId: field('id'),
     messageId: link ? messageIdFromUrl(link) : null,
-    title: text(e.title).replace(/\s+/g, ' ').trim(),
-    authorName: text(author.name).trim(),
-    authorEmail: text(author.email).trim(),
-    updated: Date.parse(text(e.updated).trim()),
+    title: field('title').replace(/\s+/g, ' '),
+    authorName: field('name', author),
+    authorEmail: field('email', author),
+    updated: Date.parse(field('updated')),
     link,
     inReplyTo: irtHref ? messageIdFromUrl(irtHref) : null,
-    content: text(e.content).replace(/\r\n/g, '\n'),
+    content: text(childrenOf(find(kids, 'content') ?? {})).replace(/\r\n/g, '\n'),
   };
 }
