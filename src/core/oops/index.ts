@@ -1,0 +1,10 @@
+/** Kernel crash-report analysis: detection, syzkaller-compatible titles, traces, syzbot metadata. */
+export { analyzeOops, findReports, MAX_REPORTS } from './analyze';
+export { crashTypeOf } from './crashType';
+export { demangle } from './demangle';
+export { findKernelInfo, parseLocksHeld, parseRegisters } from './details';
+export { isUnreliable, parseFrameLine, parseFrames, stripLinePrefix } from './frames';
+export { groupIdenticalReports, traceKey, type ReportGroup } from './group';
+export { findSyzbotMeta } from './syzbot';
+export { frameFromTitle, normaliseTitle } from './title';
+export type * from './types';
