@@ -107,3 +107,44 @@ export async function ensureInbox(
     });
   });
 }
+
+/** The thread after (older, dir 1) or before (newer, dir -1) `t` in the list order of an inbox. */
+export async function adjacentThread(
+  db: LoupeDB,
+  inbox: string,
+  t: StoredThread,
+  dir: 1 | -1,
+  unreadOnly = false,
+): Promise<StoredThread | undefined> {
+  const accept = (x: StoredThread | undefined) =>
+    !!x && x.id !== t.id && (!unreadOnly || x.unread > 0);
+  if (inbox === ALL) {
+    const range =
+      dir === 1
+        ? db.threads.where('lastDate').below(t.lastDate).reverse()
+        : db.threads.where('lastDate').above(t.lastDate);
+    return range.filter((x) => accept(x)).first();
+  }
+  const range =
+    dir === 1
+      ? db.inboxThreads
+          .where('[inbox+lastDate]')
+          .between([inbox, Dexie.minKey], [inbox, t.lastDate])
+          .reverse()
+      : db.inboxThreads
+          .where('[inbox+lastDate]')
+          .between([inbox, t.lastDate], [inbox, Dexie.maxKey], false);
+  for (let offset = 0; ; offset += 50) {
+    const rows = await range.clone().offset(offset).limit(50).toArray();
+    if (!rows.length) return undefined;
+    const threads = await db.threads.bulkGet(rows.map((r) => r.threadId));
+    const hit = threads.find((x) => accept(x));
+    if (hit) return hit;
+  }
+}
+
+/** Marks every message of a thread read. */
+export async function markThreadRead(db: LoupeDB, t: StoredThread): Promise<void> {
+  const ids = await db.messages.where('threadId').equals(t.id).primaryKeys();
+  await markRead(db, t.id, ids);
+}

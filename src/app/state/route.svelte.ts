@@ -68,6 +68,11 @@ class RouteState {
   go(r: Route): void {
     location.hash = toHash(r);
   }
+  /** Moves within a thread without adding a history entry for every message. */
+  replace(r: Route): void {
+    history.replaceState(null, '', toHash(r));
+    this.route = r;
+  }
 }
 
 /** The current route. */
