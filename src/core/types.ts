@@ -13,6 +13,17 @@ export interface AttachmentMeta {
   index: number;
 }
 
+/** The first crash report of a message, as the crash index and badges use it. */
+export interface CrashSummary {
+  title: string;
+  type: string | null;
+  frame: string | null;
+  corrupted: boolean;
+  kernel: string | null;
+  /** Number of reports in the message (identical traces included). */
+  reports: number;
+}
+
 /** One parsed message, as stored in IndexedDB (`messages`). */
 export interface MessageRecord {
   /** Normalized Message-ID, without angle brackets. */
@@ -70,4 +81,6 @@ export interface ThreadRecord {
   tree: ThreadNode;
   hasPatch: boolean;
   hasOops: boolean;
+  /** The first crash found in the thread (title and type), for the list badge. */
+  crash: { title: string; type: string | null } | null;
 }

@@ -4,10 +4,11 @@
  * transaction, so a failure or a cancel keeps every batch committed before it.
  */
 import { openMailStream, splitMboxStream } from '../core/mbox';
-import { parseMessage, type ParsedMessage } from '../core/message';
+import { parseMessage } from '../core/message';
+import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
 import { ensureInbox } from './queries';
-import { storeBatch } from './store';
+import { storeBatch, type IngestItem } from './store';
 
 /** Progress of one import, sent to the UI a few times a second. */
 export interface IngestProgress {
@@ -85,7 +86,7 @@ export async function ingestStream(
       },
     }),
   );
-  let batch: ParsedMessage[] = [];
+  let batch: IngestItem[] = [];
   const flush = async () => {
     if (!batch.length) return;
     const r = await storeBatch(db, opts.inbox, batch);
@@ -104,7 +105,8 @@ export async function ingestStream(
         cancelled = true;
         break;
       }
-      batch.push(await parseMessage(raw));
+      const m = await parseMessage(raw);
+      batch.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
       p.messages++;
       if (batch.length >= batchSize) await flush();
       else report();

@@ -3,7 +3,7 @@
  * The rest of the app goes through the typed functions in src/db.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { MessageRecord, ThreadRecord } from '../core/types';
+import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
 
 /** A message row: the record without its raw bytes (kept in `raws`). */
 export type StoredMessage = Omit<MessageRecord, 'raw'>;
@@ -48,6 +48,12 @@ export interface ReadRow {
   at: number;
 }
 
+/** One message's crash summary, indexed by title to group the same crash across threads. */
+export interface OopsRow extends CrashSummary {
+  id: string;
+  date: number;
+}
+
 /** A key/value setting. */
 export interface SettingRow {
   key: string;
@@ -63,6 +69,7 @@ export class LoupeDB extends Dexie {
   inboxes!: EntityTable<InboxRow, 'name'>;
   reads!: EntityTable<ReadRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
+  oopses!: EntityTable<OopsRow, 'id'>;
 
   constructor(name = 'loupe') {
     super(name);
@@ -75,6 +82,17 @@ export class LoupeDB extends Dexie {
       reads: 'id, threadId',
       settings: 'key',
     });
+    // v2: crash reports per message, and the crash badge on threads.
+    this.version(2)
+      .stores({ oopses: 'id, title, type, date' })
+      .upgrade((tx) =>
+        tx
+          .table('threads')
+          .toCollection()
+          .modify((t: { crash?: unknown }) => {
+            t.crash ??= null;
+          }),
+      );
   }
 }
 

@@ -4,6 +4,7 @@
  * (message or ghost) or a reply subject with the batch are re-threaded.
  */
 import type { ParsedMessage } from '../core/message';
+import type { CrashSummary } from '../core/types';
 import {
   buildThreads,
   isReplySubject,
@@ -13,6 +14,9 @@ import {
   type ThreadInput,
 } from '../core/thread';
 import type { LoupeDB, StoredMessage, StoredThread } from './schema';
+
+/** A parsed message ready to store, with its crash summary when it holds a crash report. */
+export type IngestItem = ParsedMessage & { crash?: CrashSummary | null };
 
 /** What one stored batch changed. */
 export interface BatchResult {
@@ -32,48 +36,43 @@ function addrKey(m: { from: { name: string; address: string } }): string {
 export async function storeBatch(
   db: LoupeDB,
   inbox: string,
-  batch: ParsedMessage[],
+  batch: IngestItem[],
 ): Promise<BatchResult> {
-  return db.transaction(
-    'rw',
-    [db.messages, db.raws, db.threads, db.inboxThreads, db.reads],
-    async () => {
-      const unique = new Map<string, ParsedMessage>();
-      for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
-      const ids = [...unique.keys()];
-      const existing = await db.messages.bulkGet(ids);
-      const fresh: ParsedMessage[] = [];
-      const crossPosted: StoredMessage[] = [];
-      let duplicates = 0;
-      existing.forEach((row, i) => {
-        const m = unique.get(ids[i]) as ParsedMessage;
-        if (!row) fresh.push(m);
-        else if (row.inboxes.includes(inbox)) duplicates++;
-        else crossPosted.push(row);
-      });
+  const tables = [db.messages, db.raws, db.threads, db.inboxThreads, db.reads, db.oopses];
+  return db.transaction('rw', tables, async () => {
+    const unique = new Map<string, IngestItem>();
+    for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
+    const ids = [...unique.keys()];
+    const existing = await db.messages.bulkGet(ids);
+    const fresh: IngestItem[] = [];
+    const crossPosted: StoredMessage[] = [];
+    let duplicates = 0;
+    existing.forEach((row, i) => {
+      const m = unique.get(ids[i]) as IngestItem;
+      if (!row) fresh.push(m);
+      else if (row.inboxes.includes(inbox)) duplicates++;
+      else crossPosted.push(row);
+    });
 
-      let threadsTouched = 0;
-      if (crossPosted.length) {
-        await db.messages.bulkPut(
-          crossPosted.map((r) => ({ ...r, inboxes: [...r.inboxes, inbox] })),
-        );
-        const threadIds = [...new Set(crossPosted.map((r) => r.threadId))];
-        const threads = (await db.threads.bulkGet(threadIds)).filter((t): t is StoredThread => !!t);
-        for (const t of threads) {
-          if (t.inboxes.includes(inbox)) continue;
-          t.inboxes = [...t.inboxes, inbox];
-          await db.threads.put(t);
-          await db.inboxThreads.put({ inbox, threadId: t.id, lastDate: t.lastDate });
-          threadsTouched++;
-        }
+    let threadsTouched = 0;
+    if (crossPosted.length) {
+      await db.messages.bulkPut(crossPosted.map((r) => ({ ...r, inboxes: [...r.inboxes, inbox] })));
+      const threadIds = [...new Set(crossPosted.map((r) => r.threadId))];
+      const threads = (await db.threads.bulkGet(threadIds)).filter((t): t is StoredThread => !!t);
+      for (const t of threads) {
+        if (t.inboxes.includes(inbox)) continue;
+        t.inboxes = [...t.inboxes, inbox];
+        await db.threads.put(t);
+        await db.inboxThreads.put({ inbox, threadId: t.id, lastDate: t.lastDate });
+        threadsTouched++;
       }
-      if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh);
-      return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
-    },
-  );
+    }
+    if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh);
+    return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
+  });
 }
 
-async function threadFresh(db: LoupeDB, inbox: string, fresh: ParsedMessage[]): Promise<number> {
+async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Promise<number> {
   const mentioned = new Set<string>();
   const replyKeys = new Set<string>();
   for (const m of fresh) {
@@ -131,8 +130,10 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: ParsedMessage[]): 
     await db.messages.where('threadId').equals(oldId).modify(follow);
     await db.reads.where('threadId').equals(oldId).modify(follow);
   }
+  const crashes = fresh.flatMap((m) => (m.crash ? [{ ...m.crash, id: m.id, date: m.date }] : []));
+  if (crashes.length) await db.oopses.bulkPut(crashes);
   await db.messages.bulkPut(
-    fresh.map(({ raw: _raw, ...m }) => ({
+    fresh.map(({ raw: _raw, crash: _crash, ...m }) => ({
       ...m,
       inboxes: [inbox],
       threadId: threadOfNode.get(m.id) ?? m.id,
@@ -146,7 +147,7 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: ParsedMessage[]): 
 function summarize(
   b: BuiltThread,
   oldOf: Map<string, StoredThread>,
-  freshById: Map<string, ParsedMessage>,
+  freshById: Map<string, IngestItem>,
   inbox: string,
 ): StoredThread {
   const sources = new Set<StoredThread>();
@@ -159,6 +160,8 @@ function summarize(
   let unread = 0;
   let subject = '';
   let subjectDate = Infinity;
+  let crash: StoredThread['crash'] = null;
+  let crashDate = Infinity;
   for (const id of b.messageIds) {
     const f = freshById.get(id);
     if (f) {
@@ -166,6 +169,10 @@ function summarize(
       hasPatch ||= f.hasPatch;
       hasOops ||= f.hasOops;
       unread++;
+      if (f.crash && f.date < crashDate) {
+        crash = { title: f.crash.title, type: f.crash.type };
+        crashDate = f.date;
+      }
       firstDate = Math.min(firstDate, f.date);
       lastDate = Math.max(lastDate, f.date);
       if (f.date < subjectDate || (id === b.rootId && subject === '')) {
@@ -183,6 +190,10 @@ function summarize(
     hasPatch ||= t.hasPatch;
     hasOops ||= t.hasOops;
     unread += t.unread;
+    if (t.crash && t.firstDate < crashDate) {
+      crash = t.crash;
+      crashDate = t.firstDate;
+    }
     firstDate = Math.min(firstDate, t.firstDate);
     lastDate = Math.max(lastDate, t.lastDate);
     if (t.firstDate < subjectDate) {
@@ -203,6 +214,7 @@ function summarize(
     tree: b.tree,
     hasPatch,
     hasOops,
+    crash,
     unread: Math.min(unread, b.messageIds.length),
     nodeIds: [...b.messageIds, ...b.ghostIds],
   };

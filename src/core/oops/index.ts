@@ -8,3 +8,4 @@ export { groupIdenticalReports, traceKey, type ReportGroup } from './group';
 export { findSyzbotMeta } from './syzbot';
 export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
+export { crashSummary } from './summary';

@@ -119,3 +119,44 @@ describe('storing batches', () => {
     expect(threads.length).toBeLessThanOrEqual(25);
   });
 });
+
+describe('crash reports', () => {
+  const report = (id: string, date: string) =>
+    parseMessage(
+      enc.encode(
+        [
+          `Message-ID: <${id}>`,
+          'From: syzbot <syzbot@example.com>',
+          'Subject: INFO: task hung in locks_remove_posix',
+          `Date: ${date}`,
+          '',
+          'INFO: task syz-executor.1:3125 blocked for more than 143 seconds.',
+          '      Not tainted 5.7.0-rc5-syzkaller #0',
+          'Call Trace:',
+          ' context_switch kernel/sched/core.c:3367 [inline]',
+          ' __schedule+0x892/0x1d80 kernel/sched/core.c:4083',
+          ' schedule+0xcd/0x2b0 kernel/sched/core.c:4158',
+          ' locks_remove_posix+0x277/0x4e0 fs/locks.c:2706',
+          ' filp_close+0xb4/0x170 fs/open.c:1251',
+          '',
+        ].join('\n'),
+      ),
+    );
+
+  it('groups two reports of the same crash from two inboxes under one title', async () => {
+    const { crashSummary } = await import('../../../src/core/oops');
+    const { crashIndex } = await import('../../../src/db/crashes');
+    const a = await report('r1@x', 'Mon, 1 Jun 2020 10:00:00 +0000');
+    const b = await report('r2@x', 'Tue, 2 Jun 2020 10:00:00 +0000');
+    await storeBatch(db, 'linux-usb', [{ ...a, crash: crashSummary(a.text) }]);
+    await storeBatch(db, 'linux-fsdevel', [{ ...b, crash: crashSummary(b.text) }]);
+    const [g] = await crashIndex(db);
+    expect(g.title).toBe('INFO: task hung in locks_remove_posix');
+    expect(g.type).toBe('HANG');
+    expect(g.count).toBe(2);
+    expect(g.threadIds).toHaveLength(2);
+    expect(g.inboxes).toEqual(['linux-fsdevel', 'linux-usb']);
+    expect((await threadOf(db, 'r1@x'))?.crash).toEqual({ title: g.title, type: 'HANG' });
+    expect(await crashIndex(db, { inbox: 'linux-usb' })).toHaveLength(1);
+  });
+});
