@@ -2,6 +2,15 @@
 import * as Comlink from 'comlink';
 import { ingestStream, type IngestProgress, type IngestResult } from '../src/db/ingest';
 import { getDB } from '../src/db/schema';
+import { proxiedUrl } from '../src/core/remote';
+import {
+  addRemoteInbox,
+  backfill,
+  openThread,
+  syncInbox,
+  type FetchFn,
+  type SyncProgress,
+} from '../src/db/sync';
 
 const cancelled = new Set<number>();
 
@@ -15,6 +24,11 @@ async function fetchStream(
   if (type.includes('text/html')) throw new Error(`${url} sent an HTML page instead of mail`);
   const len = Number(res.headers.get('content-length'));
   return { body: res.body, size: Number.isFinite(len) && len > 0 ? len : null };
+}
+
+/** Fetches remote URLs through the app's same-origin proxy (public-inbox sends no CORS headers). */
+function viaProxy(appBase: string): FetchFn {
+  return (url, init) => fetch(proxiedUrl(url, appBase), init);
 }
 
 const api = {
@@ -63,6 +77,36 @@ const api = {
       };
       return { ...none, cancelled: false, error: `Could not fetch: ${error}`, lost: 0 };
     }
+  },
+
+  /** Adds a remote inbox by its URL (no download yet). */
+  addInbox(url: string) {
+    return addRemoteInbox(getDB(), url);
+  },
+
+  /** Syncs a remote inbox: new.atom, then each new thread. `appBase` locates the proxy. */
+  syncInbox(job: number, inbox: string, appBase: string, onProgress: (p: SyncProgress) => void) {
+    return syncInbox(getDB(), inbox, viaProxy(appBase), onProgress, () => cancelled.has(job));
+  },
+
+  /** Shows a message from the cache, or fetches its thread first. */
+  openThread(job: number, input: string, appBase: string) {
+    return openThread(getDB(), input, viaProxy(appBase), { isCancelled: () => cancelled.has(job) });
+  },
+
+  /** Fetches older mail of a remote inbox by date windows; resumes where it stopped. */
+  backfill(
+    job: number,
+    inbox: string,
+    from: number,
+    to: number,
+    appBase: string,
+    onProgress: (p: SyncProgress) => void,
+  ) {
+    return backfill(getDB(), inbox, from, to, viaProxy(appBase), {
+      onProgress,
+      isCancelled: () => cancelled.has(job),
+    });
   },
 
   /** Asks a running job to stop after the current message; committed batches stay. */

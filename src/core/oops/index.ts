@@ -9,3 +9,4 @@ export { findSyzbotMeta } from './syzbot';
 export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
 export { crashSummary } from './summary';
+export { releaseTag, sourceLink } from './source';

@@ -1,0 +1,121 @@
+/**
+ * Remote inboxes in the UI: add and sync an inbox, open a thread by URL or
+ * Message-ID. The work runs in an ingest worker; this holds what the views show.
+ */
+import * as Comlink from 'comlink';
+import type { SyncProgress, SyncResult } from '../../db/sync';
+import type { IngestApi } from '../../../workers/ingest';
+import { router } from './route.svelte';
+
+/** A failure shown inline, with what to do again. */
+export interface ShownError {
+  message: string;
+  retry: () => void;
+}
+
+// Its own worker, so a long sync never queues behind a file import (and job ids never clash).
+let worker: Comlink.Remote<IngestApi> | null = null;
+function api(): Comlink.Remote<IngestApi> {
+  worker ??= Comlink.wrap<IngestApi>(
+    new Worker(new URL('../../../workers/ingest.ts', import.meta.url), {
+      type: 'module',
+      name: 'remote',
+    }),
+  );
+  return worker;
+}
+
+/** The app's base URL, which the proxy lives under (`_/HOST/PATH`). */
+function appBase(): string {
+  return document.baseURI;
+}
+
+function summary(r: SyncResult): string {
+  const added = `${r.added} new message${r.added === 1 ? '' : 's'}`;
+  const threads = `${r.threadsFetched} thread${r.threadsFetched === 1 ? '' : 's'} fetched`;
+  if (!r.failures.length) return `Synced ${r.inbox}: ${threads}, ${added}.`;
+  const n = r.failures.length;
+  return `Synced ${r.inbox} in part: ${threads}, ${added}; ${n} failed. ${r.failures[0].message}`;
+}
+
+class RemoteState {
+  /** The running sync, if any. */
+  syncing = $state<{ inbox: string; progress: SyncProgress | null } | null>(null);
+  syncNotice = $state<string | null>(null);
+  syncError = $state<ShownError | null>(null);
+  opening = $state<string | null>(null);
+  openError = $state<ShownError | null>(null);
+  private next = 1;
+  private job = 0;
+
+  /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
+  async add(url: string): Promise<boolean> {
+    this.syncError = null;
+    const r = await api().addInbox(url);
+    if (!r.ok) {
+      this.syncError = { message: r.error.message, retry: () => void this.add(url) };
+      return false;
+    }
+    router.go({ inbox: r.inbox, msgid: null, view: 'list' });
+    await this.sync(r.inbox);
+    return true;
+  }
+
+  /** Fetches what is new in a remote inbox. */
+  async sync(inbox: string): Promise<void> {
+    if (this.syncing) return;
+    const id = (this.job = this.next++);
+    this.syncError = null;
+    this.syncNotice = null;
+    this.syncing = { inbox, progress: null };
+    const onProgress = Comlink.proxy((p: SyncProgress) => {
+      if (this.job === id && this.syncing) this.syncing = { inbox, progress: p };
+    });
+    try {
+      const r = await api().syncInbox(id, inbox, appBase(), onProgress);
+      if (r.error)
+        this.syncError = { message: r.error.message, retry: () => void this.sync(inbox) };
+      else this.syncNotice = r.cancelled ? `Sync of ${inbox} stopped.` : summary(r);
+    } catch (e) {
+      const message = `Sync failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.syncError = { message, retry: () => void this.sync(inbox) };
+    } finally {
+      this.syncing = null;
+    }
+  }
+
+  /** Stops the running sync after the threads in flight; what was stored stays. */
+  cancelSync(): void {
+    if (this.syncing) void api().cancel(this.job);
+  }
+
+  /** Opens a message by lore URL or Message-ID, fetching its thread when it is not cached. */
+  async open(input: string): Promise<boolean> {
+    this.openError = null;
+    this.opening = input;
+    try {
+      const r = await api().openThread(this.next++, input, appBase());
+      if (!r.ok) {
+        this.openError = { message: r.error.message, retry: () => void this.open(input) };
+        return false;
+      }
+      router.go({ inbox: r.inbox, msgid: r.msgid, view: 'message' });
+      return true;
+    } catch (e) {
+      const message = `Could not open it: ${e instanceof Error ? e.message : String(e)}`;
+      this.openError = { message, retry: () => void this.open(input) };
+      return false;
+    } finally {
+      this.opening = null;
+    }
+  }
+
+  dismiss(): void {
+    this.syncNotice = null;
+    this.syncError = null;
+    this.openError = null;
+  }
+}
+
+/** Remote-source state shared by the top bar's components. */
+export const remote = new RemoteState();

@@ -1,0 +1,59 @@
+/** A real public-inbox-httpd on 127.0.0.1 for browser tests, built by scripts/pi-start.sh. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const script = join(root, 'scripts/pi-start.sh');
+
+/** A running test server. */
+export interface PiServer {
+  /** The inbox URL, ending with / (http://127.0.0.1:PORT/NAME/). */
+  url: string;
+  port: number;
+  /** Imports more mail (mboxrd file under tests/fixtures/remote) and re-indexes. */
+  add(fixture: string): void;
+  stop(): void;
+}
+
+/** A port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Builds an inbox from fixtures and serves it; call stop() when done. */
+export async function startPi(name: string, fixtures: string[]): Promise<PiServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-pi-'));
+  const port = await freePort();
+  const files = fixtures.map((f) => join(root, 'tests/fixtures/remote', f));
+  const out = execFileSync(
+    'bash',
+    [script, '--dir', dir, '--port', String(port), '--name', name, ...files],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = /^URL=(.+)$/m.exec(out)?.[1];
+  if (!url) throw new Error(`pi-start.sh printed no URL:\n${out}`);
+  return {
+    url,
+    port,
+    add(fixture) {
+      const file = join(root, 'tests/fixtures/remote', fixture);
+      execFileSync('bash', [script, '--dir', dir, '--name', name, '--add', file], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    },
+    stop() {
+      execFileSync('bash', [script, '--dir', dir, '--stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,306 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeMsgIdPath } from '../../../src/core/remote';
+import { LoupeDB } from '../../../src/db/schema';
+import {
+  addRemoteInbox,
+  backfill,
+  openThread,
+  syncInbox,
+  type FetchFn,
+} from '../../../src/db/sync';
+import { projectRoot } from '../shared';
+
+const BASE = 'http://pi.test/test/';
+const FROM = 'From mboxrd@z Thu Jan  1 00:00:00 1970\n';
+
+interface Msg {
+  id: string;
+  parent: string | null;
+  date: number;
+  raw: string;
+}
+
+function load(file: string): Msg[] {
+  const text = readFileSync(join(projectRoot, 'tests/fixtures/remote', file), 'utf8');
+  return text
+    .split(FROM)
+    .filter((s) => s.trim())
+    .map((raw) => ({
+      id: /^Message-ID: <([^>]+)>/im.exec(raw)?.[1] ?? '',
+      parent: /^In-Reply-To: <([^>]+)>/im.exec(raw)?.[1] ?? null,
+      date: Date.parse(/^Date: (.+)$/im.exec(raw)?.[1] ?? ''),
+      raw,
+    }));
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** A fake public-inbox: new.atom, MSGID/t.mbox.gz and POST ?q=d:A..B&x=m, with overrides. */
+class FakeInbox {
+  msgs: Msg[] = load('inbox.mboxrd');
+  requests: string[] = [];
+  override = new Map<string, () => Response>();
+  inFlight = 0;
+  maxInFlight = 0;
+
+  root(id: string): string {
+    let m = this.msgs.find((x) => x.id === id);
+    while (m?.parent && this.msgs.some((x) => x.id === m?.parent))
+      m = this.msgs.find((x) => x.id === m?.parent);
+    return m?.id ?? id;
+  }
+
+  atom(): string {
+    const entries = [...this.msgs]
+      .sort((a, b) => b.date - a.date)
+      .slice(0, 25)
+      .map((m) => {
+        const irt = m.parent
+          ? `<thr:in-reply-to ref="urn:uuid:${esc(m.parent)}" href="${BASE}${esc(encodeMsgIdPath(m.parent))}/"/>`
+          : '';
+        return `<entry><title>${esc(m.id)}</title><updated>${new Date(m.date).toISOString()}</updated><link href="${BASE}${esc(encodeMsgIdPath(m.id))}/"/><id>urn:uuid:${esc(m.id)}</id>${irt}<content type="text">x</content></entry>`;
+      });
+    return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0"><title>t</title>${entries.join('')}</feed>`;
+  }
+
+  mbox(msgs: Msg[]): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(gzipSync(msgs.map((m) => FROM + m.raw).join('')));
+  }
+
+  fetch: FetchFn = async (url, init) => {
+    this.requests.push(`${init?.method ?? 'GET'} ${url.replace(BASE, '')}`);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    this.inFlight--;
+    const path = url.replace(BASE, '');
+    const special = this.override.get(path);
+    if (special) return special();
+    if (path === 'new.atom')
+      return new Response(this.atom(), { headers: { 'content-type': 'application/atom+xml' } });
+    const t = /^([^/]+)\/t\.mbox\.gz$/.exec(path);
+    if (t) {
+      const root = this.root(decodeURIComponent(t[1]));
+      const thread = this.msgs.filter((m) => this.root(m.id) === root);
+      if (!thread.length) return new Response('not found', { status: 404 });
+      return new Response(this.mbox(thread), { headers: { 'content-type': 'application/gzip' } });
+    }
+    const q = /\?q=d%3A(\d{8})\.\.(\d{8})&x=m$/.exec(path);
+    if (q && init?.method === 'POST') {
+      const day = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6));
+      const hit = this.msgs.filter((m) => m.date >= day(q[1]) && m.date < day(q[2]) + 86_400_000);
+      if (!hit.length) return new Response('no results', { status: 404 });
+      return new Response(this.mbox(hit), { headers: { 'content-type': 'application/gzip' } });
+    }
+    return new Response('not found', { status: 404 });
+  };
+}
+
+let db: LoupeDB;
+let pi: FakeInbox;
+let dbn = 0;
+
+beforeEach(async () => {
+  db = new LoupeDB(`sync-${dbn++}`);
+  await db.open();
+  pi = new FakeInbox();
+  const r = await addRemoteInbox(db, BASE);
+  expect(r).toEqual({ ok: true, inbox: 'test' });
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+const threadFetches = () => pi.requests.filter((r) => r.endsWith('t.mbox.gz'));
+
+describe('syncInbox', () => {
+  it('fetches each new thread once, stores every message and remembers the feed', async () => {
+    const seen: number[] = [];
+    const r = await syncInbox(db, 'test', pi.fetch, (p) => seen.push(p.done));
+    expect(r.error).toBeNull();
+    expect(r.failures).toEqual([]);
+    expect(r.newEntries).toBe(10);
+    expect(threadFetches()).toHaveLength(3);
+    expect(r.added).toBe(10);
+    expect(await db.messages.count()).toBe(10);
+    expect(await db.threads.count()).toBe(3);
+    const row = await db.inboxes.get('test');
+    expect(row?.feedSeen).toHaveLength(10);
+    expect(row?.lastSync).toBeGreaterThan(0);
+    expect(row?.messageCount).toBe(10);
+    expect(pi.maxInFlight).toBeLessThanOrEqual(2);
+    expect(seen.at(-1)).toBe(3);
+  });
+
+  it('on the next sync fetches only the new thread, and nothing when nothing is new', async () => {
+    await syncInbox(db, 'test', pi.fetch);
+    pi.requests = [];
+    pi.msgs.push(...load('new-thread.mboxrd'));
+    const r = await syncInbox(db, 'test', pi.fetch);
+    expect(pi.requests.sort()).toEqual([
+      'GET a1b2c3d4-hub-reset@example.edu/t.mbox.gz',
+      'GET new.atom',
+      'GET uas-stall-question.42@example.cn/t.mbox.gz',
+    ]);
+    expect(r.added).toBe(2);
+    pi.requests = [];
+    const again = await syncInbox(db, 'test', pi.fetch);
+    expect(pi.requests).toEqual(['GET new.atom']);
+    expect(again.newEntries).toBe(0);
+  });
+
+  it('reports a failed thread, keeps the others and retries only it next time', async () => {
+    const bad = `${encodeMsgIdPath('b2c9f0e1-resume-oops@example.net')}/t.mbox.gz`;
+    pi.override.set(
+      bad,
+      () => new Response('<html>oops</html>', { headers: { 'content-type': 'text/html' } }),
+    );
+    const r = await syncInbox(db, 'test', pi.fetch);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].kind).toBe('html');
+    expect(r.failures[0].message).toMatch(/web page instead of mail/);
+    expect(await db.messages.count()).toBe(8);
+    // An HTML page without a content-type is refused too, not stored as a message.
+    pi.override.set(bad, () => new Response(new TextEncoder().encode('<!DOCTYPE html><p>login')));
+    expect((await syncInbox(db, 'test', pi.fetch)).failures.map((f) => f.kind)).toEqual(['html']);
+    expect(await db.messages.count()).toBe(8);
+    pi.override.clear();
+    pi.requests = [];
+    await syncInbox(db, 'test', pi.fetch);
+    expect(threadFetches()).toEqual([`GET ${bad}`]);
+    expect(await db.messages.count()).toBe(10);
+  });
+
+  it('keeps the complete messages of a truncated download and says so', async () => {
+    const path = `${encodeMsgIdPath('20240102080000.1000-0-ana@example.org')}/t.mbox.gz`;
+    const gz = pi.mbox(pi.msgs.slice(0, 6));
+    pi.override.set(path, () => new Response(gz.slice(0, gz.length - 400)));
+    const r = await syncInbox(db, 'test', pi.fetch);
+    expect(r.failures.map((f) => f.kind)).toEqual(['damaged']);
+    expect(r.failures[0].message).toMatch(/cut off or damaged/);
+    expect(await db.messages.count()).toBeGreaterThanOrEqual(4);
+  });
+
+  it('waits as Retry-After says on 429, then succeeds; gives up after bounded retries', async () => {
+    let calls = 0;
+    pi.override.set('new.atom', () =>
+      ++calls === 1
+        ? new Response('slow down', { status: 429, headers: { 'retry-after': '2' } })
+        : new Response(pi.atom()),
+    );
+    const slept: number[] = [];
+    const sleep = async (ms: number) => void slept.push(ms);
+    const r = await syncInbox(db, 'test', pi.fetch, undefined, undefined, { sleep });
+    expect(slept).toEqual([2000]);
+    expect(r.error).toBeNull();
+
+    const upstream = { 'x-loupe-proxy': '1', 'content-security-policy': "default-src 'none'" };
+    pi.override.set('new.atom', () => new Response('busy', { status: 503, headers: upstream }));
+    const r2 = await syncInbox(db, 'test', pi.fetch, undefined, undefined, { sleep, retries: 2 });
+    expect(r2.error?.kind).toBe('rate-limited');
+    expect(slept).toHaveLength(3);
+  });
+
+  it('turns a network failure and a server error into clear errors, changing nothing', async () => {
+    const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
+    const r = await syncInbox(db, 'test', down);
+    expect(r.error?.kind).toBe('unreachable');
+    expect(r.error?.message).toBe('Could not reach pi.test (Failed to fetch).');
+    expect((await db.inboxes.get('test'))?.lastSync).toBeNull();
+    pi.override.set(
+      'new.atom',
+      () => new Response('boom', { status: 500, statusText: 'Internal' }),
+    );
+    expect((await syncInbox(db, 'test', pi.fetch)).error?.message).toBe(
+      'pi.test answered 500 Internal for pi.test/test/new.atom.',
+    );
+  });
+
+  it('tells the proxy refusing or failing to connect apart from the server', async () => {
+    const own = { 'x-loupe-proxy': '1', 'content-type': 'text/plain' };
+    pi.override.set(
+      'new.atom',
+      () => new Response('cannot connect to pi.test', { status: 502, headers: own }),
+    );
+    expect((await syncInbox(db, 'test', pi.fetch)).error).toMatchObject({
+      kind: 'unreachable',
+      message: 'Could not reach pi.test: cannot connect to pi.test.',
+    });
+    pi.override.set(
+      'new.atom',
+      () => new Response('host not allowed: pi.test', { status: 403, headers: own }),
+    );
+    expect((await syncInbox(db, 'test', pi.fetch)).error?.kind).toBe('refused');
+  });
+
+  it('pages back through the search feed when the whole feed is new', async () => {
+    await db.inboxes.update('test', {
+      feedSeen: ['urn:uuid:gone 1'],
+      lastSync: Date.UTC(2024, 0, 3),
+    });
+    for (let i = 0; i < 30; i++) {
+      const id = `bulk${i}@example.org`;
+      const date = Date.UTC(2024, 1, 1, 0, i);
+      pi.msgs.push({
+        id,
+        parent: null,
+        date,
+        raw: `Message-ID: <${id}>\nSubject: bulk ${i}\nDate: ${new Date(date).toUTCString()}\n\nx\n`,
+      });
+    }
+    const r = await syncInbox(db, 'test', pi.fetch);
+    expect(r.pagedBack).toBe(true);
+    expect(pi.requests).toContain('GET ?q=d%3A20240102..&x=A');
+  });
+});
+
+describe('openThread', () => {
+  it('fetches a thread by URL, then answers from the cache', async () => {
+    const r = await openThread(db, `${BASE}typo.fix+v1@example.com/T/`, pi.fetch);
+    expect(r).toEqual({ ok: true, inbox: 'test', msgid: 'typo.fix+v1@example.com', fetched: true });
+    expect(await db.messages.count()).toBe(2);
+    pi.requests = [];
+    const again = await openThread(db, '<2024010912-applied-gregkh@example.org>', pi.fetch);
+    expect(again).toMatchObject({ ok: true, inbox: 'test', fetched: false });
+    expect(pi.requests).toEqual([]);
+  });
+
+  it('looks a bare Message-ID up in followed inboxes first', async () => {
+    const r = await openThread(db, 'id:c1d2e3f4-xhci-answer@example.com', pi.fetch);
+    expect(r).toMatchObject({ ok: true, inbox: 'test', fetched: true });
+    expect(pi.requests[0]).toBe('GET c1d2e3f4-xhci-answer@example.com/t.mbox.gz');
+  });
+
+  it('says clearly when a message does not exist', async () => {
+    const r = await openThread(db, `${BASE}nope@nowhere/`, pi.fetch);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('not-found');
+      expect(r.error.message).toBe('No message <nope@nowhere> was found at pi.test/test/.');
+    }
+  });
+});
+
+describe('backfill', () => {
+  it('fetches date windows by search, resumes after a failure', async () => {
+    const from = Date.UTC(2024, 0, 1);
+    const to = Date.UTC(2024, 0, 10);
+    const win2 = '?q=d%3A20240105..20240107&x=m';
+    pi.override.set(win2, () => new Response('down', { status: 500 }));
+    const r = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
+    expect(r.error?.kind).toBe('server');
+    expect(r.windowsDone).toBe(1);
+    pi.override.clear();
+    pi.requests = [];
+    const r2 = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
+    expect(r2.error).toBeNull();
+    expect(r2.windowsDone).toBe(4);
+    expect(pi.requests[0]).toBe(`POST ${win2}`);
+    expect(pi.requests).toHaveLength(3);
+    expect(await db.messages.count()).toBe(10);
+  });
+});
