@@ -22,10 +22,26 @@ const latin1 = new TextDecoder('latin1');
 // "From sender Thu Jan  1 00:00:00 1970": a sender, then something with a time of day.
 const FROM_LINE = /^From \S+ .*\d{1,2}:\d{2}/;
 
+// The full ctime() form mbox writers use ("From nobody Mon Sep 17 00:00:00 2001"),
+// optionally with a zone before the year. Body text practically never looks like
+// this, so git mailsplit (the t5100 oracle) splits on it even without a blank line before.
+const STRICT_FROM_LINE =
+  /^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} |[+-]\d{4} )?\d{4}\s*$/;
+
+function lineText(line: Uint8Array): string {
+  return latin1.decode(line.subarray(0, Math.min(line.length, 200)));
+}
+
 /** True if the bytes of one line look like an mbox From_ separator. */
 export function isFromLine(line: Uint8Array): boolean {
   if (!startsWithFrom(line, 0, line.length)) return false;
-  return FROM_LINE.test(latin1.decode(line.subarray(0, Math.min(line.length, 200))));
+  return FROM_LINE.test(lineText(line));
+}
+
+/** True if a line is a From_ separator in full ctime() form, trusted even without a blank line before. */
+export function isStrictFromLine(line: Uint8Array): boolean {
+  if (!startsWithFrom(line, 0, line.length)) return false;
+  return STRICT_FROM_LINE.test(lineText(line));
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -85,11 +101,15 @@ export class MboxSplitter {
   private line(line: Uint8Array, out: Uint8Array[]): void {
     const len = line.length;
     if (this.isMbox === null) {
+      // Whitespace before the first From_ line is not a message (git mailsplit skips it too).
+      if (isBlank(line)) return;
       this.isMbox = startsWithFrom(line, 0, len);
       if (this.isMbox) return;
     }
-    if (this.isMbox && line[0] === 0x46 && (this.lastLineBlank || this.lines === 0)) {
-      if (isFromLine(trimEol(line))) {
+    if (this.isMbox && line[0] === 0x46) {
+      const bare = trimEol(line);
+      const separated = this.lastLineBlank || this.lines === 0;
+      if (separated ? isFromLine(bare) : isStrictFromLine(bare)) {
         this.flush(out);
         return;
       }
@@ -128,6 +148,11 @@ function trimEol(line: Uint8Array): Uint8Array {
   if (end && line[end - 1] === LF) end--;
   if (end && line[end - 1] === CR) end--;
   return line.subarray(0, end);
+}
+
+function isBlank(line: Uint8Array): boolean {
+  for (const b of line) if (b !== LF && b !== CR && b !== 0x20 && b !== 9) return false;
+  return true;
 }
 
 function hasContent(parts: Uint8Array[]): boolean {

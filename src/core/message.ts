@@ -139,14 +139,74 @@ function dateFromReceived(h: HeaderMap, now: number): number {
   return NaN;
 }
 
+/**
+ * Rewrites RFC 5322 comments as one flat level without quotes or escapes.
+ * postal-mime's address parser ends a comment at the first ")" and treats
+ * quotes inside it as quoted strings, so a nested or escaped comment leaked
+ * into the display name (git t5100 "comment.in" gave "a comment) A U Thor").
+ */
+function flattenComments(value: string): string {
+  if (!value.includes('(')) return value;
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (depth === 0) {
+      if (c === '\\' && quoted) {
+        out += c + (value[i + 1] ?? '');
+        i++;
+      } else if (c === '"') {
+        quoted = !quoted;
+        out += c;
+      } else if (c === '(' && !quoted) {
+        depth = 1;
+        out += c;
+      } else out += c;
+      continue;
+    }
+    if (c === '\\') {
+      const next = value[i + 1] ?? '';
+      if (next !== '(' && next !== ')' && next !== '"') out += next;
+      i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) out += c;
+    } else if (c !== '"') out += c;
+  }
+  if (depth > 0) out += ')';
+  return out;
+}
+
+// An encoded word with raw 8-bit text inside (already decoded from UTF-8 with the header).
+const ENCODED_WORD_8BIT = /=\?([^?\s]+)\?([qQ])\?([^?\s]*[\u0080-\uffff][^?\s]*)\?=/g;
+
+/**
+ * Decodes RFC 2047 encoded words. Some mailers put raw UTF-8 inside a
+ * Q-encoded word ("=?iso-8859-1?Q?Fr\u00f6sche?="); decoding it whole would
+ * turn "ö" into "Ã¶", so only its ASCII runs go through the charset.
+ */
+export function decodeHeaderWords(value: string): string {
+  return decodeWords(splitEightBitWords(value));
+}
+
+function splitEightBitWords(value: string): string {
+  return value.replace(ENCODED_WORD_8BIT, (_w, cs: string, enc: string, text: string) =>
+    text.replace(/[^\u0080-\uffff]+/g, (run) => `=?${cs}?${enc}?${run}?=`),
+  );
+}
+
 /** Parses an address list header, decoding RFC 2047 display names. */
 export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
   try {
-    return addressParser(value, { flatten: true }).map((a) => ({
-      name: decodeWords(a.name ?? '').trim(),
-      address: (a.address ?? '').trim(),
-    }));
+    return addressParser(flattenComments(splitEightBitWords(value)), { flatten: true }).map(
+      (a) => ({
+        name: decodeHeaderWords(a.name ?? '').trim(),
+        address: (a.address ?? '').trim(),
+      }),
+    );
   } catch {
     return [];
   }
@@ -224,7 +284,13 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
   let inReplyTo: string | null = null;
   if (irt.length) inReplyTo = irt.find((x) => x === references[references.length - 1]) ?? irt[0];
   else if (references.length) inReplyTo = references[references.length - 1];
-  if (inReplyTo && !references.includes(inReplyTo)) references.push(inReplyTo);
+  // The threader takes the last reference as the parent; In-Reply-To is the better word on it
+  // when References lists ids out of order (notmuch T510 "parent-priority").
+  if (inReplyTo) {
+    const at = references.indexOf(inReplyTo);
+    if (at >= 0) references.splice(at, 1);
+    references.push(inReplyTo);
+  }
 
   const dateRaw = first(h, 'date') ?? '';
   let date = parseDate(dateRaw, now);
@@ -234,7 +300,7 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     if (Number.isNaN(date)) date = 0;
   }
 
-  const subject = decodeWords(first(h, 'subject') ?? '')
+  const subject = decodeHeaderWords(first(h, 'subject') ?? '')
     .replace(/\s+/g, ' ')
     .trim();
   const from = parseAddresses(first(h, 'from'))[0] ?? { name: '', address: '' };

@@ -98,7 +98,8 @@ export function buildThreads(inputs: Iterable<ThreadInput>): BuiltThread[] {
   }
   subjectFallback(all);
 
-  const roots = [...all.values()].filter((c) => !c.parent);
+  // A ghost nobody hangs under (its only link refused as a cycle) is not a thread.
+  const roots = [...all.values()].filter((c) => !c.parent && (c.input || c.children.length));
   const threads = roots.map(toThread);
   threads.sort((a, b) => a.tree.date - b.tree.date || cmp(a.rootId, b.rootId));
   return threads;

@@ -114,3 +114,13 @@ describe('mbox splitting', () => {
     expect(s.end()).toEqual([]);
   });
 });
+
+describe('mbox separators', () => {
+  it('skips blank lines before the first From_ line and splits on full ctime From_ lines', () => {
+    const bytes = enc.encode(
+      '  \n\t\nFrom nobody Mon Sep 17 00:00:00 2001\nFrom: a@x\nDate: d\nFrom nobody Mon Sep 17 00:00:00 2001\nFrom: b@x\n\nbody From me 10:30\n',
+    );
+    const msgs = splitMbox(bytes).map((m) => dec.decode(m));
+    expect(msgs).toEqual(['From: a@x\nDate: d\n', 'From: b@x\n\nbody From me 10:30\n']);
+  });
+});

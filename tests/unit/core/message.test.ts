@@ -163,3 +163,32 @@ describe('message parsing', () => {
     if (dirs.length) expect(n).toBeGreaterThan(150);
   });
 });
+
+describe('header decoding', () => {
+  it('keeps nested and escaped comments out of the display name', async () => {
+    const m = await parseMessage(
+      enc.encode('From: (this is \\(really\\) a "comment" (honestly)) "A U Thor" <a@x>\n\nb\n'),
+    );
+    expect(m.from).toEqual({ name: 'A U Thor', address: 'a@x' });
+  });
+
+  it('decodes raw UTF-8 inside a Latin-1 encoded word without mojibake', async () => {
+    const m = await parseMessage(
+      enc.encode(
+        'Subject: =?iso-8859-1?Q?Die_Fr\u00f6sche?=\nTo: =?iso-8859-1?Q?J\u00fcrgen?= <j@x>\n\nb\n',
+      ),
+    );
+    expect(m.subject).toBe('Die Frösche');
+    expect(m.to[0].name).toBe('Jürgen');
+  });
+
+  it('takes In-Reply-To as the parent when References lists it out of order', async () => {
+    const m = await parseMessage(
+      enc.encode(
+        'Message-ID: <g@x>\nIn-Reply-To: <child@x>\nReferences: <child@x> <root@x>\n\nb\n',
+      ),
+    );
+    expect(m.references).toEqual(['root@x', 'child@x']);
+    expect(m.inReplyTo).toBe('child@x');
+  });
+});
