@@ -1,0 +1,36 @@
+import { expect, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root. */
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A project fixture path. */
+export const fixture = (name: string) => join(root, 'tests/fixtures', name);
+
+/** ../shared/corpus/SUB beside the clone, or null (with a notice) when absent. */
+export function shared(sub: string): string | null {
+  const p = join(root, '..', 'shared', 'corpus', sub);
+  if (existsSync(p)) return p;
+  console.warn(`NOTICE: ${p} is absent; skipping the steps that need it.`);
+  return null;
+}
+
+/** Opens the app and waits until the demo inbox is imported. */
+export async function start(page: Page): Promise<void> {
+  await page.goto('./');
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+}
+
+/** Imports files through the "Import files…" input into the current inbox and waits for the result. */
+export async function importFiles(page: Page, files: string[]): Promise<string> {
+  await page.getByTestId('file-input').setInputFiles(files);
+  const status = page.getByTestId('import-status');
+  await expect(
+    status.getByTestId('import-done').or(status.getByTestId('import-error')),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  return ((await status.textContent()) ?? '').replace(/\s+/g, ' ');
+}
