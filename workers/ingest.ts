@@ -1,6 +1,11 @@
 /** The ingest worker: fetch or read mail, parse and store it off the UI thread. */
 import * as Comlink from 'comlink';
-import { ingestStream, type IngestProgress, type IngestResult } from '../src/db/ingest';
+import {
+  emptyProgress,
+  ingestStream,
+  type IngestProgress,
+  type IngestResult,
+} from '../src/db/ingest';
 import { getDB } from '../src/db/schema';
 import { proxiedUrl } from '../src/core/remote';
 import {
@@ -67,15 +72,7 @@ const api = {
       });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      const none = {
-        messages: 0,
-        added: 0,
-        duplicates: 0,
-        bytes: 0,
-        totalBytes: null,
-        elapsedMs: 0,
-      };
-      return { ...none, cancelled: false, error: `Could not fetch: ${error}`, lost: 0 };
+      return { ...emptyProgress(), cancelled: false, error: `Could not fetch: ${error}`, lost: 0 };
     }
   },
 

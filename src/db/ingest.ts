@@ -16,11 +16,18 @@ export interface IngestProgress {
   messages: number;
   added: number;
   duplicates: number;
+  /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...). */
+  flawed: number;
+  /** A few of those problems, "Message-ID: problem", for the user to see. */
+  problemSamples: string[];
   /** Compressed (as fetched/read) bytes consumed so far. */
   bytes: number;
   /** Total input bytes when known (file size, Content-Length). */
   totalBytes: number | null;
   elapsedMs: number;
+  /** Time spent parsing and storing (the rest is reading, gunzip and splitting). */
+  parseMs: number;
+  storeMs: number;
 }
 
 /** How an import ended. `error` is a sentence for the user, null on success. */
@@ -54,6 +61,22 @@ export function describeError(e: unknown): string {
   return msg || name || 'unknown error';
 }
 
+/** Progress before anything was read. */
+export function emptyProgress(totalBytes: number | null = null): IngestProgress {
+  return {
+    messages: 0,
+    added: 0,
+    duplicates: 0,
+    flawed: 0,
+    problemSamples: [],
+    bytes: 0,
+    totalBytes,
+    elapsedMs: 0,
+    parseMs: 0,
+    storeMs: 0,
+  };
+}
+
 /** Imports a stream of mail into an inbox. Never throws: the result says how it ended. */
 export async function ingestStream(
   db: LoupeDB,
@@ -61,14 +84,7 @@ export async function ingestStream(
   opts: IngestOptions,
 ): Promise<IngestResult> {
   const start = performance.now();
-  const p: IngestProgress = {
-    messages: 0,
-    added: 0,
-    duplicates: 0,
-    bytes: 0,
-    totalBytes: opts.totalBytes ?? null,
-    elapsedMs: 0,
-  };
+  const p = emptyProgress(opts.totalBytes ?? null);
   const batchSize = opts.batchSize ?? 1000;
   let lastReport = 0;
   const report = (force = false) => {
@@ -89,7 +105,9 @@ export async function ingestStream(
   let batch: IngestItem[] = [];
   const flush = async () => {
     if (!batch.length) return;
+    const t0 = performance.now();
     const r = await storeBatch(db, opts.inbox, batch);
+    p.storeMs += performance.now() - t0;
     p.added += r.added;
     p.duplicates += r.duplicates + r.crossPosted;
     batch = [];
@@ -105,8 +123,15 @@ export async function ingestStream(
         cancelled = true;
         break;
       }
+      const t0 = performance.now();
       const m = await parseMessage(raw);
+      if (m.problems.length) {
+        p.flawed++;
+        if (p.problemSamples.length < 5)
+          p.problemSamples.push(`<${m.id}>: ${m.problems.join(', ')}`);
+      }
       batch.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
+      p.parseMs += performance.now() - t0;
       p.messages++;
       if (batch.length >= batchSize) await flush();
       else report();

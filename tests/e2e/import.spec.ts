@@ -1,0 +1,106 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fixture, importFiles, root, start } from './app';
+
+const tmp = join(root, 'test-results', 'import-data');
+
+test.beforeEach(async ({ page }) => {
+  await start(page);
+});
+
+test('imports 10,000 generated messages with progress, survives a cancel and resumes', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  mkdirSync(tmp, { recursive: true });
+  const file = join(tmp, 'lkml-10k.mbox.gz');
+  execFileSync('python3', [
+    join(root, 'tools/gen_mbox.py'),
+    '--messages',
+    '10000',
+    '--seed',
+    '3',
+    '--out',
+    file,
+  ]);
+  await page.goto('./#/all/');
+  await page.getByTestId('file-input').setInputFiles([file]);
+  const status = page.getByTestId('import-status');
+  await expect(status.locator('progress')).toBeVisible();
+  await expect(status).toContainText(/\d+\/s/);
+  await expect
+    .poll(async () => Number((await status.textContent())?.match(/(\d+) messages ·/)?.[1] ?? 0), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(1500);
+  await status.getByRole('button', { name: 'Cancel' }).click();
+  await expect(status).toContainText(/Cancelled: \d+ new messages stored/);
+  const kept = Number((await status.textContent())?.match(/Cancelled: (\d+)/)?.[1]);
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(10_000);
+  expect(kept % 1000).toBe(0);
+
+  const started = Date.now();
+  const text = await importFiles(page, [file]);
+  const seconds = (Date.now() - started) / 1000;
+  expect(text).toContain(`Imported 10000 messages: ${10_000 - kept} new, ${kept} already stored.`);
+  console.log(`resumed import of ${10_000 - kept} new messages in ${seconds.toFixed(1)} s`);
+  await page.goto('./#/local/');
+  await expect(page.getByTestId('thread-row').first()).toBeVisible();
+  expect(await page.getByTestId('thread-row').count()).toBeGreaterThan(20);
+});
+
+test('a truncated mbox.gz keeps every complete message and says what happened', async ({
+  page,
+}) => {
+  mkdirSync(tmp, { recursive: true });
+  const whole = gzipSync(readFileSync(fixture('mail/review.mboxrd')));
+  const cut = join(tmp, 'truncated.mbox.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
+  await page.goto('./#/all/');
+  await page.getByTestId('file-input').setInputFiles([cut]);
+  const error = page.getByTestId('import-error');
+  await expect(error).toContainText(/damaged or truncated/);
+  await expect(page.getByTestId('import-status')).toContainText(/[12] new messages stored/);
+  await page.goto('./#/local/review-patch@example.org/');
+  await expect(page.locator('[data-msgid="review-patch@example.org"]')).toBeVisible();
+  await page.goto('./#/demo/');
+  await expect(page.getByTestId('thread-row').first()).toBeVisible();
+});
+
+test('malformed mail is stored with its problems listed, never aborting the import', async ({
+  page,
+}) => {
+  mkdirSync(tmp, { recursive: true });
+  const bad = join(tmp, 'bad.mbox');
+  writeFileSync(
+    bad,
+    [
+      'From x Thu Jan  1 00:00:00 1970',
+      'Subject: no id and a broken date',
+      'Date: the day after tomorrow',
+      '',
+      'body one',
+      '',
+      'From x Thu Jan  1 00:00:00 1970',
+      'Message-ID: <fine@example.org>',
+      'Date: Mon, 1 Jun 2020 10:00:00 +0000',
+      'Subject: fine',
+      'Content-Type: multipart/mixed; boundary="never-closed"',
+      '',
+      '--never-closed',
+      'Content-Type: text/plain',
+      '',
+      'still readable',
+      '',
+    ].join('\n'),
+  );
+  await page.goto('./#/all/');
+  expect(await importFiles(page, [bad])).toContain('Imported 2 messages: 2 new');
+  await expect(page.getByTestId('import-status')).toContainText('1 with parse problems');
+  await page.goto('./#/local/fine@example.org/');
+  await expect(page.locator('[data-msgid="fine@example.org"]')).toContainText('still readable');
+});
