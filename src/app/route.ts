@@ -2,11 +2,12 @@
  * Hash routes shaped like lore URLs, so links are shareable:
  * #/INBOX/ (thread list), #/INBOX/MSGID/ (message in its thread),
  * #/INBOX/MSGID/T/ (nested), #/INBOX/MSGID/t/ (flat), #/INBOX/MSGID/raw,
- * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index).
+ * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/.
  */
 import { ALL } from '../db/queries';
 
-export type View = 'list' | 'message' | 'nested' | 'flat' | 'raw' | 'search' | 'crashes';
+export type View =
+  'list' | 'message' | 'nested' | 'flat' | 'raw' | 'search' | 'crashes' | 'settings';
 
 export interface Route {
   inbox: string;
@@ -26,6 +27,7 @@ export function parseHash(hash: string): Route {
   const [path, search = ''] = hash.replace(/^#\/?/, '').split(/\?(.*)/s, 2);
   const parts = path.split('/');
   if (parts[0] === '_crashes') return { inbox: ALL, msgid: null, view: 'crashes' };
+  if (parts[0] === '_settings') return { inbox: ALL, msgid: null, view: 'settings' };
   const inbox = parts[0] ? safeDecode(parts[0]) : ALL;
   const q = new URLSearchParams(search).get('q');
   if (q !== null) return { inbox, msgid: null, view: 'search', query: q };
@@ -49,6 +51,7 @@ function safeDecode(s: string): string {
 export function toHash(r: Route): string {
   const inbox = r.inbox === ALL ? 'all' : encodeURIComponent(r.inbox);
   if (r.view === 'crashes') return '#/_crashes/';
+  if (r.view === 'settings') return '#/_settings/';
   if (r.view === 'search') return `#/${inbox}/?q=${encodeURIComponent(r.query ?? '')}`;
   if (!r.msgid) return `#/${inbox}/`;
   const base = `#/${inbox}/${encodeMsgId(r.msgid)}/`;

@@ -12,6 +12,7 @@ describe('lore-shaped hash routes', () => {
       { inbox: 'linux-usb', msgid: 'a@x', view: 'raw' },
       { inbox: 'linux-usb', msgid: null, view: 'search', query: 's:"task hung" d:2.weeks.ago..' },
       { inbox: ALL, msgid: null, view: 'crashes' },
+      { inbox: ALL, msgid: null, view: 'settings' },
     ] as const;
     for (const r of routes) expect(parseHash(toHash(r))).toEqual(r);
   });
