@@ -221,7 +221,7 @@ function mediaType(ct: string | undefined): { type: string; charset?: string } {
 
 const PATCH_RE = /^(?:diff --git |--- \S.*\n\+\+\+ \S|Index: \S.*\n=+\n)/m;
 const OOPS_RE =
-  /(?:^|\n)[^\n]{0,40}(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |UBSAN: |KFENCE: |INFO: task \S.* blocked|INFO: rcu|general protection fault|Unable to handle kernel|kernel BUG at|Kernel panic|watchdog: BUG: soft lockup|possible circular locking|possible recursive locking|inconsistent lock state|unreferenced object|Call Trace:)/;
+  /(?:^|\n)[^\n>]{0,40}(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |UBSAN: |KFENCE: |INFO: task \S.* blocked|INFO: rcu|general protection fault|Unable to handle kernel|kernel BUG at|Kernel panic|watchdog: BUG: soft lockup|possible circular locking|possible recursive locking|inconsistent lock state|unreferenced object|Call Trace:)/;
 
 /** Cheap checks used for flags and the list badges. */
 export function looksLikePatch(subject: string, text: string): boolean {

@@ -8,5 +8,5 @@ export { groupIdenticalReports, traceKey, type ReportGroup } from './group';
 export { findSyzbotMeta } from './syzbot';
 export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
-export { crashSummary } from './summary';
+export { analyzeMail, crashSummary, unquoted } from './summary';
 export { releaseTag, sourceLink } from './source';

@@ -60,3 +60,22 @@ describe('a syzbot mail reporting a hung task', () => {
     expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis);
   });
 });
+
+describe('replies that quote a crash report', () => {
+  it('are not crash reports themselves', async () => {
+    const { crashSummary, unquoted } = await import('../../../../src/core/oops');
+    const { looksLikeOops } = await import('../../../../src/core/message');
+    const reply = [
+      'On Tue, syzbot wrote:',
+      '> INFO: task syz-executor.1:3125 blocked for more than 143 seconds.',
+      '>       Not tainted 5.7.0-rc5-syzkaller #0',
+      '> Call Trace:',
+      '>  schedule+0xcd/0x2b0 kernel/sched/core.c:4158',
+      '',
+      'This trace cannot be right.',
+    ].join('\n');
+    expect(looksLikeOops(reply)).toBe(false);
+    expect(crashSummary(reply)).toBeNull();
+    expect(unquoted(reply)).toHaveLength(reply.length);
+  });
+});
