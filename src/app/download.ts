@@ -30,3 +30,22 @@ export async function mboxGz(ids: string[]): Promise<Blob> {
 export async function downloadMbox(ids: string[], name: string): Promise<void> {
   save(await mboxGz(ids), `${name.replace(/[^\w.@-]+/g, '_').slice(0, 80)}.mbox.gz`);
 }
+
+/** Extracts one attachment from a stored message's raw bytes and downloads it. */
+export async function downloadAttachment(
+  id: string,
+  index: number,
+  filename: string,
+): Promise<void> {
+  const row = await getDB().raws.get(id);
+  if (!row) throw new Error(`the raw message <${id}> is not stored`);
+  // postal-mime is only needed here, so it loads on first use.
+  const { default: PostalMime } = await import('postal-mime');
+  const email = await PostalMime.parse(row.raw, { attachmentEncoding: 'arraybuffer' });
+  const a = email.attachments[index];
+  if (!a) throw new Error(`attachment ${index + 1} is missing from <${id}>`);
+  const bytes =
+    a.content instanceof ArrayBuffer ? a.content : new TextEncoder().encode(String(a.content));
+  // Served as an opaque download, never rendered: mail attachments are untrusted.
+  save(new Blob([bytes], { type: 'application/octet-stream' }), filename);
+}

@@ -30,3 +30,11 @@ export function seriesTag(subject: string): string | null {
   if (!m) return null;
   return [m[1], m[2]].filter(Boolean).join(' ') || 'patch';
 }
+
+/** "1.2 MB", "340 KB", "12 B". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
