@@ -3,6 +3,8 @@ import { imports } from './state/imports.svelte';
 
 /** On the very first start, import the bundled demo inbox so a new user sees threads at once. */
 export async function importDemoOnFirstStart(): Promise<void> {
+  // Benchmarks and tests that need an empty store open the app with ?nodemo.
+  if (new URLSearchParams(location.search).has('nodemo')) return;
   const db = getDB();
   if (await db.settings.get('demoImported')) return;
   if ((await db.inboxes.count()) > 0) return;
