@@ -5,7 +5,9 @@ import {
   ingestStream,
   type IngestProgress,
   type IngestResult,
+  type Parser,
 } from '../src/db/ingest';
+import type { ParseApi } from './parse';
 import { getDB } from '../src/db/schema';
 import { proxiedUrl } from '../src/core/remote';
 import {
@@ -18,6 +20,28 @@ import {
 } from '../src/db/sync';
 
 const cancelled = new Set<number>();
+
+// One core stores while the others parse: a pool of parse workers, made on first use.
+const POOL = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+let pool: Comlink.Remote<ParseApi>[] | null = null;
+let turn = 0;
+
+function poolParser(): { parse: Parser; parallel: number } {
+  pool ??= Array.from({ length: POOL }, (_, i) =>
+    Comlink.wrap<ParseApi>(
+      new Worker(new URL('./parse.ts', import.meta.url), { type: 'module', name: `parse-${i}` }),
+    ),
+  );
+  const workers = pool;
+  const parse: Parser = (raws) =>
+    workers[turn++ % workers.length].parse(
+      Comlink.transfer(
+        raws,
+        raws.map((r) => r.buffer as ArrayBuffer),
+      ),
+    );
+  return { parse, parallel: POOL + 1 };
+}
 
 async function fetchStream(
   url: string,
@@ -48,6 +72,7 @@ const api = {
     return ingestStream(getDB(), stream, {
       inbox,
       totalBytes: blob.size,
+      ...poolParser(),
       onProgress,
       isCancelled: () => cancelled.has(job),
     });
@@ -67,6 +92,7 @@ const api = {
         inbox,
         inboxUrl,
         totalBytes: size,
+        ...poolParser(),
         onProgress,
         isCancelled: () => cancelled.has(job),
       });

@@ -43,6 +43,10 @@ export interface IngestOptions {
   inboxUrl?: string | null;
   totalBytes?: number | null;
   batchSize?: number;
+  /** Where parsing happens (default: in this thread). */
+  parse?: Parser;
+  /** Parse chunks allowed in flight at once (default 2). */
+  parallel?: number;
   onProgress?: (p: IngestProgress) => void;
   isCancelled?: () => boolean;
 }
@@ -54,7 +58,7 @@ export function describeError(e: unknown): string {
   if (name === 'QuotaExceededError' || /quota/i.test(msg))
     return 'The browser ran out of storage space for Loupe; messages stored before this point are kept. Free space (Settings) or allow more storage, then import again.';
   if (
-    /gzip|compressed|deflate|incorrect header|junk|truncat/i.test(msg) ||
+    /gzip|compressed|deflate|incorrect header|junk|truncat|unexpected end/i.test(msg) ||
     (name === 'TypeError' && /decompress/i.test(msg))
   )
     return `The archive is damaged or truncated (${msg}); every complete message before the damage was imported.`;
@@ -77,7 +81,34 @@ export function emptyProgress(totalBytes: number | null = null): IngestProgress 
   };
 }
 
-/** Imports a stream of mail into an inbox. Never throws: the result says how it ended. */
+/** Parsed items and the time the parser spent on them. */
+export interface ParsedChunk {
+  items: IngestItem[];
+  ms: number;
+}
+
+/** Parses raw messages into storable items: in place, or in a parse worker. */
+export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
+
+/** Parses raw messages in the calling thread, with crash summaries for crash reports. */
+export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
+  const t0 = performance.now();
+  const items: IngestItem[] = [];
+  for (const raw of raws) {
+    const m = await parseMessage(raw);
+    items.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
+  }
+  return { items, ms: performance.now() - t0 };
+}
+
+/** Raw messages handed to a parser at once. */
+const CHUNK = 200;
+
+/**
+ * Imports a stream of mail into an inbox. Never throws: the result says how it ended.
+ * Splitting, parsing (possibly in parse workers) and storing overlap: while one
+ * batch is written, the next chunks are parsed.
+ */
 export async function ingestStream(
   db: LoupeDB,
   input: ReadableStream<Uint8Array>,
@@ -86,6 +117,8 @@ export async function ingestStream(
   const start = performance.now();
   const p = emptyProgress(opts.totalBytes ?? null);
   const batchSize = opts.batchSize ?? 1000;
+  const parse = opts.parse ?? parseRaws;
+  const maxInFlight = opts.parallel ?? 2;
   let lastReport = 0;
   const report = (force = false) => {
     p.elapsedMs = performance.now() - start;
@@ -113,9 +146,27 @@ export async function ingestStream(
     batch = [];
     report();
   };
+  const inFlight: Promise<ParsedChunk>[] = [];
+  // Takes the oldest parsed chunk (keeping input order) and stores whole batches.
+  const takeParsed = async () => {
+    const chunk = await (inFlight.shift() as Promise<ParsedChunk>);
+    p.parseMs += chunk.ms;
+    for (const m of chunk.items) {
+      p.messages++;
+      if (m.problems.length) {
+        p.flawed++;
+        if (p.problemSamples.length < 5)
+          p.problemSamples.push(`<${m.id}>: ${m.problems.join(', ')}`);
+      }
+      batch.push(m);
+      if (batch.length >= batchSize) await flush();
+    }
+    report();
+  };
   let error: string | null = null;
   let cancelled = false;
   let lost = 0;
+  let raws: Uint8Array[] = [];
   try {
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
     for await (const raw of splitMboxStream(await openMailStream(counted))) {
@@ -123,30 +174,31 @@ export async function ingestStream(
         cancelled = true;
         break;
       }
-      const t0 = performance.now();
-      const m = await parseMessage(raw);
-      if (m.problems.length) {
-        p.flawed++;
-        if (p.problemSamples.length < 5)
-          p.problemSamples.push(`<${m.id}>: ${m.problems.join(', ')}`);
+      raws.push(raw);
+      if (raws.length < CHUNK) continue;
+      inFlight.push(parse(raws));
+      raws = [];
+      while (inFlight.length > maxInFlight) await takeParsed();
+      if (opts.isCancelled?.()) {
+        cancelled = true;
+        break;
       }
-      batch.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
-      p.parseMs += performance.now() - t0;
-      p.messages++;
-      if (batch.length >= batchSize) await flush();
-      else report();
     }
-    if (!cancelled) await flush();
+    if (!cancelled) {
+      if (raws.length) inFlight.push(parse(raws));
+      while (inFlight.length) await takeParsed();
+      await flush();
+    }
   } catch (e) {
     error = describeError(e);
     // Messages split before a stream error are whole: keep them.
-    if (batch.length) {
-      try {
-        await flush();
-      } catch (e2) {
-        lost = batch.length;
-        error = describeError(e2);
-      }
+    try {
+      if (raws.length) inFlight.push(parse(raws));
+      while (inFlight.length) await takeParsed();
+      await flush();
+    } catch (e2) {
+      lost = batch.length;
+      error = describeError(e2);
     }
   }
   await db.inboxes

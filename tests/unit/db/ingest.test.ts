@@ -1,0 +1,85 @@
+import 'fake-indexeddb/auto';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestStream, parseRaws, type Parser } from '../../../src/db/ingest';
+import { LoupeDB } from '../../../src/db/schema';
+
+let db: LoupeDB;
+let n = 0;
+beforeEach(async () => {
+  db = new LoupeDB(`ingest-${n++}`);
+  await db.open();
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+function mbox(count: number): Uint8Array {
+  const msgs = Array.from({ length: count }, (_, i) => {
+    const root = i % 10 === 0;
+    const head = [
+      'From mboxrd@z Thu Jan  1 00:00:00 1970',
+      `Message-ID: <m${i}@x>`,
+      `Date: Mon, 1 Jun 2020 10:${String(i % 60).padStart(2, '0')}:00 +0000`,
+      `Subject: ${root ? '' : 'Re: '}topic ${Math.floor(i / 10)}`,
+      ...(root ? [] : [`In-Reply-To: <m${i - (i % 10)}@x>`]),
+    ];
+    return `${head.join('\n')}\n\nbody ${i} ${'words '.repeat(40)}\n`;
+  });
+  return new TextEncoder().encode(msgs.join('\n'));
+}
+
+const streamOf = (bytes: Uint8Array, size = 4096) =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size));
+      c.close();
+    },
+  });
+
+describe('ingest pipeline', () => {
+  it('stores the same messages and threads whether parsing is in place or out of order', async () => {
+    // A parser that finishes chunks out of order, as a pool of workers may.
+    const jittery: Parser = async (raws) => {
+      await new Promise((r) => setTimeout(r, Math.random() * 20));
+      return parseRaws(raws);
+    };
+    const r = await ingestStream(db, streamOf(gzipSync(mbox(1234))), {
+      inbox: 'l',
+      batchSize: 300,
+      parse: jittery,
+      parallel: 3,
+    });
+    expect(r).toMatchObject({ messages: 1234, added: 1234, error: null, cancelled: false });
+    expect(await db.messages.count()).toBe(1234);
+    expect(await db.threads.count()).toBe(124);
+    expect((await db.threads.get('m0@x'))?.count).toBe(10);
+  });
+
+  it('keeps whole batches only when cancelled', async () => {
+    let seen = 0;
+    const counting: Parser = async (raws) => {
+      seen += raws.length;
+      return parseRaws(raws);
+    };
+    const r = await ingestStream(db, streamOf(mbox(3000)), {
+      inbox: 'l',
+      batchSize: 500,
+      parse: counting,
+      isCancelled: () => seen >= 1200,
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.added % 500).toBe(0);
+    expect(await db.messages.count()).toBe(r.added);
+  });
+
+  it('stores every complete message before a truncated gzip and reports the damage', async () => {
+    const gz = gzipSync(mbox(2000));
+    const r = await ingestStream(db, streamOf(gz.subarray(0, Math.floor(gz.length * 0.6))), {
+      inbox: 'l',
+    });
+    expect(r.error).toMatch(/damaged or truncated/);
+    expect(r.added).toBeGreaterThan(500);
+    expect(await db.messages.count()).toBe(r.added);
+  });
+});
