@@ -1,4 +1,5 @@
 /** Messages back to mboxrd bytes, as public-inbox writes them (for mbox.gz downloads). */
+import { concat } from './mbox';
 
 const enc = new TextEncoder();
 const FROM_LINE = enc.encode('From mboxrd@z Thu Jan  1 00:00:00 1970\n');
@@ -34,12 +35,5 @@ export function toMboxrd(raw: Uint8Array): Uint8Array[] {
 export function mboxrdOf(raws: Iterable<Uint8Array>): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const r of raws) parts.push(...toMboxrd(r));
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }

@@ -44,7 +44,11 @@ export function isStrictFromLine(line: Uint8Array): boolean {
   return STRICT_FROM_LINE.test(lineText(line));
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
+/** Joins byte arrays into one new array (never a view of an input, so it can be transferred). */
+export function concat(
+  parts: Uint8Array[],
+  total = parts.reduce((s, p) => s + p.length, 0),
+): Uint8Array {
   if (parts.length === 1) return parts[0].slice();
   const out = new Uint8Array(total);
   let at = 0;
