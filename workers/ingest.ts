@@ -98,7 +98,13 @@ const api = {
       });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      return { ...emptyProgress(), cancelled: false, error: `Could not fetch: ${error}`, lost: 0 };
+      return {
+        ...emptyProgress(),
+        cancelled: false,
+        error: `Could not fetch: ${error}`,
+        lost: 0,
+        quota: false,
+      };
     }
   },
 

@@ -36,6 +36,8 @@ export interface IngestResult extends IngestProgress {
   error: string | null;
   /** Messages that could not be stored because of the error (not counted in `added`). */
   lost: number;
+  /** True when the error was the browser's storage quota. */
+  quota: boolean;
 }
 
 export interface IngestOptions {
@@ -51,11 +53,18 @@ export interface IngestOptions {
   isCancelled?: () => boolean;
 }
 
+/** True when an error is the browser's storage quota running out. */
+export function isQuotaError(e: unknown): boolean {
+  const name = e instanceof Error || e instanceof DOMException ? e.name : '';
+  const msg = e instanceof Error ? e.message : String(e);
+  return name === 'QuotaExceededError' || /quota/i.test(msg);
+}
+
 /** Explains a failure in words a reader understands. */
 export function describeError(e: unknown): string {
   const name = e instanceof Error || e instanceof DOMException ? e.name : '';
   const msg = e instanceof Error ? e.message : String(e);
-  if (name === 'QuotaExceededError' || /quota/i.test(msg))
+  if (isQuotaError(e))
     return 'The browser ran out of storage space for Loupe; messages stored before this point are kept. Free space (Settings) or allow more storage, then import again.';
   if (
     /gzip|compressed|deflate|incorrect header|junk|truncat|unexpected end/i.test(msg) ||
@@ -166,7 +175,14 @@ export async function ingestStream(
   let error: string | null = null;
   let cancelled = false;
   let lost = 0;
+  let quota = false;
   let raws: Uint8Array[] = [];
+  // Hands the pending raw messages to the parser; their buffers may move to a worker.
+  const sendChunk = () => {
+    if (!raws.length) return;
+    inFlight.push(parse(raws));
+    raws = [];
+  };
   try {
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
     for await (const raw of splitMboxStream(await openMailStream(counted))) {
@@ -176,8 +192,7 @@ export async function ingestStream(
       }
       raws.push(raw);
       if (raws.length < CHUNK) continue;
-      inFlight.push(parse(raws));
-      raws = [];
+      sendChunk();
       while (inFlight.length > maxInFlight) await takeParsed();
       if (opts.isCancelled?.()) {
         cancelled = true;
@@ -185,20 +200,22 @@ export async function ingestStream(
       }
     }
     if (!cancelled) {
-      if (raws.length) inFlight.push(parse(raws));
+      sendChunk();
       while (inFlight.length) await takeParsed();
       await flush();
     }
   } catch (e) {
     error = describeError(e);
+    quota = isQuotaError(e);
     // Messages split before a stream error are whole: keep them.
     try {
-      if (raws.length) inFlight.push(parse(raws));
+      sendChunk();
       while (inFlight.length) await takeParsed();
       await flush();
     } catch (e2) {
       lost = batch.length;
       error = describeError(e2);
+      quota ||= isQuotaError(e2);
     }
   }
   await db.inboxes
@@ -209,5 +226,5 @@ export async function ingestStream(
     })
     .catch(() => undefined);
   report(true);
-  return { ...p, cancelled, error, lost };
+  return { ...p, cancelled, error, lost, quota };
 }

@@ -83,3 +83,32 @@ describe('ingest pipeline', () => {
     expect(await db.messages.count()).toBe(r.added);
   });
 });
+
+describe('ingest failures', () => {
+  it('reports a storage failure at the end of the input as a result, never a throw', async () => {
+    // Like a worker parser, this one takes the buffers: they are detached afterwards.
+    const taking: Parser = async (raws) => {
+      const copies = raws.map((r) => r.slice());
+      for (const r of raws) structuredClone(r.buffer, { transfer: [r.buffer] });
+      return parseRaws(copies);
+    };
+    const full = Object.assign(new Error('The quota has been exceeded.'), {
+      name: 'QuotaExceededError',
+    });
+    const original = db.raws.bulkPut.bind(db.raws);
+    let calls = 0;
+    db.raws.bulkPut = ((...args: Parameters<typeof original>) => {
+      if (++calls > 1) throw full;
+      return original(...args);
+    }) as typeof db.raws.bulkPut;
+    const r = await ingestStream(db, streamOf(mbox(250)), {
+      inbox: 'l',
+      batchSize: 100,
+      parse: taking,
+    });
+    expect(r.error).toMatch(/ran out of storage space/);
+    expect(r.quota).toBe(true);
+    expect(r.added).toBe(100);
+    expect(await db.messages.count()).toBe(100);
+  });
+});
