@@ -33,3 +33,30 @@ export function groupIdenticalReports(reports: readonly OopsReport[]): ReportGro
   });
   return [...byKey.values()];
 }
+
+/** How a near-identical trace differs from a reference: frames only in it, frames only in the reference. */
+export interface TraceDifference {
+  added: string[];
+  removed: string[];
+}
+
+function frameNames(r: OopsReport): string[] {
+  return r.frames.map((f) => (f.offset === null ? f.fn : `${f.fn}+0x${f.offset.toString(16)}`));
+}
+
+/** Frames (by name and offset) present in one trace and not the other, in trace order. */
+export function traceDifference(reference: OopsReport, other: OopsReport): TraceDifference {
+  const a = frameNames(reference);
+  const b = frameNames(other);
+  const inA = new Set(a);
+  const inB = new Set(b);
+  return { added: b.filter((f) => !inA.has(f)), removed: a.filter((f) => !inB.has(f)) };
+}
+
+/** True when two traces are of one kind and share most frames: worth showing as a difference. */
+export function nearIdentical(reference: OopsReport, other: OopsReport): boolean {
+  if (reference.type !== other.type) return false;
+  const d = traceDifference(reference, other);
+  const size = Math.max(reference.frames.length, other.frames.length, 1);
+  return (d.added.length + d.removed.length) / size <= 0.5;
+}

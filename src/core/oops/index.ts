@@ -4,7 +4,14 @@ export { crashTypeOf } from './crashType';
 export { demangle } from './demangle';
 export { findKernelInfo, parseLocksHeld, parseRegisters } from './details';
 export { isUnreliable, parseFrameLine, parseFrames, stripLinePrefix } from './frames';
-export { groupIdenticalReports, traceKey, type ReportGroup } from './group';
+export {
+  groupIdenticalReports,
+  nearIdentical,
+  traceDifference,
+  traceKey,
+  type ReportGroup,
+  type TraceDifference,
+} from './group';
 export { findSyzbotMeta } from './syzbot';
 export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
