@@ -9,6 +9,8 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
+      // The manifest icons are in globPatterns already; listing them twice only bloats the precache.
+      includeManifestIcons: false,
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}', 'demo/*.mbox.gz'],
         navigateFallbackDenylist: [/^\/_\//],
@@ -20,7 +22,9 @@ export default defineConfig({
         theme_color: '#1d3557',
         background_color: '#fbfbf8',
         display: 'standalone',
+        id: './',
         start_url: './',
+        scope: './',
         icons: [
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },

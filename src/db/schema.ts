@@ -60,6 +60,41 @@ export interface SettingRow {
   value: unknown;
 }
 
+/** One indexed message: its posting number and what the query planner narrows on. */
+export interface SearchDocRow {
+  /** Posting number, allocated from searchMeta `nextNo`; postings store it, not the Message-ID. */
+  no: number;
+  id: string;
+  date: number;
+  /** Lowercased inbox names (the `inbox:` prefix compares lowercased). */
+  inboxes: string[];
+  /** The posting segment (first `no` of the import batch) holding this message's tokens. */
+  seg: number;
+  /** Raw size in bytes, for `z:`. */
+  size: number;
+}
+
+/** Postings of one token in one segment: `(no - seg) << 8 | fieldMask` per message, ascending. */
+export interface PostingRow {
+  t: string;
+  seg: number;
+  p: Uint32Array;
+}
+
+/** A search the reader saved for the sidebar. */
+export interface SavedSearchRow {
+  id?: number;
+  name: string;
+  query: string;
+  inbox: string;
+}
+
+/** Counters of the search index (`nextNo`, `gen` bumped when docs are removed). */
+export interface SearchMetaRow {
+  key: string;
+  value: number;
+}
+
 /** The Loupe IndexedDB database. */
 export class LoupeDB extends Dexie {
   messages!: EntityTable<StoredMessage, 'id'>;
@@ -70,6 +105,10 @@ export class LoupeDB extends Dexie {
   reads!: EntityTable<ReadRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
   oopses!: EntityTable<OopsRow, 'id'>;
+  searchDocs!: EntityTable<SearchDocRow, 'no'>;
+  postings!: Dexie.Table<PostingRow, [string, number]>;
+  savedSearches!: EntityTable<SavedSearchRow, 'id'>;
+  searchMeta!: EntityTable<SearchMetaRow, 'key'>;
 
   constructor(name = 'loupe') {
     super(name);
@@ -93,6 +132,14 @@ export class LoupeDB extends Dexie {
             t.crash ??= null;
           }),
       );
+    // v3: the local search index (src/db/search.ts). Messages stored before it
+    // are indexed by the search worker on first use (indexBacklog).
+    this.version(3).stores({
+      searchDocs: 'no, &id, *inboxes, seg',
+      postings: '[t+seg], seg',
+      savedSearches: '++id',
+      searchMeta: 'key',
+    });
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type ThreadInput,
 } from '../core/thread';
 import type { LoupeDB, StoredMessage, StoredThread } from './schema';
+import { indexMessages, searchTables } from './search';
 
 /** A parsed message ready to store, with its crash summary when it holds a crash report. */
 export type IngestItem = ParsedMessage & { crash?: CrashSummary | null };
@@ -38,7 +39,15 @@ export async function storeBatch(
   inbox: string,
   batch: IngestItem[],
 ): Promise<BatchResult> {
-  const tables = [db.messages, db.raws, db.threads, db.inboxThreads, db.reads, db.oopses];
+  const tables = [
+    db.messages,
+    db.raws,
+    db.threads,
+    db.inboxThreads,
+    db.reads,
+    db.oopses,
+    ...searchTables(db),
+  ];
   return db.transaction('rw', tables, async () => {
     const unique = new Map<string, IngestItem>();
     for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
@@ -68,6 +77,7 @@ export async function storeBatch(
       }
     }
     if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh);
+    await indexMessages(db, fresh, inbox, crossPosted);
     return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
   });
 }
@@ -122,13 +132,24 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Pro
       r.inboxes.map((ib) => ({ inbox: ib, threadId: r.id, lastDate: r.lastDate })),
     ),
   );
-  // Messages stored earlier whose thread was merged or re-rooted follow their node.
-  for (const oldId of old.keys()) {
+  // Messages stored earlier whose thread was merged or re-rooted follow their node;
+  // most batches only add replies to threads that keep their root, and skip this.
+  const moved = new Set<string>();
+  for (const t of old.values()) {
+    for (const id of t.nodeIds) if (threadOfNode.get(id) !== t.id) moved.add(id);
+  }
+  if (moved.size) {
     const follow = (m: { id: string; threadId: string }) => {
       m.threadId = threadOfNode.get(m.id) ?? m.threadId;
     };
-    await db.messages.where('threadId').equals(oldId).modify(follow);
-    await db.reads.where('threadId').equals(oldId).modify(follow);
+    await db.messages
+      .where('id')
+      .anyOf([...moved])
+      .modify(follow);
+    await db.reads
+      .where('id')
+      .anyOf([...moved])
+      .modify(follow);
   }
   const crashes = fresh.flatMap((m) => (m.crash ? [{ ...m.crash, id: m.id, date: m.date }] : []));
   if (crashes.length) await db.oopses.bulkPut(crashes);
@@ -200,6 +221,12 @@ function summarize(
       subject = t.subject;
       subjectDate = t.firstDate;
     }
+  }
+  // Like lore, a thread is named by its root message when the root is not a ghost.
+  const root = freshById.get(b.rootId);
+  if (root) subject = root.subject;
+  else if (!b.tree.ghost) {
+    for (const t of sources) if (t.rootId === b.rootId && !t.tree.ghost) subject = t.subject;
   }
   return {
     id: b.rootId,

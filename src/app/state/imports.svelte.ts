@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
+import { askPersistence, importShortfall, storageInfo } from '../../db/maintenance';
 import type { IngestApi } from '../../../workers/ingest';
 
 export interface ImportJob {
@@ -11,6 +12,8 @@ export interface ImportJob {
   label: string;
   progress: IngestProgress | null;
   result: IngestResult | null;
+  /** After a full disk stopped the import: bytes more it needs (null: unknown). */
+  spaceNeeded?: number | null;
 }
 
 let worker: Comlink.Remote<IngestApi> | null = null;
@@ -38,13 +41,18 @@ class Imports {
     const onProgress = Comlink.proxy((p: IngestProgress) => {
       if (this.job?.id === id) this.job = { ...this.job, progress: p };
     });
+    const before = storageInfo();
     const result = await call(id, onProgress);
-    if (this.job?.id === id) this.job = { ...this.job, progress: result, result };
+    const spaceNeeded = result.quota
+      ? await importShortfall((await before).usage, result, /\.gz\b/i.test(label))
+      : undefined;
+    if (this.job?.id === id) this.job = { ...this.job, progress: result, result, spaceNeeded };
     return result;
   }
 
   /** Imports local files (mbox, mbox.gz, .eml) into one inbox, one after another. */
   async importFiles(files: File[], inbox: string): Promise<void> {
+    void askPersistence();
     for (const f of files) {
       const r = await this.run(f.name, (id, cb) => api().importBlob(id, f, inbox, cb));
       if (r.error || r.cancelled) break;

@@ -2,6 +2,7 @@
  * Remote inboxes in the UI: add and sync an inbox, open a thread by URL or
  * Message-ID. The work runs in an ingest worker; this holds what the views show.
  */
+import { askPersistence } from '../../db/maintenance';
 import * as Comlink from 'comlink';
 import type { SyncProgress, SyncResult } from '../../db/sync';
 import type { IngestApi } from '../../../workers/ingest';
@@ -51,6 +52,8 @@ class RemoteState {
   /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
   async add(url: string): Promise<boolean> {
     this.syncError = null;
+    // Following an inbox is a real import: ask the browser to keep the data.
+    void askPersistence();
     const r = await api().addInbox(url);
     if (!r.ok) {
       this.syncError = { message: r.error.message, retry: () => void this.add(url) };

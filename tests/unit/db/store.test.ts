@@ -160,3 +160,17 @@ describe('crash reports', () => {
     expect(await crashIndex(db, { inbox: 'linux-usb' })).toHaveLength(1);
   });
 });
+
+describe('thread subjects', () => {
+  it('names a thread after its root message even when a reply is dated earlier', async () => {
+    await storeBatch(db, 'l', [
+      await mail('root@x', 'Mon, 1 Jun 2020 12:00:00 +0000', [], 'the topic'),
+      await mail('early@x', 'Mon, 1 Jun 2020 09:00:00 +0000', ['root@x'], 'Re: the topic'),
+    ]);
+    expect((await threadOf(db, 'early@x'))?.subject).toBe('the topic');
+    await storeBatch(db, 'l', [
+      await mail('later@x', 'Mon, 1 Jun 2020 08:00:00 +0000', ['root@x'], 'Re: x'),
+    ]);
+    expect((await threadOf(db, 'later@x'))?.subject).toBe('the topic');
+  });
+});

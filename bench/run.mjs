@@ -1,0 +1,836 @@
+/**
+ * `npm run bench`: Loupe's performance figures next to its peers' on this machine.
+ *
+ *   npm run bench [-- --quick | --full] [--no-peers] [--no-pi] [--pi-all] [--no-search]
+ *                 [--search-runs N] [--port 5250] [--keep] [--out bench/results/latest.json]
+ *
+ * --quick (default): the 10,000-message corpus. --full adds 100,000 messages
+ * (many minutes). public-inbox-index runs on the 10k corpus only unless --pi-all.
+ *
+ * Steps: `vite build` into a temp folder (sizes), gen_mbox.py corpora and
+ * bench/gen-thread.mjs (a 1,000-message thread + a 5,000-line patch) into the
+ * same temp folder, then per corpus a fresh persistent Chromium profile: the
+ * floor (fetch + DecompressionStream), the real import through window.loupe
+ * (the ingest worker, real IndexedDB) with heap sampling over CDP every 250 ms,
+ * storage used, a scripted scroll of the thread list, and the reading figures.
+ * Then the peers (notmuch, mu, public-inbox-index) on a Maildir / v2 inbox of
+ * the same corpus, each with HOME and config in the temp folder, and
+ * bench/search.mjs for the search figures.
+ *
+ * Prints one JSON line per figure ({"metric","value","unit","corpus"}), then a
+ * markdown table, and writes bench/results/latest.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { symlinkSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { writeThreadMbox } from './gen-thread.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
+    'no-pi': { type: 'boolean', default: false },
+    'pi-all': { type: 'boolean', default: false },
+    'no-search': { type: 'boolean', default: false },
+    'search-runs': { type: 'string', default: '10' },
+    port: { type: 'string', default: '5250' },
+    keep: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(ROOT, 'bench/results/latest.json') },
+  },
+});
+const FULL = opt.full && !opt.quick;
+const PORT = Number(opt.port);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROME_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const CORPORA = [{ key: 'gen10k', messages: 10_000, seed: 1 }];
+if (FULL) CORPORA.push({ key: 'gen100k', messages: 100_000, seed: 1 });
+const corpusName = (c) => `gen_mbox ${c.messages} seed ${c.seed}`;
+const MB = 1024 * 1024;
+
+const t00 = Date.now();
+const log = (...a) => console.error(`[bench +${((Date.now() - t00) / 1000).toFixed(0)}s]`, ...a);
+const load = () => os.loadavg().map((x) => +x.toFixed(2));
+const loads = { start: load() };
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
+const dist = path.join(tmp, 'dist');
+const data = path.join(tmp, 'data');
+mkdirSync(data, { recursive: true });
+
+/** Runs a command to completion; throws with its stderr when it fails. */
+function sh(cmd, args, o = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: o.cwd ?? ROOT,
+    env: o.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 256 * MB,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && !o.allowFail)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`,
+    );
+  return { ms, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+}
+
+// ---------------------------------------------------------------- build & sizes
+
+function buildAndMeasure() {
+  log('vite build →', dist);
+  sh('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.push(path.relative(dist, p).split(path.sep).join('/'));
+    }
+  };
+  walk(dist);
+  const gz = (f) => gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
+  // Worker entry chunks: the files named in `new Worker(new URL(...))` of the page bundles.
+  const workerChunks = new Set();
+  for (const f of files.filter((x) => x.endsWith('.js'))) {
+    const src = readFileSync(path.join(dist, f), 'utf8');
+    for (const m of src.matchAll(/new Worker\([^)]{0,60}?[`'"]([^`'"]+\.js)[`'"]/g))
+      workerChunks.add('assets/' + path.basename(m[1]));
+  }
+  const isSw = (f) => f === 'sw.js' || /^workbox-[^/]*\.js$/.test(f);
+  const isDemo = (f) => f.startsWith('demo/');
+  const code = (f) => /\.(js|css|html)$/.test(f);
+  const shell = files.filter((f) => code(f) && !workerChunks.has(f) && !isSw(f) && !isDemo(f));
+  const sum = (fs) => fs.reduce((s, f) => s + gz(f), 0);
+  const byWorker = {};
+  for (const f of workerChunks) byWorker[path.basename(f).replace(/-[\w-]{8}\.js$/, '')] = gz(f);
+  return {
+    shellFiles: shell,
+    shellGzipBytes: sum(shell),
+    workerChunks: [...workerChunks],
+    workerGzipBytes: byWorker,
+    swGzipBytes: sum(files.filter(isSw)),
+  };
+}
+
+// ---------------------------------------------------------------- data
+
+function makeData() {
+  for (const c of CORPORA) {
+    c.gz = path.join(data, `${c.key}.mbox.gz`);
+    log(`gen_mbox.py ${c.messages} messages`);
+    sh('python3', [
+      'tools/gen_mbox.py',
+      '--messages',
+      String(c.messages),
+      '--seed',
+      String(c.seed),
+      '--out',
+      c.gz,
+      '--gzip',
+    ]);
+    c.gzBytes = statSync(c.gz).size;
+  }
+  const thread = writeThreadMbox(path.join(data, 'thread1000.mbox.gz'), {
+    messages: 1000,
+    seed: 1,
+  });
+  symlinkSync(data, path.join(dist, 'bench-data'));
+  return thread;
+}
+
+// ---------------------------------------------------------------- server
+
+async function startServer() {
+  const child = spawn(
+    process.execPath,
+    ['scripts/serve.mjs', '--port', String(PORT), '--root', dist],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    const on = (b) => {
+      out += b;
+      if (/Loupe at/.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return child;
+}
+
+// ---------------------------------------------------------------- browser
+
+/**
+ * Samples V8 heap usage every 250 ms over CDP: the page (its own session) and every
+ * worker whose URL matches (attached from the page session, non-flattened, as they appear).
+ * Peaks: the ingest worker alone, and the sum over all matching workers at one sample.
+ */
+function heapSampler(cdp, workerUrl, mainWorker) {
+  const peak = {
+    pageUsed: 0,
+    pageTotal: 0,
+    workerUsed: 0,
+    workerTotal: 0,
+    allWorkersUsed: 0,
+    allWorkersTotal: 0,
+    samples: 0,
+    workers: {},
+  };
+  const sessions = new Map(); // targetId -> { sessionId, url }
+  let next = 0;
+  const pending = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    const done = pending.get(`${e.sessionId}/${m.id}`);
+    if (done) {
+      pending.delete(`${e.sessionId}/${m.id}`);
+      done(m.result ?? null);
+    }
+  });
+  const ask = (sessionId, method) =>
+    new Promise((resolve) => {
+      const id = ++next;
+      const key = `${sessionId}/${id}`;
+      pending.set(key, resolve);
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
+        .catch(() => pending.delete(key) && resolve(null));
+      setTimeout(() => pending.delete(key) && resolve(null), 5000);
+    });
+  // usedSize: the V8 JS heap in use. Total adds Blink's (embedder) heap and ArrayBuffer backing stores.
+  const total = (h) => h.usedSize + (h.embedderHeapUsedSize ?? 0) + (h.backingStorageSize ?? 0);
+  const tick = async () => {
+    const p = await cdp.send('Runtime.getHeapUsage').catch(() => null);
+    if (p) {
+      peak.samples++;
+      peak.pageUsed = Math.max(peak.pageUsed, p.usedSize);
+      peak.pageTotal = Math.max(peak.pageTotal, total(p));
+    }
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    for (const t of targetInfos) {
+      if (t.type !== 'worker' || !workerUrl.test(t.url) || sessions.has(t.targetId)) continue;
+      sessions.set(t.targetId, { sessionId: null, url: t.url });
+      const r = await cdp
+        .send('Target.attachToTarget', { targetId: t.targetId, flatten: false })
+        .catch(() => null);
+      if (r) sessions.get(t.targetId).sessionId = r.sessionId;
+    }
+    let used = 0;
+    let tot = 0;
+    const live = [...sessions.values()].filter((s) => s.sessionId);
+    const heaps = await Promise.all(live.map((s) => ask(s.sessionId, 'Runtime.getHeapUsage')));
+    live.forEach((s, i) => {
+      const h = heaps[i];
+      if (!h) return;
+      const name = s.url.replace(/^.*\//, '') + ` (${s.sessionId.slice(0, 6)})`;
+      const w = (peak.workers[name] ??= { used: 0, total: 0, samples: 0 });
+      w.samples++;
+      w.used = Math.max(w.used, h.usedSize);
+      w.total = Math.max(w.total, total(h));
+      used += h.usedSize;
+      tot += total(h);
+      if (mainWorker.test(s.url)) {
+        peak.workerUsed = Math.max(peak.workerUsed, h.usedSize);
+        peak.workerTotal = Math.max(peak.workerTotal, total(h));
+      }
+    });
+    peak.allWorkersUsed = Math.max(peak.allWorkersUsed, used);
+    peak.allWorkersTotal = Math.max(peak.allWorkersTotal, tot);
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    tick()
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, 250);
+  return async () => {
+    clearInterval(timer);
+    while (busy) await new Promise((r) => setTimeout(r, 20));
+    await tick().catch(() => undefined);
+    for (const s of sessions.values())
+      if (s.sessionId)
+        await cdp
+          .send('Target.detachFromTarget', { sessionId: s.sessionId })
+          .catch(() => undefined);
+    return peak;
+  };
+}
+
+/** In the page: fetch + gunzip the file, no parsing. */
+function floorInPage(url) {
+  return (async () => {
+    const t0 = performance.now();
+    const res = await fetch(url, { cache: 'no-store' });
+    const reader = res.body.pipeThrough(new DecompressionStream('gzip')).getReader();
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+    return { ms: performance.now() - t0, bytes };
+  })();
+}
+
+/**
+ * In the page: sets the hash and times until `min` elements match `sel` (and the
+ * first one), each also to the frame after (rAF + a task: about when it is painted).
+ */
+function timeRenderInPage({ hash, sel, firstSel, min, timeoutMs }) {
+  return new Promise((resolve) => {
+    const painted = () =>
+      new Promise((r) =>
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => r(performance.now());
+          ch.port2.postMessage(0);
+        }),
+      );
+    const t0 = performance.now();
+    let first = null;
+    let firstPainted = null;
+    let finished = false;
+    const finish = async (timedOut) => {
+      if (finished) return;
+      finished = true;
+      obs.disconnect();
+      const full = timedOut ? null : performance.now() - t0;
+      const fullPaintedAt = timedOut ? null : await painted();
+      resolve({
+        firstMs: first,
+        firstPaintedMs: firstPainted ? (await firstPainted) - t0 : null,
+        fullMs: full,
+        fullPaintedMs: fullPaintedAt === null ? null : fullPaintedAt - t0,
+        count: document.querySelectorAll(sel).length,
+        timedOut,
+      });
+    };
+    const check = () => {
+      if (first === null && document.querySelector(firstSel)) {
+        first = performance.now() - t0;
+        firstPainted = painted();
+      }
+      if (first !== null && document.querySelectorAll(sel).length >= min) void finish(false);
+    };
+    const obs = new MutationObserver(check);
+    obs.observe(document.body, { childList: true, subtree: true });
+    setTimeout(() => void finish(true), timeoutMs);
+    location.hash = hash;
+  });
+}
+
+/** In the page: scrolls the thread list at a fixed speed, counting animation frames. */
+function scrollInPage({ durationMs, pxPerS }) {
+  return new Promise((resolve) => {
+    const el = document.querySelector('section.list');
+    if (!el) return resolve({ error: 'no thread list' });
+    const max = el.scrollHeight - el.clientHeight;
+    const gaps = [];
+    let t0 = null;
+    let last = 0;
+    let travelled = 0;
+    const step = (t) => {
+      if (t0 === null) t0 = t;
+      else gaps.push(t - last);
+      last = t;
+      const e = t - t0;
+      // Down and back up again when the list is shorter than the distance.
+      const d = ((e * pxPerS) / 1000) % (2 * max || 1);
+      el.scrollTop = d > max ? 2 * max - d : d;
+      travelled = (e * pxPerS) / 1000;
+      if (e < durationMs) requestAnimationFrame(step);
+      else {
+        const frame = 1000 / 60;
+        const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / frame) - 1), 0);
+        const sorted = [...gaps].sort((a, b) => a - b);
+        resolve({
+          elapsedMs: e,
+          frames: gaps.length,
+          expectedFrames: Math.round(e / frame),
+          dropped,
+          longFrames: gaps.filter((g) => g > 50).length,
+          p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? null,
+          maxFrameMs: sorted.at(-1) ?? null,
+          scrolledPx: Math.round(travelled),
+          listHeightPx: max,
+          rowsInDom: document.querySelectorAll('[data-testid="thread-row"]').length,
+        });
+      }
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+
+async function browserCorpus(base, c, thread) {
+  const profile = path.join(tmp, `profile-${c.key}`);
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROME_ARGS,
+    serviceWorkers: 'block',
+    viewport: { width: 1280, height: 900 },
+  });
+  const out = { chromium: ctx.browser()?.version() ?? null };
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const cdp = await ctx.newCDPSession(page);
+    await page.goto(`${base}?nodemo`);
+    await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
+    const url = `${base}bench-data/${path.basename(c.gz)}`;
+    const usage = () => page.evaluate(() => navigator.storage.estimate());
+    const u0 = await usage();
+
+    log(`${c.key}: floor (fetch + DecompressionStream)`);
+    const floors = [await page.evaluate(floorInPage, url), await page.evaluate(floorInPage, url)];
+    out.floor = {
+      ms: Math.min(...floors.map((f) => f.ms)),
+      runs: floors,
+      rawBytes: floors[0].bytes,
+    };
+
+    log(`${c.key}: import through the ingest worker`);
+    out.loadBeforeImport = load();
+    const stop = heapSampler(cdp, /\/(ingest|parse)[-.]/, /\/ingest[-.]/);
+    const imp = await page.evaluate(async (u) => {
+      const t0 = performance.now();
+      const r = await window.loupe.importUrl(u, 'INBOX', null);
+      return { wallMs: performance.now() - t0, result: r };
+    }, url);
+    out.heap = await stop();
+    out.loadAfterImport = load();
+    out.import = imp;
+    if (imp.result.error) log(`${c.key}: import error: ${imp.result.error}`);
+    const u1 = await usage();
+    out.storage = { before: u0, after: u1, bytes: (u1.usage ?? 0) - (u0.usage ?? 0) };
+
+    log(`${c.key}: thread list scroll`);
+    await page.evaluate(() => (location.hash = '#/INBOX/'));
+    await page.waitForSelector('[data-testid="thread-row"]', { timeout: 60_000 });
+    await page.waitForTimeout(500);
+    out.scroll = await page.evaluate(scrollInPage, { durationMs: 4000, pxPerS: 6000 });
+
+    log(`${c.key}: reading (1,000-message thread, 5,000-line patch)`);
+    const ti = await page.evaluate(
+      (u) =>
+        window.loupe
+          .importUrl(u, 'bench-thread', null)
+          .then((r) => ({ added: r.added, error: r.error })),
+      `${base}bench-data/thread1000.mbox.gz`,
+    );
+    out.threadImport = ti;
+    const enc = (id) => encodeURIComponent(id).replace(/%40/g, '@');
+    const runs = { thread: [], patch: [] };
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => (location.hash = '#/bench-thread/'));
+      await page.waitForSelector('[data-testid="thread-row"]', { timeout: 30_000 });
+      await page.waitForTimeout(300);
+      runs.thread.push(
+        await page.evaluate(timeRenderInPage, {
+          hash: `#/bench-thread/${enc(thread.rootId)}/T/`,
+          sel: '[data-testid="message"]',
+          firstSel: '[data-testid="message"]',
+          min: thread.threadMessages,
+          timeoutMs: 60_000,
+        }),
+      );
+      await page.evaluate(() => (location.hash = '#/bench-thread/'));
+      await page.waitForSelector('[data-testid="thread-row"]', { timeout: 30_000 });
+      await page.waitForTimeout(300);
+      runs.patch.push(
+        await page.evaluate(timeRenderInPage, {
+          hash: `#/bench-thread/${enc(thread.bigPatchId)}/`,
+          sel: '[data-testid="diff"] > span',
+          firstSel: '[data-testid="message"]',
+          min: thread.bigPatchLines,
+          timeoutMs: 60_000,
+        }),
+      );
+    }
+    out.reading = runs;
+    out.pageErrors = errors.slice(0, 5);
+  } finally {
+    await ctx.close();
+    if (!opt.keep) rmSync(profile, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- peers
+
+function peerEnv(home) {
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+  };
+}
+
+function peers(c) {
+  const out = {};
+  const maildir = path.join(tmp, `maildir-${c.key}`);
+  log(`${c.key}: Maildir split (not timed)`);
+  out.maildirMessages = Number(
+    sh('python3', ['bench/mbox2maildir.py', c.gz, maildir]).stdout.trim(),
+  );
+  const count = out.maildirMessages;
+
+  {
+    log(`${c.key}: mu init && mu index`);
+    const env = peerEnv(path.join(tmp, `home-mu-${c.key}`));
+    const muhome = path.join(env.HOME, 'mu');
+    out.loadBeforeMu = load();
+    const a = sh('mu', ['init', `--muhome=${muhome}`, `--maildir=${maildir}`], { env });
+    const b = sh('mu', ['index', `--muhome=${muhome}`], { env });
+    const ms = a.ms + b.ms;
+    out.mu = { ms, msgsPerS: count / (ms / 1000), version: firstLine('mu', ['--version'], env) };
+  }
+  {
+    log(`${c.key}: notmuch new`);
+    const env = peerEnv(path.join(tmp, `home-notmuch-${c.key}`));
+    const cfg = path.join(env.HOME, 'notmuch-config');
+    writeFileSync(
+      cfg,
+      [
+        '[database]',
+        `path=${maildir}`,
+        '[user]',
+        'name=Bench',
+        'primary_email=bench@example.org',
+        '[new]',
+        'tags=unread;inbox;',
+        'ignore=',
+        '[search]',
+        'exclude_tags=deleted;spam;',
+        '[maildir]',
+        'synchronize_flags=true',
+        '',
+      ].join('\n'),
+    );
+    env.NOTMUCH_CONFIG = cfg;
+    out.loadBeforeNotmuch = load();
+    const r = sh('notmuch', ['new', '--quiet'], { env });
+    const n = Number(sh('notmuch', ['count', '*'], { env }).stdout.trim());
+    out.notmuch = {
+      ms: r.ms,
+      msgsPerS: count / (r.ms / 1000),
+      indexed: n,
+      version: firstLine('notmuch', ['--version'], env),
+    };
+  }
+  if (!opt['no-pi'] && (c.messages <= 10_000 || opt['pi-all'])) {
+    log(`${c.key}: public-inbox (import not timed, then public-inbox-index on a fresh index)`);
+    const env = peerEnv(path.join(tmp, `home-pi-${c.key}`));
+    env.PI_CONFIG = path.join(env.HOME, 'pi-config');
+    const dir = path.join(env.HOME, 'bench');
+    // -L basic: the (untimed) import skips Xapian; the timed step then builds the full index from git.
+    sh(
+      'public-inbox-init',
+      ['-V2', '-L', 'basic', 'bench', dir, 'http://127.0.0.1:1/bench', 'bench@example.org'],
+      { env },
+    );
+    const importer =
+      'my $ibx = PublicInbox::Config->new->lookup_name($ARGV[0]) or die "no inbox\\n";' +
+      'PublicInbox::InboxWritable->new($ibx)->import_mbox(\\*STDIN, "mboxrd");';
+    sh(
+      'bash',
+      [
+        '-c',
+        'gzip -dc "$1" | perl -MPublicInbox::Config -MPublicInbox::InboxWritable -e "$2" bench',
+        '_',
+        c.gz,
+        importer,
+      ],
+      { env },
+    );
+    sh('git', ['config', '-f', env.PI_CONFIG, 'publicinbox.bench.indexlevel', 'full'], { env });
+    for (const f of readdirSync(dir))
+      if (f.startsWith('msgmap.sqlite3') || f === 'xap15')
+        rmSync(path.join(dir, f), { recursive: true });
+    out.loadBeforePi = load();
+    const r = sh('public-inbox-index', [dir], { env });
+    out.publicInbox = { ms: r.ms, msgsPerS: count / (r.ms / 1000), version: piVersion() };
+  }
+  rmSync(maildir, { recursive: true, force: true });
+  return out;
+}
+
+function firstLine(cmd, args, env) {
+  return sh(cmd, args, { env, allowFail: true }).stdout.split('\n')[0].trim();
+}
+function piVersion() {
+  const r = sh('dpkg-query', ['-W', '-f', '${Version}', 'public-inbox'], { allowFail: true });
+  return r.stdout.trim() || null;
+}
+
+// ---------------------------------------------------------------- search (bench/search.mjs)
+
+function search(c) {
+  log(`${c.key}: bench/search.mjs (its own import and index; port 5191)`);
+  const r = sh('node', ['bench/search.mjs', c.gz, opt['search-runs']], { allowFail: true });
+  if (r.status !== 0) return { error: r.stderr.split('\n').filter(Boolean).slice(-5).join('\n') };
+  try {
+    return { output: JSON.parse(r.stdout) };
+  } catch {
+    return { error: `unreadable output: ${r.stdout.slice(0, 500)}` };
+  }
+}
+
+// ---------------------------------------------------------------- figures
+
+const metrics = [];
+const add = (metric, value, unit, corpus, target = null) => {
+  if (value === null || value === undefined || Number.isNaN(value)) return;
+  const v = Math.abs(value) >= 100 ? Math.round(value) : +value.toFixed(value < 1 ? 3 : 2);
+  metrics.push({ metric, value: v, unit, corpus, target });
+};
+/** target: { op: '>=' | '<', value, note? } */
+const check = (m) =>
+  m.target ? (m.target.op === '<' ? m.value < m.target.value : m.value >= m.target.value) : null;
+
+function figures(sizes, perCorpus, thread, searchOut, searchCorpus) {
+  add('shell_gzip_kb', sizes.shellGzipBytes / 1024, 'KB', null, { op: '<', value: 150 });
+  for (const [name, b] of Object.entries(sizes.workerGzipBytes))
+    add(`${name}_worker_gzip_kb`, b / 1024, 'KB', null);
+  add('sw_gzip_kb', sizes.swGzipBytes / 1024, 'KB', null);
+
+  for (const { c, b, p } of perCorpus) {
+    const name = corpusName(c);
+    const r = b.import.result;
+    const s = b.import.wallMs / 1000;
+    const mps = r.messages / s;
+    add('import_msgs_per_s', mps, 'msgs/s', name);
+    add('import_mb_per_s', b.floor.rawBytes / MB / s, 'MB/s', name);
+    add('import_s', s, 's', name);
+    add('import_parse_s', r.parseMs / 1000, 's', name);
+    add('import_store_s', r.storeMs / 1000, 's', name);
+    add('floor_s', b.floor.ms / 1000, 's', name);
+    add('import_vs_floor', b.import.wallMs / b.floor.ms, 'ratio', name);
+    const big = c.messages >= 100_000;
+    add(
+      'worker_peak_heap_mb',
+      b.heap.workerUsed / MB,
+      'MB',
+      name,
+      big ? { op: '<', value: 300 } : null,
+    );
+    add('worker_peak_heap_total_mb', b.heap.workerTotal / MB, 'MB', name);
+    add('import_workers_peak_heap_mb', b.heap.allWorkersUsed / MB, 'MB', name);
+    add('page_peak_heap_mb', b.heap.pageUsed / MB, 'MB', name);
+    add('idb_bytes_per_msg', b.storage.bytes / Math.max(1, r.added), 'bytes', name);
+    add('idb_total_mb', b.storage.bytes / MB, 'MB', name);
+    if (!b.scroll.error) {
+      add('list_scroll_dropped_frames', b.scroll.dropped, 'frames', name);
+      add(
+        'list_scroll_dropped_pct',
+        (100 * b.scroll.dropped) / Math.max(1, b.scroll.expectedFrames),
+        '%',
+        name,
+      );
+      add('list_scroll_p95_frame_ms', b.scroll.p95FrameMs, 'ms', name);
+    }
+    const rd = `bench thread (1,000 msgs) in ${name} store`;
+    add('thread_1000_first_ms', median(b.reading.thread.map((x) => x.firstPaintedMs)), 'ms', rd, {
+      op: '<',
+      value: 100,
+    });
+    add('thread_1000_first_dom_ms', median(b.reading.thread.map((x) => x.firstMs)), 'ms', rd);
+    add('thread_1000_full_ms', median(b.reading.thread.map((x) => x.fullPaintedMs)), 'ms', rd);
+    add('patch_5000_first_ms', median(b.reading.patch.map((x) => x.firstPaintedMs)), 'ms', rd);
+    add('patch_5000_full_ms', median(b.reading.patch.map((x) => x.fullPaintedMs)), 'ms', rd);
+    if (p) {
+      const peersRate = [];
+      if (p.notmuch) {
+        add('notmuch_msgs_per_s', p.notmuch.msgsPerS, 'msgs/s', name);
+        add('import_vs_notmuch', mps / p.notmuch.msgsPerS, 'ratio', name);
+        peersRate.push(p.notmuch.msgsPerS);
+      }
+      if (p.mu) {
+        add('mu_msgs_per_s', p.mu.msgsPerS, 'msgs/s', name);
+        add('import_vs_mu', mps / p.mu.msgsPerS, 'ratio', name);
+        peersRate.push(p.mu.msgsPerS);
+      }
+      if (p.publicInbox) {
+        add('public_inbox_index_msgs_per_s', p.publicInbox.msgsPerS, 'msgs/s', name);
+        add('import_vs_public_inbox', mps / p.publicInbox.msgsPerS, 'ratio', name);
+        peersRate.push(p.publicInbox.msgsPerS);
+      }
+      if (peersRate.length)
+        add('import_vs_fastest_peer', mps / Math.max(...peersRate), 'ratio', name, {
+          op: '>=',
+          value: 1.5,
+        });
+    }
+  }
+  if (searchOut?.output?.queries) {
+    const q = Object.values(searchOut.output.queries);
+    const p50s = q.map((x) => x.p50).sort((a, b) => a - b);
+    const p95s = q.map((x) => x.p95).sort((a, b) => a - b);
+    const name = `${corpusName(searchCorpus)} (bench/search.mjs)`;
+    add('search_p50_ms', p50s[Math.floor((p50s.length - 1) / 2)], 'ms', name);
+    add('search_p95_ms', p95s[Math.ceil(0.95 * p95s.length) - 1], 'ms', name, {
+      op: '<',
+      value: 50,
+    });
+    add('search_max_ms', p95s.at(-1), 'ms', name);
+    add('search_first_query_ms', searchOut.output.firstQueryMs, 'ms', name);
+  }
+}
+
+/** Formats JSON the way the repo's prettier does, so `npm run lint` passes on the results. */
+async function prettyJson(json, file) {
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(json, { ...config, plugins: [], parser: 'json' });
+  } catch {
+    return JSON.stringify(JSON.parse(json), null, 2) + '\n';
+  }
+}
+
+function gitCommit() {
+  try {
+    const head = readFileSync(path.join(ROOT, '.git/HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return head.slice(0, 12);
+    const ref = head.slice(5);
+    const loose = path.join(ROOT, '.git', ref);
+    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim().slice(0, 12);
+    const packed = readFileSync(path.join(ROOT, '.git/packed-refs'), 'utf8');
+    const line = packed.split('\n').find((l) => l.endsWith(' ' + ref));
+    return line ? line.slice(0, 12) : null;
+  } catch {
+    return null;
+  }
+}
+
+function table(machine) {
+  const fmt = (m) => (m.target ? `${m.target.op === '<' ? '<' : '≥'} ${m.target.value}` : '');
+  const lines = [
+    `Loupe bench, ${machine.date} on ${machine.cpus}× ${machine.cpuModel}, ${machine.memGB} GB RAM, ` +
+      `${machine.os}, Chromium ${machine.chromium ?? '?'}, Node ${machine.node}` +
+      (machine.commit ? `, commit ${machine.commit}` : '') +
+      `. Load average (1/5/15 min) at start ${machine.load.start.join('/')}, at end ${machine.load.end.join('/')}` +
+      ` (the machine is shared: figures vary with it).`,
+    '',
+    '| metric | corpus | value | unit | target | ok |',
+    '| --- | --- | ---: | --- | --- | :-: |',
+  ];
+  for (const m of metrics) {
+    const ok = check(m);
+    lines.push(
+      `| ${m.metric} | ${m.corpus ?? '—'} | ${m.value} | ${m.unit} | ${fmt(m)} | ${ok === null ? '' : ok ? '✓' : '✗'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+let server = null;
+// On Ctrl-C: stop the static server and remove the temp folder (Playwright closes Chromium).
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.once(sig, () => {
+    server?.kill();
+    if (!opt.keep) rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+const raw = { options: { full: FULL, peers: !opt['no-peers'], search: !opt['no-search'] } };
+try {
+  raw.sizes = buildAndMeasure();
+  const thread = makeData();
+  raw.thread = thread;
+  server = await startServer();
+  const base = `http://127.0.0.1:${PORT}/`;
+  const perCorpus = [];
+  for (const c of CORPORA) {
+    loads[`browser_${c.key}`] = load();
+    perCorpus.push({ c, b: await browserCorpus(base, c, thread), p: null });
+  }
+  server.kill();
+  server = null;
+  if (!opt['no-peers'])
+    for (const pc of perCorpus) {
+      loads[`peers_${pc.c.key}`] = load();
+      pc.p = peers(pc.c);
+    }
+  let searchOut = null;
+  const searchCorpus = CORPORA.at(-1);
+  if (!opt['no-search']) {
+    loads.search = load();
+    searchOut = search(searchCorpus);
+    if (searchOut.error) log(`search bench failed: ${searchOut.error}`);
+  }
+  loads.end = load();
+  const cpus = os.cpus();
+  const machine = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? '?',
+    memGB: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    chromium: perCorpus[0]?.b.chromium ?? null,
+    commit: gitCommit(),
+    load: loads,
+  };
+  figures(raw.sizes, perCorpus, thread, searchOut, searchCorpus);
+  for (const m of metrics)
+    console.log(
+      JSON.stringify({ metric: m.metric, value: m.value, unit: m.unit, corpus: m.corpus }),
+    );
+  if (searchOut?.output) console.log(JSON.stringify({ searchBench: searchOut.output }));
+  const md = table(machine);
+  console.log('\n' + md);
+  raw.perCorpus = perCorpus.map(({ c, b, p }) => ({
+    corpus: { ...c, gz: undefined },
+    browser: b,
+    peers: p,
+  }));
+  raw.search = searchOut;
+  mkdirSync(path.dirname(opt.out), { recursive: true });
+  const json = JSON.stringify(
+    { machine, metrics: metrics.map((m) => ({ ...m, ok: check(m) })), table: md, raw },
+    null,
+    2,
+  );
+  writeFileSync(opt.out, await prettyJson(json, opt.out));
+  log(
+    `wrote ${path.relative(ROOT, opt.out)}; ${opt.keep ? `kept ${tmp}` : 'removed the temp folder'}`,
+  );
+} finally {
+  if (server) server.kill();
+  if (!opt.keep) rmSync(tmp, { recursive: true, force: true });
+}

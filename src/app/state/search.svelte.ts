@@ -1,0 +1,73 @@
+/**
+ * Bridge to the search worker: one query at a time (a new one cancels the old),
+ * hits streamed in as the worker verifies them, and saved-search counts.
+ */
+import * as Comlink from 'comlink';
+import { parseQuery, type QueryError } from '../../core/query';
+import type { SearchHit, SearchOrder, SearchSummary } from '../../db/search';
+import type { SearchApi } from '../../../workers/search';
+
+let worker: Comlink.Remote<SearchApi> | null = null;
+function api(): Comlink.Remote<SearchApi> {
+  worker ??= Comlink.wrap<SearchApi>(
+    new Worker(new URL('../../../workers/search.ts', import.meta.url), {
+      type: 'module',
+      name: 'search',
+    }),
+  );
+  return worker;
+}
+
+/** How many results a page adds. */
+export const PAGE = 100;
+
+class SearchState {
+  hits = $state.raw<SearchHit[]>([]);
+  summary = $state.raw<SearchSummary | null>(null);
+  error = $state.raw<QueryError | null>(null);
+  running = $state(false);
+  order = $state<SearchOrder>('relevance');
+  limit = $state(PAGE);
+  private job = 0;
+  private onHits = Comlink.proxy((job: number, hits: SearchHit[]) => {
+    if (job === this.job) this.hits = [...this.hits, ...hits];
+  });
+
+  /** Starts a query (cancelling the previous one); a malformed query only sets `error`. */
+  async run(query: string, inbox: string): Promise<void> {
+    const prev = this.job;
+    const job = ++this.job;
+    if (this.running) void api().cancel(prev);
+    const now = Date.now();
+    const parsed = parseQuery(query, now);
+    this.hits = [];
+    this.summary = null;
+    if (!parsed.ok) {
+      this.error = parsed.error;
+      this.running = false;
+      return;
+    }
+    this.error = null;
+    this.running = true;
+    try {
+      const req = { query, inbox, order: this.order, limit: this.limit, now };
+      const r = await api().search(job, req, this.onHits);
+      if (job !== this.job) return;
+      if (r.ok) this.summary = r.summary;
+      else this.error = r.error;
+    } catch (e) {
+      if (job === this.job)
+        this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
+    } finally {
+      if (job === this.job) this.running = false;
+    }
+  }
+
+  /** Capped match counts for several queries (null for a malformed one). */
+  counts(queries: { query: string; inbox: string }[], cap: number) {
+    return api().counts(queries, cap, Date.now());
+  }
+}
+
+/** Search state shared by the search view and the sidebar. */
+export const search = new SearchState();

@@ -1,0 +1,814 @@
+/**
+ * Local search: an inverted index written inside the import transaction, and
+ * query execution by candidate-then-verify.
+ *
+ * Index layout: every import batch is a segment. Per token and segment one row
+ * `postings[token+seg]` packs `(no - seg) << 8 | fieldGroups` per message, so a
+ * batch is written with appends only (no read-modify-write) and a token's
+ * postings are one key-range read. `searchDocs` maps posting numbers to
+ * Message-IDs (plus date/size/inboxes, which the planner narrows on).
+ *
+ * Queries: the positive terms narrow to candidates; every candidate is then
+ * verified with matchMessage over the stored message, so the result set is
+ * exactly what a full scan gives. Queries with nothing to narrow on scan in
+ * date order and stop once a page is full.
+ */
+import Dexie from 'dexie';
+import {
+  matchMessage,
+  queryTerms,
+  tokenize,
+  type QueryNode,
+  type QueryTerm,
+  type SearchDoc,
+  type TextField,
+} from '../core/query';
+import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
+import type { LoupeDB, PostingRow, SavedSearchRow, SearchDocRow, StoredMessage } from './schema';
+
+// Field groups: one bit each in a posting's low byte.
+const S = 1;
+const F = 2;
+const T = 4;
+const B = 8;
+const O = 16;
+const N = 32;
+const I = 64;
+const L = 128;
+const ANY = 255;
+
+/** Which groups can hold a word of each text field (a superset is enough: verify is exact). */
+const FIELD_MASK: Record<TextField, number> = {
+  default: S | F | B | N | I,
+  s: S,
+  f: F,
+  t: T,
+  c: T,
+  tc: T,
+  a: T | F,
+  tcf: T | F,
+  b: B,
+  bs: S | B,
+  // Quoted text, diff file names, +/- lines and hunk headers are all cut out of the body.
+  nq: B,
+  q: B,
+  dfn: B,
+  dfa: B,
+  dfb: B,
+  dfctx: B,
+  dfhh: B,
+  n: N,
+  l: L,
+  m: I,
+  oops: O,
+};
+
+/** Relevance weight of a hit in each group. */
+const GROUP_WEIGHT: [number, number][] = [
+  [S, 4],
+  [O, 3],
+  [F, 2],
+  [I, 2],
+  [T, 1],
+  [N, 1],
+  [L, 1],
+  [B, 1],
+];
+
+// Longer words are indexed truncated: a lookup truncates too, and verify decides.
+const MAX_TOKEN = 64;
+const SPECIAL = '\u0001';
+const PATCH_KEY = `${SPECIAL}is:patch`;
+const OOPS_KEY = `${SPECIAL}is:oops`;
+const TYPE_KEY = `${SPECIAL}type:`;
+const LID_KEY = `${SPECIAL}lid:`;
+
+/** The inbox name meaning "every inbox" (same as queries.ts ALL). */
+const ALL = '*';
+
+/** What the indexer and the verifier need of a message. */
+export type IndexableMessage = Pick<
+  MessageRecord,
+  | 'id'
+  | 'subject'
+  | 'from'
+  | 'to'
+  | 'cc'
+  | 'date'
+  | 'text'
+  | 'attachments'
+  | 'hasPatch'
+  | 'hasOops'
+  | 'listId'
+>;
+
+/** A message as storeBatch hands it over. */
+export type IndexItem = IndexableMessage & { crash?: CrashSummary | null; raw?: Uint8Array };
+
+function addr(a: Address): string {
+  return a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address;
+}
+
+const exactKey = (s: string) => s.toLowerCase().replace(/^<(.*)>$/, '$1');
+const clip = (t: string) => (t.length > MAX_TOKEN ? t.slice(0, MAX_TOKEN) : t);
+
+/** The SearchDoc of a stored message: what both the index and the brute-force check see. */
+export function toSearchDoc(
+  m: IndexableMessage,
+  inboxes: string[],
+  crash: Pick<CrashSummary, 'title' | 'type'> | null | undefined,
+  unread: boolean,
+  size: number,
+): SearchDoc {
+  return {
+    id: m.id,
+    subject: m.subject,
+    from: addr(m.from),
+    to: m.to.map(addr).join(', '),
+    cc: m.cc.map(addr).join(', '),
+    body: m.text,
+    date: m.date,
+    inboxes,
+    unread,
+    hasPatch: m.hasPatch,
+    oopsTitles: crash ? [crash.title] : [],
+    oopsTypes: crash?.type ? [crash.type] : [],
+    size,
+    attachmentNames: m.attachments.map((a) => a.filename).filter(Boolean),
+    listId: m.listId ?? undefined,
+  };
+}
+
+/** Index keys of one doc with the groups each occurs in. */
+export function docTokens(doc: SearchDoc): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (text: string, bit: number) => {
+    for (const t of tokenize(text)) {
+      const k = clip(t);
+      out.set(k, (out.get(k) ?? 0) | bit);
+    }
+  };
+  add(doc.subject, S);
+  add(doc.from, F);
+  add(doc.to, T);
+  add(doc.cc, T);
+  add(doc.body, B);
+  add(doc.id, I);
+  for (const t of doc.oopsTitles) add(t, O);
+  for (const n of doc.attachmentNames ?? []) add(n, N);
+  if (doc.listId !== undefined) {
+    add(doc.listId, L);
+    out.set(LID_KEY + exactKey(doc.listId), ANY);
+  }
+  if (doc.hasPatch) out.set(PATCH_KEY, ANY);
+  if (doc.oopsTitles.length || doc.oopsTypes.length) out.set(OOPS_KEY, ANY);
+  for (const t of doc.oopsTypes) out.set(TYPE_KEY + exactKey(t), ANY);
+  return out;
+}
+
+async function meta(db: LoupeDB, key: string): Promise<number> {
+  return (await db.searchMeta.get(key))?.value ?? 0;
+}
+
+async function bumpGen(db: LoupeDB): Promise<void> {
+  await db.searchMeta.put({ key: 'gen', value: (await meta(db, 'gen')) + 1 });
+}
+
+/** The tables an index write touches; storeBatch adds them to its transaction. */
+export function searchTables(db: LoupeDB) {
+  return [db.searchDocs, db.postings, db.searchMeta];
+}
+
+async function writeSegment(
+  db: LoupeDB,
+  items: { m: IndexableMessage; inboxes: string[]; crash: CrashSummary | null; size: number }[],
+): Promise<void> {
+  if (!items.length) return;
+  const stale = await db.searchDocs
+    .where('id')
+    .anyOf(items.map((x) => x.m.id))
+    .primaryKeys();
+  if (stale.length) {
+    // A message deleted and imported again: its old postings die with the old number.
+    await db.searchDocs.bulkDelete(stale);
+    await bumpGen(db);
+  }
+  const seg = Math.max(1, await meta(db, 'nextNo'));
+  await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
+  const byToken = new Map<string, number[]>();
+  const rows: SearchDocRow[] = items.map(({ m, inboxes, crash, size }, i) => {
+    const doc = toSearchDoc(m, inboxes, crash, true, size);
+    for (const [t, mask] of docTokens(doc)) {
+      const list = byToken.get(t);
+      if (list) list.push(i * 256 + mask);
+      else byToken.set(t, [i * 256 + mask]);
+    }
+    return { no: seg + i, id: m.id, date: m.date, inboxes, seg, size };
+  });
+  await db.searchDocs.bulkAdd(rows);
+  const postings: PostingRow[] = [];
+  for (const [t, list] of byToken) postings.push({ t, seg, p: Uint32Array.from(list) });
+  await db.postings.bulkAdd(postings);
+}
+
+/**
+ * Indexes the messages a batch stored for the first time, and records cross-posts.
+ * Runs inside storeBatch's transaction (which must include searchTables(db)).
+ */
+export async function indexMessages(
+  db: LoupeDB,
+  fresh: IndexItem[],
+  inbox: string,
+  crossPosted: { id: string }[] = [],
+): Promise<void> {
+  const ib = inbox.toLowerCase();
+  if (crossPosted.length) {
+    await db.searchDocs
+      .where('id')
+      .anyOf(crossPosted.map((m) => m.id))
+      .modify((r) => {
+        if (!r.inboxes.includes(ib)) r.inboxes = [...r.inboxes, ib];
+      });
+  }
+  await writeSegment(
+    db,
+    fresh.map((m) => ({ m, inboxes: [ib], crash: m.crash ?? null, size: m.raw?.length ?? 0 })),
+  );
+}
+
+/** Indexes stored messages that have no index entry yet (mail stored before the index existed). */
+export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
+  const [messages, docs] = await Promise.all([db.messages.count(), db.searchDocs.count()]);
+  if (messages <= docs) return 0;
+  const indexed = new Set(await db.searchDocs.orderBy('id').keys());
+  const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
+  for (let i = 0; i < missing.length; i += batch) {
+    const ids = missing.slice(i, i + batch);
+    await db.transaction('rw', [db.messages, db.oopses, db.raws, ...searchTables(db)], async () => {
+      const done = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
+      const todo = ids.filter((id) => !done.has(id));
+      const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
+      const crashes = await db.oopses.bulkGet(msgs.map((m) => m.id));
+      const raws = await db.raws.bulkGet(msgs.map((m) => m.id));
+      await writeSegment(
+        db,
+        msgs.map((m, j) => ({
+          m,
+          inboxes: m.inboxes.map((x) => x.toLowerCase()),
+          crash: crashes[j] ?? null,
+          size: raws[j]?.raw.length ?? 0,
+        })),
+      );
+    });
+  }
+  return missing.length;
+}
+
+/** Removes an inbox from the index: its messages go unless another inbox holds them too. */
+export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void> {
+  const ib = inbox.toLowerCase();
+  await db.transaction('rw', searchTables(db), async () => {
+    const rows = await db.searchDocs.where('inboxes').equals(ib).toArray();
+    const segs = new Set(rows.map((r) => r.seg));
+    const [gone, kept] = [
+      rows.filter((r) => r.inboxes.length <= 1),
+      rows.filter((r) => r.inboxes.length > 1),
+    ];
+    await db.searchDocs.bulkDelete(gone.map((r) => r.no));
+    await db.searchDocs.bulkPut(
+      kept.map((r) => ({ ...r, inboxes: r.inboxes.filter((x) => x !== ib) })),
+    );
+    // Postings of a segment with no live message left are dead weight; others are
+    // skipped at query time because their numbers no longer resolve.
+    for (const seg of segs)
+      if ((await db.searchDocs.where('seg').equals(seg).count()) === 0)
+        await db.postings.where('seg').equals(seg).delete();
+    await bumpGen(db);
+  });
+}
+
+// ---------------------------------------------------------------- queries
+
+/** Posting number -> Message-ID, date and size, kept per realm; reloaded when the index changes. */
+class DocCache {
+  gen = -1;
+  next = 1;
+  ids: (string | undefined)[] = [];
+  dates = new Float64Array(0);
+  sizes = new Float64Array(0);
+  /** Live posting numbers, newest first. */
+  order = new Uint32Array(0);
+  /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
+  rank = new Uint32Array(0);
+}
+
+const NOT_LIVE = 0xffffffff;
+const caches = new WeakMap<LoupeDB, DocCache>();
+
+async function loadCache(db: LoupeDB): Promise<DocCache> {
+  return db.transaction('r', [db.searchDocs, db.searchMeta], async () => {
+    const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
+    const old = caches.get(db);
+    if (old && old.gen === gen && old.next >= next) return old;
+    const c = old && old.gen === gen ? old : new DocCache();
+    const rows = await db.searchDocs.where('no').aboveOrEqual(c.next).toArray();
+    let top = Math.max(next, c.next);
+    for (const r of rows) top = Math.max(top, r.no + 1);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(top);
+      b.set(a);
+      return b;
+    };
+    c.dates = grow(c.dates);
+    c.sizes = grow(c.sizes);
+    for (const r of rows) {
+      c.ids[r.no] = r.id;
+      c.dates[r.no] = r.date;
+      c.sizes[r.no] = r.size;
+    }
+    const live: number[] = [];
+    for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
+    const dates = c.dates;
+    c.order = Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a);
+    c.rank = new Uint32Array(top).fill(NOT_LIVE);
+    c.order.forEach((no, i) => (c.rank[no] = i));
+    c.gen = gen;
+    c.next = top;
+    caches.set(db, c);
+    return c;
+  });
+}
+
+type NoSet = Uint32Array;
+
+function intersect(a: NoSet, b: NoSet): NoSet {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else {
+      out.push(a[i]);
+      i++;
+      j++;
+    }
+  }
+  return Uint32Array.from(out);
+}
+
+function union(sets: NoSet[]): NoSet {
+  const all = new Uint32Array(sets.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  for (const s of sets) {
+    all.set(s, at);
+    at += s.length;
+  }
+  all.sort();
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[w++] = all[i];
+  return all.slice(0, w);
+}
+
+interface PlanCtx {
+  db: LoupeDB;
+  cache: DocCache;
+  /** Relevance per posting number; null when ordering by date. */
+  scores: Float32Array | null;
+}
+
+/** Postings of one key (or every key starting with it), keeping messages with a group in `mask`. */
+async function postings(
+  ctx: PlanCtx,
+  key: string,
+  mask: number,
+  prefix: boolean,
+  score: boolean,
+): Promise<NoSet> {
+  const hi = prefix ? key + '\uffff' : key;
+  const rows = await ctx.db.postings
+    .where('[t+seg]')
+    .between([key, Dexie.minKey], [hi, Dexie.maxKey], true, true)
+    .toArray();
+  const nos: number[] = [];
+  const masks: number[] = [];
+  for (const r of rows)
+    for (const e of r.p)
+      if (e & mask) {
+        nos.push(r.seg + (e >>> 8));
+        masks.push(e & mask);
+      }
+  const { scores } = ctx;
+  if (score && scores && nos.length) {
+    const idf = Math.log(1 + ctx.cache.order.length / nos.length);
+    nos.forEach((no, i) => {
+      if (no >= scores.length) return;
+      let w = 0;
+      for (const [g, gw] of GROUP_WEIGHT) if (masks[i] & g) w = Math.max(w, gw);
+      scores[no] += idf * w;
+    });
+  }
+  // Segments never overlap and are read in key order, so one key's numbers come sorted.
+  return prefix ? union([Uint32Array.from(nos)]) : Uint32Array.from(nos);
+}
+
+function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
+  const out: number[] = [];
+  const { ids } = ctx.cache;
+  for (let no = 1; no < ids.length; no++) if (ids[no] !== undefined && keep(no)) out.push(no);
+  return Uint32Array.from(out);
+}
+
+const inRange = (t: number, from: number | null, to: number | null) =>
+  !Number.isNaN(t) && (from === null || t >= from) && (to === null || t <= to);
+
+/** Candidates for a node: a superset of its matches, or null for "could be anything". */
+async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<NoSet | null> {
+  switch (node.kind) {
+    case 'all':
+    case 'not':
+      return null;
+    case 'text': {
+      const mask = FIELD_MASK[node.field];
+      let set: NoSet | null = null;
+      for (let i = 0; i < node.tokens.length; i++) {
+        const prefix = node.prefix && i === node.tokens.length - 1;
+        const tok = node.tokens[i];
+        const s = await postings(ctx, clip(tok), mask, prefix || tok.length > MAX_TOKEN, positive);
+        set = set ? intersect(set, s) : s;
+      }
+      return set;
+    }
+    case 'exact': {
+      const { field, value, prefix } = node;
+      if (field === 'type' || field === 'lid') {
+        const key = (field === 'type' ? TYPE_KEY : LID_KEY) + value;
+        return postings(ctx, key, ANY, prefix, false);
+      }
+      const col = ctx.db.searchDocs.where(field === 'mid' ? 'id' : 'inboxes');
+      if (field === 'mid' || field === 'inbox') {
+        const c =
+          field === 'mid'
+            ? prefix
+              ? col.startsWithIgnoreCase(value)
+              : col.equalsIgnoreCase(value)
+            : prefix
+              ? col.startsWith(value)
+              : col.equals(value);
+        return union([Uint32Array.from(await c.primaryKeys())]);
+      }
+      return null;
+    }
+    case 'date':
+      return fromCache(ctx, (no) => inRange(ctx.cache.dates[no], node.from, node.to));
+    case 'size':
+      return fromCache(ctx, (no) => inRange(ctx.cache.sizes[no], node.from, node.to));
+    case 'flag':
+      if (node.flag === 'patch') return postings(ctx, PATCH_KEY, ANY, false, false);
+      if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
+      return null;
+    case 'and': {
+      // An inbox lookup reads every number of the inbox: only worth it when
+      // nothing else narrows (verification checks the inbox anyway).
+      const costly = (c: QueryNode) => c.kind === 'exact' && c.field === 'inbox';
+      let set: NoSet | null = null;
+      for (const c of node.children.filter((c) => !costly(c))) {
+        const s = await plan(c, ctx, positive);
+        if (s) set = set ? intersect(set, s) : s;
+      }
+      if (set) return set;
+      for (const c of node.children.filter(costly)) {
+        const s = await plan(c, ctx, positive);
+        if (s) set = set ? intersect(set, s) : s;
+      }
+      return set;
+    }
+    case 'or':
+    case 'xor': {
+      const sets: NoSet[] = [];
+      for (const c of node.children) {
+        const s = await plan(c, ctx, positive);
+        if (!s) return null;
+        sets.push(s);
+      }
+      return union(sets);
+    }
+  }
+}
+
+function usesReadState(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'flag':
+      return node.flag === 'unread' || node.flag === 'read';
+    case 'and':
+    case 'or':
+    case 'xor':
+      return node.children.some(usesReadState);
+    case 'not':
+      return usesReadState(node.child);
+    default:
+      return false;
+  }
+}
+
+/** Candidates in the order they are verified (and shown). */
+function rankCandidates(set: NoSet | null, c: DocCache, scores: Float32Array | null): Uint32Array {
+  if (set === null) return c.order;
+  const { rank } = c;
+  if (scores && set.some((no) => scores[no] > 0)) {
+    // score (quantized, descending) then date rank, packed into one float64 key
+    // so the typed-array sort runs natively instead of calling a comparator.
+    const keys = new Float64Array(set.length);
+    let n = 0;
+    for (const no of set) {
+      if (rank[no] === NOT_LIVE) continue;
+      const q = Math.min(0xfffff, Math.round(scores[no] * 1000));
+      keys[n++] = (0xfffff - q) * 0x1000000 + rank[no];
+    }
+    const sorted = keys.subarray(0, n).sort();
+    return Uint32Array.from(sorted, (k) => c.order[k % 0x1000000]);
+  }
+  const ranks = Uint32Array.from(set, (no) => rank[no]).sort();
+  let n = ranks.length;
+  while (n > 0 && ranks[n - 1] === NOT_LIVE) n--;
+  return Uint32Array.from(ranks.subarray(0, n), (r) => c.order[r]);
+}
+
+/** One highlighted piece of text: mail is untrusted, so the UI renders these as text nodes. */
+export interface Seg {
+  text: string;
+  hit: boolean;
+}
+
+/** One search result with its thread context. */
+export interface SearchHit {
+  id: string;
+  threadId: string;
+  inboxes: string[];
+  date: number;
+  from: Seg[];
+  subject: Seg[];
+  snippet: Seg[];
+  unread: boolean;
+  hasPatch: boolean;
+  hasOops: boolean;
+  thread: { subject: string; count: number; position: number } | null;
+}
+
+export type SearchOrder = 'relevance' | 'date';
+
+export interface SearchOptions {
+  /** Restrict to one inbox ('*' = all). */
+  inbox?: string;
+  order?: SearchOrder;
+  /** Stop after this many matches. */
+  limit?: number;
+  /** Count only: no hits are built. */
+  countOnly?: boolean;
+  isCancelled?: () => boolean;
+  /** Receives hits as each verified chunk completes, in result order. */
+  onHits?: (hits: SearchHit[]) => void;
+}
+
+export interface SearchSummary {
+  matched: number;
+  /** True when the limit stopped verification before every candidate was checked. */
+  more: boolean;
+  /** Candidates from the index, or null when the query needed a scan. */
+  candidates: number | null;
+  verified: number;
+  cancelled: boolean;
+  ms: number;
+}
+
+/** Runs a parsed query over the local index; hits stream through onHits. */
+export async function runSearch(
+  db: LoupeDB,
+  ast: QueryNode,
+  opts: SearchOptions = {},
+): Promise<SearchSummary> {
+  const start = performance.now();
+  const limit = opts.limit ?? 200;
+  const inbox = opts.inbox ?? ALL;
+  const query: QueryNode =
+    inbox === ALL
+      ? ast
+      : {
+          kind: 'and',
+          children: [
+            ast,
+            { kind: 'exact', field: 'inbox', value: inbox.toLowerCase(), prefix: false },
+          ],
+        };
+  const cache = await loadCache(db);
+  const ctx: PlanCtx = {
+    db,
+    cache,
+    scores: opts.order === 'date' || opts.countOnly ? null : new Float32Array(cache.next),
+  };
+  const set = await plan(query, ctx, true);
+  const ordered = rankCandidates(set, cache, ctx.scores);
+  const needReads = usesReadState(query);
+  const terms = opts.countOnly ? [] : queryTerms(query);
+  let matched = 0;
+  let verified = 0;
+  let cancelled = false;
+  let i = 0;
+  // A small first chunk paints the first results sooner.
+  for (let chunk = 24; i < ordered.length && matched < limit; chunk = 128) {
+    if (opts.isCancelled?.()) {
+      cancelled = true;
+      break;
+    }
+    const nos = ordered.subarray(i, i + chunk);
+    i += nos.length;
+    const ids = Array.from(nos, (no) => cache.ids[no] as string);
+    const msgs = await db.messages.bulkGet(ids);
+    const crashes = await db.oopses.bulkGet(msgs.map((m) => (m?.hasOops ? m.id : '')));
+    const reads = needReads ? await db.reads.bulkGet(ids) : null;
+    const found: { m: StoredMessage; doc: SearchDoc }[] = [];
+    for (let k = 0; k < msgs.length && matched < limit; k++) {
+      const m = msgs[k];
+      if (!m) continue;
+      verified++;
+      const doc = toSearchDoc(m, m.inboxes, crashes[k], !reads?.[k], cache.sizes[nos[k]]);
+      if (!matchMessage(query, doc)) continue;
+      matched++;
+      found.push({ m, doc });
+    }
+    if (found.length && !opts.countOnly && opts.onHits)
+      opts.onHits(await buildHits(db, found, terms));
+  }
+  return {
+    matched,
+    more: i < ordered.length,
+    candidates: set ? set.length : null,
+    verified,
+    cancelled,
+    ms: performance.now() - start,
+  };
+}
+
+/** Number of matches up to `cap`, for saved-search badges. */
+export async function countMatches(
+  db: LoupeDB,
+  ast: QueryNode,
+  inbox: string,
+  cap: number,
+): Promise<{ count: number; capped: boolean }> {
+  const r = await runSearch(db, ast, { inbox, countOnly: true, limit: cap, order: 'date' });
+  return { count: r.matched, capped: r.more && r.matched >= cap };
+}
+
+// ---------------------------------------------------------------- hits and snippets
+
+const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
+const SUBJECT_FIELDS: ReadonlySet<TextField> = new Set<TextField>(['default', 's', 'bs']);
+const FROM_FIELDS: ReadonlySet<TextField> = new Set<TextField>(['default', 'f', 'a', 'tcf']);
+const BODY_FIELDS: ReadonlySet<TextField> = new Set<TextField>([
+  'default',
+  'b',
+  'bs',
+  'nq',
+  'q',
+  'dfn',
+  'dfa',
+  'dfb',
+  'dfctx',
+  'dfhh',
+  'oops',
+]);
+const SNIPPET = 220;
+
+/** Ranges of `text` where a term's words occur consecutively; stops `stopAfter` chars past the first. */
+export function hitRanges(
+  text: string,
+  terms: QueryTerm[],
+  stopAfter = Infinity,
+): [number, number][] {
+  if (!terms.length) return [];
+  const words: { s: number; e: number; w: string }[] = [];
+  const out: [number, number][] = [];
+  const maxLen = Math.max(...terms.map((t) => t.tokens.length));
+  const check = (upto: number) => {
+    // Try every term ending at or before word `upto`, now that enough words are known.
+    const i = upto - maxLen + 1;
+    if (i < 0) return;
+    for (const t of terms) {
+      const last = t.tokens.length - 1;
+      if (i + last >= words.length) continue;
+      let ok = true;
+      for (let j = 0; j <= last && ok; j++) {
+        const w = words[i + j].w;
+        ok = j === last && t.prefix ? w.startsWith(t.tokens[j]) : w === t.tokens[j];
+      }
+      if (ok) out.push([words[i].s, words[i + last].e]);
+    }
+  };
+  for (const m of text.matchAll(WORD)) {
+    words.push({ s: m.index, e: m.index + m[0].length, w: m[0].toLowerCase() });
+    check(words.length - 1);
+    if (out.length && m.index > out[0][0] + stopAfter) break;
+  }
+  for (let k = 0; k < maxLen - 1; k++) check(words.length + k);
+  out.sort((a, b) => a[0] - b[0]);
+  return out;
+}
+
+/** Splits text[from, to) into plain and hit pieces. */
+export function toSegs(
+  text: string,
+  ranges: [number, number][],
+  from = 0,
+  to = text.length,
+): Seg[] {
+  const out: Seg[] = [];
+  let at = from;
+  for (const [s0, e0] of ranges) {
+    const s = Math.max(s0, at);
+    const e = Math.min(e0, to);
+    if (e <= s) continue;
+    if (s > at) out.push({ text: text.slice(at, s), hit: false });
+    out.push({ text: text.slice(s, e), hit: true });
+    at = e;
+  }
+  if (at < to) out.push({ text: text.slice(at, to), hit: false });
+  return out;
+}
+
+function snippet(body: string, terms: QueryTerm[]): Seg[] {
+  const ranges = hitRanges(body, terms, SNIPPET);
+  let from = 0;
+  if (ranges.length) {
+    from = Math.max(0, ranges[0][0] - 60);
+    const space = body.lastIndexOf(' ', ranges[0][0]);
+    if (space > from && space - from < 30) from = space + 1;
+  }
+  const to = Math.min(body.length, from + SNIPPET);
+  const segs = toSegs(body, ranges, from, to);
+  if (from > 0) segs.unshift({ text: '…', hit: false });
+  if (to < body.length) segs.push({ text: '…', hit: false });
+  return segs;
+}
+
+function threadOrder(node: ThreadNode, out: string[]): string[] {
+  if (!node.ghost) out.push(node.id);
+  for (const c of node.children) threadOrder(c, out);
+  return out;
+}
+
+async function buildHits(
+  db: LoupeDB,
+  found: { m: StoredMessage; doc: SearchDoc }[],
+  terms: QueryTerm[],
+): Promise<SearchHit[]> {
+  const threadIds = [...new Set(found.map((f) => f.m.threadId))];
+  const threads = new Map(
+    (await db.threads.bulkGet(threadIds)).flatMap((t) => (t ? [[t.id, t]] : [])),
+  );
+  const reads = await db.reads.bulkGet(found.map((f) => f.m.id));
+  const subjTerms = terms.filter((t) => SUBJECT_FIELDS.has(t.field));
+  const fromTerms = terms.filter((t) => FROM_FIELDS.has(t.field));
+  const bodyTerms = terms.filter((t) => BODY_FIELDS.has(t.field));
+  return found.map(({ m, doc }, k) => {
+    const t = threads.get(m.threadId);
+    return {
+      id: m.id,
+      threadId: m.threadId,
+      inboxes: m.inboxes,
+      date: m.date,
+      from: toSegs(doc.from, hitRanges(doc.from, fromTerms)),
+      subject: toSegs(m.subject, hitRanges(m.subject, subjTerms)),
+      snippet: snippet(m.text, bodyTerms),
+      unread: !reads[k],
+      hasPatch: m.hasPatch,
+      hasOops: m.hasOops,
+      thread: t
+        ? {
+            subject: t.subject,
+            count: t.count,
+            position: threadOrder(t.tree, []).indexOf(m.id) + 1,
+          }
+        : null,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- saved searches
+
+/** Saved searches in the order they were saved. */
+export function listSavedSearches(db: LoupeDB): Promise<SavedSearchRow[]> {
+  return db.savedSearches.toArray();
+}
+
+/** Saves a search for the sidebar (once per query and inbox). */
+export async function saveSearch(db: LoupeDB, query: string, inbox: string): Promise<void> {
+  await db.transaction('rw', db.savedSearches, async () => {
+    const all = await db.savedSearches.toArray();
+    if (all.some((s) => s.query === query && s.inbox === inbox)) return;
+    await db.savedSearches.add({ name: query || '(everything)', query, inbox });
+  });
+}
+
+/** Forgets a saved search. */
+export async function removeSavedSearch(db: LoupeDB, id: number): Promise<void> {
+  await db.savedSearches.delete(id);
+}

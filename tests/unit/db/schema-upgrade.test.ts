@@ -1,0 +1,104 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseMessage } from '../../../src/core/message';
+import { parseQuery } from '../../../src/core/query';
+import { LoupeDB } from '../../../src/db/schema';
+import { indexBacklog, runSearch } from '../../../src/db/search';
+
+const NAME = 'loupe-upgrade-test';
+afterEach(async () => {
+  await Dexie.delete(NAME);
+});
+
+/** Exactly the stores of schema version 1, as the first release wrote them. */
+const V1 = {
+  messages: 'id, threadId, date, *inboxes',
+  raws: 'id',
+  threads: 'id, lastDate, *nodeIds, subjectKey, *inboxes',
+  inboxThreads: '[inbox+threadId], [inbox+lastDate], threadId',
+  inboxes: 'name',
+  reads: 'id, threadId',
+  settings: 'key',
+};
+
+async function writeV1(): Promise<void> {
+  const old = new Dexie(NAME);
+  old.version(1).stores(V1);
+  await old.open();
+  const raw = new TextEncoder().encode(
+    'Message-ID: <old@x>\nFrom: Ann <ann@x>\nSubject: kept across upgrades\nDate: Mon, 1 Jun 2020 10:00:00 +0000\n\nplatypus body\n',
+  );
+  const { raw: _raw, ...m } = await parseMessage(raw);
+  await old.table('messages').put({ ...m, inboxes: ['linux-usb'], threadId: 'old@x' });
+  await old.table('raws').put({ id: 'old@x', raw });
+  await old.table('threads').put({
+    id: 'old@x',
+    rootId: 'old@x',
+    subject: 'kept across upgrades',
+    subjectKey: 'kept across upgrades',
+    firstDate: m.date,
+    lastDate: m.date,
+    count: 1,
+    participants: ['Ann'],
+    inboxes: ['linux-usb'],
+    tree: { id: 'old@x', ghost: false, date: m.date, children: [] },
+    hasPatch: false,
+    hasOops: false,
+    unread: 0,
+    nodeIds: ['old@x'],
+  });
+  await old.table('inboxThreads').put({ inbox: 'linux-usb', threadId: 'old@x', lastDate: m.date });
+  await old.table('inboxes').put({
+    name: 'linux-usb',
+    url: 'https://lore.kernel.org/linux-usb/',
+    title: 'linux-usb',
+    addedAt: 1,
+    lastSync: null,
+    feedSeen: [],
+    messageCount: 1,
+  });
+  await old.table('reads').put({ id: 'old@x', threadId: 'old@x', at: 5 });
+  old.close();
+}
+
+describe('schema upgrades', () => {
+  it('opens a version 1 store without losing messages, and adds the new tables', async () => {
+    await writeV1();
+    const db = new LoupeDB(NAME);
+    await db.open();
+    try {
+      // The upgraded store matches one created fresh at the newest version.
+      const fresh = new LoupeDB(`${NAME}-fresh`);
+      await fresh.open();
+      const shape = (d: Dexie) =>
+        d.tables.map(
+          (t) =>
+            `${t.name}: ${t.schema.indexes
+              .map((i) => i.src)
+              .sort()
+              .join(',')}`,
+        );
+      expect(db.verno).toBe(fresh.verno);
+      expect(shape(db).sort()).toEqual(shape(fresh).sort());
+      await fresh.delete();
+      expect((await db.messages.get('old@x'))?.subject).toBe('kept across upgrades');
+      expect((await db.raws.get('old@x'))?.raw.length).toBeGreaterThan(50);
+      expect(await db.reads.get('old@x')).toMatchObject({ threadId: 'old@x', at: 5 });
+      expect(await db.inboxes.get('linux-usb')).toMatchObject({ messageCount: 1 });
+      // v2 gave every thread a crash field.
+      expect((await db.threads.get('old@x'))?.crash).toBeNull();
+      expect(await db.oopses.count()).toBe(0);
+
+      // Mail stored before the search index existed becomes searchable.
+      expect(await indexBacklog(db)).toBe(1);
+      const q = parseQuery('platypus', Date.now());
+      if (!q.ok) throw new Error(q.error.message);
+      const ids: string[] = [];
+      await runSearch(db, q.ast, { onHits: (h) => ids.push(...h.map((x) => x.id)) });
+      expect(ids).toEqual(['old@x']);
+    } finally {
+      db.close();
+    }
+  });
+});

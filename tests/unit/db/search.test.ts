@@ -1,0 +1,237 @@
+/**
+ * The search index against brute force: for every query the index must return
+ * exactly the messages matchMessage accepts when run over every stored message.
+ */
+import 'fake-indexeddb/auto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitMbox } from '../../../src/core/mbox';
+import { parseMessage } from '../../../src/core/message';
+import { crashSummary } from '../../../src/core/oops';
+import { matchMessage, parseQuery, type QueryNode } from '../../../src/core/query';
+import { markRead } from '../../../src/db/queries';
+import { LoupeDB } from '../../../src/db/schema';
+import {
+  countMatches,
+  deleteInboxIndex,
+  hitRanges,
+  indexBacklog,
+  runSearch,
+  toSearchDoc,
+  type SearchHit,
+} from '../../../src/db/search';
+import { storeBatch, type IngestItem } from '../../../src/db/store';
+import { projectRoot } from '../shared';
+
+const NOW = Date.UTC(2024, 5, 15);
+let db: LoupeDB;
+let items: IngestItem[];
+const nonEmpty = new Set<string>();
+
+function parse(q: string): QueryNode {
+  const r = parseQuery(q, NOW);
+  if (!r.ok) throw new Error(`${q}: ${r.error.message}`);
+  return r.ast;
+}
+
+async function bruteForce(ast: QueryNode, inbox = '*'): Promise<string[]> {
+  const msgs = await db.messages.toArray();
+  const out: string[] = [];
+  for (const m of msgs) {
+    const crash = await db.oopses.get(m.id);
+    const read = await db.reads.get(m.id);
+    const size = (await db.raws.get(m.id))?.raw.length ?? 0;
+    const doc = toSearchDoc(m, m.inboxes, crash, !read, size);
+    if (inbox !== '*' && !m.inboxes.includes(inbox)) continue;
+    if (matchMessage(ast, doc)) out.push(m.id);
+  }
+  return out.sort();
+}
+
+async function viaIndex(ast: QueryNode, inbox = '*', order: 'date' | 'relevance' = 'date') {
+  const hits: SearchHit[] = [];
+  const r = await runSearch(db, ast, {
+    inbox,
+    order,
+    limit: Infinity,
+    onHits: (h) => hits.push(...h),
+  });
+  return { ids: hits.map((h) => h.id).sort(), hits, summary: r };
+}
+
+beforeAll(async () => {
+  const file = join(tmpdir(), `loupe-search-${process.pid}.mbox`);
+  execFileSync('python3', [
+    join(projectRoot, 'tools/gen_mbox.py'),
+    '--messages',
+    '700',
+    '--seed',
+    '3',
+    '--out',
+    file,
+  ]);
+  items = [];
+  for (const raw of splitMbox(readFileSync(file))) {
+    const m = await parseMessage(raw);
+    items.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
+  }
+  db = new LoupeDB('search-test');
+  await db.open();
+  // Two inboxes, a cross-post overlap, and batches small enough to make many segments.
+  for (let i = 0; i < 500; i += 100) await storeBatch(db, 'lkml', items.slice(i, i + 100));
+  await storeBatch(db, 'Linux-USB', items.slice(450, 700));
+  const some = await db.messages.limit(40).toArray();
+  for (const m of some) await markRead(db, m.threadId, [m.id]);
+}, 120_000);
+
+afterAll(async () => {
+  await db.delete();
+});
+
+const QUERIES = [
+  's:locks_remove_posix',
+  'f:syzbot d:2024-01-01..2024-01-02',
+  'dfn:drivers/usb/class/cdc-wdm.c',
+  'dfn:block/blk-core.c',
+  'oops:"task hung"',
+  'b:"use-after-free"',
+  'is:patch s:usb',
+  'deadlock',
+  '"possible deadlock"',
+  'syzbot OR nvme',
+  'NOT syzbot',
+  'kasan -f:syzbot',
+  'allo*',
+  's:alloc* AND is:patch',
+  'is:unread syzbot',
+  'is:read',
+  'is:oops',
+  'inbox:linux-usb',
+  'inbox:linux-usb s:patch',
+  'type:kasan*',
+  'd:2024-01-01..2024-01-01',
+  'z:..2000',
+  'l:linux-block',
+  'lid:linux-block.vger.kernel.org',
+  'nq:stale AND q:stale',
+  'a:szhao',
+  'dfb:return dfa:return',
+  'tc:vger',
+  'bs:net XOR s:net',
+  'm:syzkaller*',
+  '',
+];
+
+describe('search index = brute force', () => {
+  it('stores a doc per message and merges cross-posts', async () => {
+    expect(await db.searchDocs.count()).toBe(await db.messages.count());
+    const doc = await db.searchDocs.where('id').equals(items[460].id).first();
+    expect(doc?.inboxes.sort()).toEqual(['linux-usb', 'lkml']);
+  });
+
+  for (const q of QUERIES) {
+    it(`same set for ${JSON.stringify(q)}`, async () => {
+      const ast = parse(q);
+      const expected = await bruteForce(ast);
+      const got = await viaIndex(ast);
+      expect(got.ids).toEqual(expected);
+      if (expected.length) nonEmpty.add(q);
+      const ranked = await viaIndex(ast, '*', 'relevance');
+      expect(ranked.ids).toEqual(expected);
+    });
+  }
+
+  it('exercises most queries with real matches', () => {
+    expect(nonEmpty.size).toBeGreaterThanOrEqual(QUERIES.length - 6);
+  });
+
+  it('gives the same set within one inbox', async () => {
+    for (const q of ['deadlock', 'NOT syzbot', 'is:patch']) {
+      const ast = parse(q);
+      expect((await viaIndex(ast, 'Linux-USB')).ids).toEqual(await bruteForce(ast, 'Linux-USB'));
+    }
+  });
+
+  it('narrows a selective query to few candidates and orders by date', async () => {
+    const { hits, summary } = await viaIndex(parse('f:syzbot'), '*', 'date');
+    expect(summary.candidates).toBe(summary.matched);
+    const dates = hits.map((h) => h.date);
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+  });
+
+  it('ranks subject hits above body-only hits', async () => {
+    const { hits } = await viaIndex(parse('deadlock'), '*', 'relevance');
+    const firstBodyOnly = hits.findIndex((h) => !h.subject.some((s) => s.hit));
+    const lastSubject = hits.map((h) => h.subject.some((s) => s.hit)).lastIndexOf(true);
+    expect(firstBodyOnly).toBeGreaterThan(-1);
+    expect(lastSubject).toBeLessThan(firstBodyOnly);
+  });
+
+  it('stops at the limit and streams in chunks', async () => {
+    const chunks: number[] = [];
+    const r = await runSearch(db, parse('NOT syzbot'), {
+      limit: 30,
+      onHits: (h) => chunks.push(h.length),
+    });
+    expect(r.matched).toBe(30);
+    expect(r.more).toBe(true);
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(30);
+  });
+
+  it('stops when cancelled', async () => {
+    const r = await runSearch(db, parse('NOT syzbot'), {
+      limit: Infinity,
+      isCancelled: () => true,
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.matched).toBe(0);
+  });
+
+  it('highlights hits and gives thread context', async () => {
+    const { hits } = await viaIndex(parse('s:deadlock'));
+    const h = hits[0];
+    expect(h.subject.filter((s) => s.hit).map((s) => s.text.toLowerCase())).toContain('deadlock');
+    expect(h.thread?.position).toBeGreaterThan(0);
+    expect(
+      hitRanges(
+        'A use-after-free here',
+        parse('"use-after-free"') && [
+          { field: 'default', tokens: ['use', 'after', 'free'], prefix: false },
+        ],
+      ),
+    ).toEqual([[2, 16]]);
+  });
+
+  it('counts matches with a cap', async () => {
+    const all = await bruteForce(parse('NOT syzbot'));
+    expect(await countMatches(db, parse('NOT syzbot'), '*', 10)).toEqual({
+      count: 10,
+      capped: true,
+    });
+    expect((await countMatches(db, parse('NOT syzbot'), '*', 1e9)).count).toBe(all.length);
+  });
+
+  it('indexes a backlog of messages stored before the index', async () => {
+    const other = new LoupeDB('search-backlog');
+    await other.open();
+    await storeBatch(other, 'lkml', items.slice(0, 50));
+    await other.searchDocs.clear();
+    await other.postings.clear();
+    expect(await indexBacklog(other)).toBe(50);
+    expect(await indexBacklog(other)).toBe(0);
+    const r = await runSearch(other, parse('NOT zzzz'), { limit: Infinity });
+    expect(r.matched).toBe(50);
+    await other.delete();
+  });
+
+  it('deletes one inbox and keeps cross-posted messages', async () => {
+    const before = await bruteForce(parse('inbox:lkml'));
+    await deleteInboxIndex(db, 'Linux-USB');
+    const r = await viaIndex(parse(''));
+    expect(r.ids).toEqual(before);
+    expect(await db.searchDocs.where('inboxes').equals('linux-usb').count()).toBe(0);
+  });
+});
