@@ -55,7 +55,7 @@ async function main(url: string, runs: number) {
   let postingRows = 0;
   await db.postings.each((p) => {
     postingRows++;
-    postingBytes += p.p.byteLength + p.t.length * 2 + 8;
+    postingBytes += p.p.reduce((n, a) => n + a.byteLength, 0) + p.keys.join('').length * 2 + 8;
   });
   let docBytes = 0;
   await db.searchDocs.each((d) => {

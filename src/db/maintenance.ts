@@ -28,7 +28,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
   // Keys only: message rows carry whole bodies, and most of them are just deleted.
   const { memberIds, gone, lost } = await db.transaction(
     'r',
-    [db.messages, db.inboxes, db.threads],
+    [db.messages, db.inboxes, db.nodes],
     async () => {
       const memberIds = await db.messages.where('inboxes').equals(name).primaryKeys();
       const others = (await db.inboxes.toCollection().primaryKeys()).filter((n) => n !== name);
@@ -36,7 +36,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
         others.length ? await db.messages.where('inboxes').anyOf(others).primaryKeys() : [],
       );
       const gone = memberIds.filter((id) => !elsewhere.has(id));
-      const lost = new Set(await db.threads.where('nodeIds').anyOf(gone).primaryKeys());
+      const lost = new Set((await db.nodes.bulkGet(gone)).flatMap((n) => (n ? [n.threadId] : [])));
       return { memberIds, gone, lost };
     },
   );
@@ -53,6 +53,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     db.messages,
     db.threads,
     db.inboxThreads,
+    db.nodes,
     db.reads,
     db.oopses,
     db.inboxes,
@@ -75,6 +76,10 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     // A thread only this inbox held goes whole, without looking at its messages.
     const whole = threads.filter((t) => t.inboxes.length === 1 && t.inboxes[0] === name);
     await db.threads.bulkDelete(whole.map((t) => t.id));
+    await db.nodes
+      .where('threadId')
+      .anyOf(whole.map((t) => t.id))
+      .delete();
     await db.inboxThreads
       .where('threadId')
       .anyOf(whole.map((t) => t.id))
@@ -90,6 +95,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
         continue;
       }
       await db.threads.delete(t.id);
+      await db.nodes.where('threadId').equals(t.id).delete();
       await db.inboxThreads.where('threadId').equals(t.id).delete();
       if (!left.length) {
         threadsDeleted++;
@@ -153,6 +159,7 @@ async function rethread(db: LoupeDB, left: StoredMessage[]): Promise<number> {
       nodeIds: [...b.messageIds, ...b.ghostIds],
     };
     await db.threads.put(row);
+    await db.nodes.bulkPut(row.nodeIds.map((id) => ({ id, threadId: row.id })));
     await db.inboxThreads.bulkPut(
       row.inboxes.map((inbox) => ({ inbox, threadId: row.id, lastDate: row.lastDate })),
     );

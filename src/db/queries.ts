@@ -48,7 +48,8 @@ export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | und
 export async function threadOf(db: LoupeDB, id: string): Promise<StoredThread | undefined> {
   const m = await db.messages.get(id);
   if (m) return db.threads.get(m.threadId);
-  return db.threads.where('nodeIds').equals(id).first();
+  const node = await db.nodes.get(id);
+  return node ? db.threads.get(node.threadId) : undefined;
 }
 
 /** Every stored message of a thread, by id. */

@@ -21,6 +21,12 @@ export interface StoredThread extends ThreadRecord {
   unread: number;
 }
 
+/** Which thread a message or ghost id belongs to: the threader's lookup table. */
+export interface NodeRow {
+  id: string;
+  threadId: string;
+}
+
 /** One inbox's membership of a thread, ordered by last activity for the list view. */
 export interface InboxThreadRow {
   inbox: string;
@@ -74,11 +80,17 @@ export interface SearchDocRow {
   size: number;
 }
 
-/** Postings of one token in one segment: `(no - seg) << 8 | fieldMask` per message, ascending. */
+/**
+ * The postings of one segment for every token starting with the bucket `t`
+ * (its first two characters): `keys` sorted, `p[i]` holds `(no - seg) << 8 |
+ * fieldMask` per message of `keys[i]`, ascending. Bucketing keeps a batch to a
+ * few hundred rows instead of one row per distinct word.
+ */
 export interface PostingRow {
   t: string;
   seg: number;
-  p: Uint32Array;
+  keys: string[];
+  p: Uint32Array[];
 }
 
 /** A search the reader saved for the sidebar. */
@@ -105,6 +117,7 @@ export class LoupeDB extends Dexie {
   reads!: EntityTable<ReadRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
   oopses!: EntityTable<OopsRow, 'id'>;
+  nodes!: EntityTable<NodeRow, 'id'>;
   searchDocs!: EntityTable<SearchDocRow, 'no'>;
   postings!: Dexie.Table<PostingRow, [string, number]>;
   savedSearches!: EntityTable<SavedSearchRow, 'id'>;
@@ -140,6 +153,26 @@ export class LoupeDB extends Dexie {
       savedSearches: '++id',
       searchMeta: 'key',
     });
+    // v4: postings bucketed by their first two characters; the old per-token rows are
+    // dropped and every stored message is indexed again (indexBacklog) on first search.
+    // Thread membership moves from a multiEntry index on threads to a `nodes` table,
+    // which the threader reads by primary key (much cheaper to write and to look up).
+    this.version(4)
+      .stores({
+        postings: '[t+seg], seg',
+        threads: 'id, lastDate, subjectKey, *inboxes',
+        nodes: 'id, threadId',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table('threads')
+          .each((t: StoredThread) =>
+            tx.table('nodes').bulkPut(t.nodeIds.map((id) => ({ id, threadId: t.id }))),
+          );
+        await tx.table('postings').clear();
+        await tx.table('searchDocs').clear();
+        await tx.table('searchMeta').clear();
+      });
   }
 }
 

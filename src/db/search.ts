@@ -206,9 +206,15 @@ async function writeSegment(
     return { no: seg + i, id: m.id, date: m.date, inboxes, seg, size };
   });
   await db.searchDocs.bulkAdd(rows);
-  const postings: PostingRow[] = [];
-  for (const [t, list] of byToken) postings.push({ t, seg, p: Uint32Array.from(list) });
-  await db.postings.bulkAdd(postings);
+  const buckets = new Map<string, PostingRow>();
+  for (const t of [...byToken.keys()].sort()) {
+    const b = bucketOf(t);
+    let row = buckets.get(b);
+    if (!row) buckets.set(b, (row = { t: b, seg, keys: [], p: [] }));
+    row.keys.push(t);
+    row.p.push(Uint32Array.from(byToken.get(t) as number[]));
+  }
+  await db.postings.bulkAdd([...buckets.values()]);
 }
 
 /**
@@ -375,6 +381,24 @@ interface PlanCtx {
   scores: Float32Array | null;
 }
 
+/** The posting bucket of a token: its first two characters. */
+function bucketOf(t: string): string {
+  return t.slice(0, 2);
+}
+
+/** Index of `key` in sorted `keys`, or -1. */
+function find(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid] === key) return mid;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Postings of one key (or every key starting with it), keeping messages with a group in `mask`. */
 async function postings(
   ctx: PlanCtx,
@@ -383,19 +407,32 @@ async function postings(
   prefix: boolean,
   score: boolean,
 ): Promise<NoSet> {
-  const hi = prefix ? key + '\uffff' : key;
+  const b = bucketOf(key);
+  // A one-character prefix spans every bucket that starts with it.
+  const hi = prefix && b.length < 2 ? b + '\uffff' : b;
   const rows = await ctx.db.postings
     .where('[t+seg]')
-    .between([key, Dexie.minKey], [hi, Dexie.maxKey], true, true)
+    .between([b, Dexie.minKey], [hi, Dexie.maxKey], true, true)
     .toArray();
   const nos: number[] = [];
   const masks: number[] = [];
-  for (const r of rows)
-    for (const e of r.p)
+  const take = (r: PostingRow, list: Uint32Array) => {
+    for (const e of list)
       if (e & mask) {
         nos.push(r.seg + (e >>> 8));
         masks.push(e & mask);
       }
+  };
+  for (const r of rows) {
+    if (!prefix) {
+      const i = find(r.keys, key);
+      if (i >= 0) take(r, r.p[i]);
+      continue;
+    }
+    r.keys.forEach((k, i) => {
+      if (k.startsWith(key)) take(r, r.p[i]);
+    });
+  }
   const { scores } = ctx;
   if (score && scores && nos.length) {
     const idf = Math.log(1 + ctx.cache.order.length / nos.length);

@@ -46,6 +46,7 @@ export async function storeBatch(
     db.inboxThreads,
     db.reads,
     db.oopses,
+    db.nodes,
     ...searchTables(db),
   ];
   return db.transaction('rw', tables, async () => {
@@ -92,11 +93,9 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Pro
       replyKeys.add(subjectKey(m.subject));
   }
   const old = new Map<string, StoredThread>();
-  for (const t of await db.threads
-    .where('nodeIds')
-    .anyOf([...mentioned])
-    .toArray())
-    old.set(t.id, t);
+  const nodes = await db.nodes.bulkGet([...mentioned]);
+  const oldIds = [...new Set(nodes.flatMap((n) => (n ? [n.threadId] : [])))];
+  for (const t of await db.threads.bulkGet(oldIds)) if (t) old.set(t.id, t);
   if (replyKeys.size) {
     for (const t of await db.threads
       .where('subjectKey')
@@ -127,6 +126,12 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Pro
   await db.threads.bulkDelete(gone);
   await db.inboxThreads.where('threadId').anyOf(gone).delete();
   await db.threads.bulkPut(rows);
+  // Only nodes that are new or changed thread need a row written.
+  await db.nodes.bulkPut(
+    rows.flatMap((r) =>
+      r.nodeIds.flatMap((id) => (oldOf.get(id)?.id === r.id ? [] : [{ id, threadId: r.id }])),
+    ),
+  );
   await db.inboxThreads.bulkPut(
     rows.flatMap((r) =>
       r.inboxes.map((ib) => ({ inbox: ib, threadId: r.id, lastDate: r.lastDate })),

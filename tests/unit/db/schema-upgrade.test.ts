@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { threadOf } from '../../../src/db/queries';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/core/message';
@@ -89,6 +90,9 @@ describe('schema upgrades', () => {
       // v2 gave every thread a crash field.
       expect((await db.threads.get('old@x'))?.crash).toBeNull();
       expect(await db.oopses.count()).toBe(0);
+      // v4 moved thread membership into the nodes table.
+      expect(await db.nodes.get('old@x')).toEqual({ id: 'old@x', threadId: 'old@x' });
+      expect((await threadOf(db, 'old@x'))?.id).toBe('old@x');
 
       // Mail stored before the search index existed becomes searchable.
       expect(await indexBacklog(db)).toBe(1);
