@@ -55,9 +55,9 @@ export async function threadOf(db: LoupeDB, id: string): Promise<StoredThread | 
 /** Every stored message of a thread, by id. */
 export async function threadMessages(
   db: LoupeDB,
-  t: StoredThread,
+  threadId: string,
 ): Promise<Map<string, StoredMessage>> {
-  const rows = await db.messages.where('threadId').equals(t.id).toArray();
+  const rows = await db.messages.where('threadId').equals(threadId).toArray();
   return new Map(rows.map((m) => [m.id, m]));
 }
 

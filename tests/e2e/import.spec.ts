@@ -104,3 +104,18 @@ test('malformed mail is stored with its problems listed, never aborting the impo
   await page.goto('./#/local/fine@example.org/');
   await expect(page.locator('[data-msgid="fine@example.org"]')).toContainText('still readable');
 });
+
+test('files dropped on the window are imported into the inbox being viewed', async ({ page }) => {
+  await page.goto('./#/demo/');
+  const text = readFileSync(fixture('mail/review.mboxrd'), 'utf8');
+  const drop = await page.evaluateHandle((mbox) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([mbox], 'review.mbox', { type: 'application/mbox' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: drop });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: drop });
+  await expect(page.getByTestId('import-done')).toContainText('3 new');
+  await page.goto('./#/demo/review-answer@example.org/');
+  await expect(page.locator('[data-msgid="review-answer@example.org"]')).toBeVisible();
+});

@@ -3,6 +3,8 @@
  * cancel per job, and the visible state of the running or last import.
  */
 import * as Comlink from 'comlink';
+import { ALL } from '../../db/queries';
+import { router } from './route.svelte';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
 import { askPersistence, importShortfall, storageInfo } from '../../db/maintenance';
 import type { IngestApi } from '../../../workers/ingest';
@@ -48,6 +50,12 @@ class Imports {
       : undefined;
     if (this.job?.id === id) this.job = { ...this.job, progress: result, result, spaceNeeded };
     return result;
+  }
+
+  /** Imports files into the inbox being viewed ("local" from the all-inboxes view). */
+  importHere(files: File[]): Promise<void> {
+    const { inbox } = router.route;
+    return this.importFiles(files, inbox === ALL ? 'local' : inbox);
   }
 
   /** Imports local files (mbox, mbox.gz, .eml) into one inbox, one after another. */

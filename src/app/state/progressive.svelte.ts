@@ -1,0 +1,38 @@
+/**
+ * Progressive rendering for long lists that are not virtualized (a thread's
+ * messages, its overview): the first `first` items paint at once, then the
+ * limit grows by `step` after each paint, so the first screen shows fast and
+ * the page never freezes. The limit starts over when `key` changes.
+ */
+export function progressive(
+  total: () => number,
+  key: () => string,
+  first = 40,
+  step = 120,
+): { readonly limit: number } {
+  let limit = $state(first);
+  let limitFor = '';
+  $effect.pre(() => {
+    const k = key();
+    if (k === limitFor) return;
+    limitFor = k;
+    limit = first;
+  });
+  $effect(() => {
+    if (total() <= limit) return;
+    let timer = 0;
+    // rAF runs before the paint; a timeout set there runs after it.
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => (limit += step));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  });
+  return {
+    get limit() {
+      return limit;
+    },
+  };
+}
