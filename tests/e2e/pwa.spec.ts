@@ -94,8 +94,8 @@ test('a full disk stops an import cleanly, keeps committed batches and says what
   const words = (n: number) =>
     Array.from(randomBytes(n), (b, k) => vocab[(b + k * 7) % vocab.length]).join(' ');
   const msgs: string[] = [];
-  for (let i = 0; i < 2500; i++) {
-    const body = words(300).replace(/(\S+ ){8}/g, '$&\n');
+  for (let i = 0; i < 3000; i++) {
+    const body = words(500).replace(/(\S+ ){8}/g, '$&\n');
     msgs.push(
       `From mboxrd@z Thu Jan  1 00:00:00 1970\nMessage-ID: <q${i}@quota.test>\nFrom: Q <q@quota.test>\nSubject: filler ${i}\nDate: Mon, 1 Jun 2020 10:00:00 +0000\n\n${body}\n`,
     );

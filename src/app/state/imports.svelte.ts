@@ -3,11 +3,11 @@
  * cancel per job, and the visible state of the running or last import.
  */
 import * as Comlink from 'comlink';
+import { ingestWorker, nextJob } from '../workers';
 import { ALL } from '../../db/queries';
 import { router } from './route.svelte';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
 import { askPersistence, importShortfall, storageInfo } from '../../db/maintenance';
-import type { IngestApi } from '../../../workers/ingest';
 
 export interface ImportJob {
   id: number;
@@ -18,26 +18,16 @@ export interface ImportJob {
   spaceNeeded?: number | null;
 }
 
-let worker: Comlink.Remote<IngestApi> | null = null;
-function api(): Comlink.Remote<IngestApi> {
-  worker ??= Comlink.wrap<IngestApi>(
-    new Worker(new URL('../../../workers/ingest.ts', import.meta.url), {
-      type: 'module',
-      name: 'ingest',
-    }),
-  );
-  return worker;
-}
+const api = ingestWorker;
 
 class Imports {
   job = $state<ImportJob | null>(null);
-  private next = 1;
 
   private async run(
     label: string,
     call: (id: number, onProgress: (p: IngestProgress) => void) => Promise<IngestResult>,
   ): Promise<IngestResult> {
-    const id = this.next++;
+    const id = nextJob();
     const job: ImportJob = { id, label, progress: null, result: null };
     this.job = job;
     const onProgress = Comlink.proxy((p: IngestProgress) => {

@@ -4,8 +4,8 @@
  */
 import { askPersistence } from '../../db/maintenance';
 import * as Comlink from 'comlink';
+import { ingestWorker, nextJob } from '../workers';
 import type { SyncProgress, SyncResult } from '../../db/sync';
-import type { IngestApi } from '../../../workers/ingest';
 import { router } from './route.svelte';
 
 /** A failure shown inline, with what to do again. */
@@ -15,16 +15,7 @@ export interface ShownError {
 }
 
 // Its own worker, so a long sync never queues behind a file import (and job ids never clash).
-let worker: Comlink.Remote<IngestApi> | null = null;
-function api(): Comlink.Remote<IngestApi> {
-  worker ??= Comlink.wrap<IngestApi>(
-    new Worker(new URL('../../../workers/ingest.ts', import.meta.url), {
-      type: 'module',
-      name: 'remote',
-    }),
-  );
-  return worker;
-}
+const api = ingestWorker;
 
 /** The app's base URL, which the proxy lives under (`_/HOST/PATH`). */
 function appBase(): string {
@@ -46,7 +37,6 @@ class RemoteState {
   syncError = $state<ShownError | null>(null);
   opening = $state<string | null>(null);
   openError = $state<ShownError | null>(null);
-  private next = 1;
   private job = 0;
 
   /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
@@ -67,7 +57,7 @@ class RemoteState {
   /** Fetches what is new in a remote inbox. */
   async sync(inbox: string): Promise<void> {
     if (this.syncing) return;
-    const id = (this.job = this.next++);
+    const id = (this.job = nextJob());
     this.syncError = null;
     this.syncNotice = null;
     this.syncing = { inbox, progress: null };
@@ -97,7 +87,7 @@ class RemoteState {
     this.openError = null;
     this.opening = input;
     try {
-      const r = await api().openThread(this.next++, input, appBase());
+      const r = await api().openThread(nextJob(), input, appBase());
       if (!r.ok) {
         this.openError = { message: r.error.message, retry: () => void this.open(input) };
         return false;

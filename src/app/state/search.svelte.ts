@@ -3,20 +3,11 @@
  * hits streamed in as the worker verifies them, and saved-search counts.
  */
 import * as Comlink from 'comlink';
+import { searchWorker } from '../workers';
 import { parseQuery, type QueryError } from '../../core/query';
 import type { SearchHit, SearchOrder, SearchSummary } from '../../db/search';
-import type { SearchApi } from '../../../workers/search';
 
-let worker: Comlink.Remote<SearchApi> | null = null;
-function api(): Comlink.Remote<SearchApi> {
-  worker ??= Comlink.wrap<SearchApi>(
-    new Worker(new URL('../../../workers/search.ts', import.meta.url), {
-      type: 'module',
-      name: 'search',
-    }),
-  );
-  return worker;
-}
+const api = searchWorker;
 
 /** How many results a page adds. */
 export const PAGE = 100;
