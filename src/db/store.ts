@@ -177,7 +177,8 @@ function summarize(
   inbox: string,
 ): StoredThread {
   const sources = new Set<StoredThread>();
-  const participants = new Set<string>();
+  let participants = new Set<string>();
+  let subjectAuthor = '';
   const inboxes = new Set<string>([inbox]);
   let firstDate = Infinity;
   let lastDate = -Infinity;
@@ -204,6 +205,7 @@ function summarize(
       if (f.date < subjectDate || (id === b.rootId && subject === '')) {
         subject = f.subject;
         subjectDate = f.date;
+        subjectAuthor = addrKey(f);
       }
       continue;
     }
@@ -225,13 +227,26 @@ function summarize(
     if (t.firstDate < subjectDate) {
       subject = t.subject;
       subjectDate = t.firstDate;
+      subjectAuthor = t.participants[0] ?? subjectAuthor;
     }
   }
   // Like lore, a thread is named by its root message when the root is not a ghost.
+  // ... and its first author is the author of the message it is named after.
+  let author = subjectAuthor;
   const root = freshById.get(b.rootId);
-  if (root) subject = root.subject;
-  else if (!b.tree.ghost) {
-    for (const t of sources) if (t.rootId === b.rootId && !t.tree.ghost) subject = t.subject;
+  if (root) {
+    subject = root.subject;
+    author = addrKey(root);
+  } else if (!b.tree.ghost) {
+    for (const t of sources)
+      if (t.rootId === b.rootId && !t.tree.ghost) {
+        subject = t.subject;
+        author = t.participants[0] ?? author;
+      }
+  }
+  if (author) {
+    participants.delete(author);
+    participants = new Set([author, ...participants]);
   }
   return {
     id: b.rootId,

@@ -1,44 +1,20 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../src/core/query';
-import { parseMessage, type ParsedMessage } from '../../../src/core/message';
+import type { ParsedMessage } from '../../../src/core/message';
 import { deleteInbox, inboxSizes, spaceNeeded } from '../../../src/db/maintenance';
 import { countThreads, ensureInbox, listThreads, markRead } from '../../../src/db/queries';
-import { LoupeDB } from '../../../src/db/schema';
 import { runSearch, saveSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
+import { freshDb, mail as mailAt } from './helpers';
 
-const enc = new TextEncoder();
-let db: LoupeDB;
-let n = 0;
-
-beforeEach(async () => {
-  db = new LoupeDB(`maint-${n++}`);
-  await db.open();
-});
-afterEach(async () => {
-  await db.delete();
-});
-
-function mail(
-  id: string,
-  hour: number,
-  refs: string[] = [],
-  subject = 'topic',
-): Promise<ParsedMessage> {
-  const head = [
-    `Message-ID: <${id}>`,
-    `From: ${id.split('@')[0]} <${id}>`,
-    `Subject: ${subject}`,
-    `Date: Mon, 1 Jun 2020 ${String(hour).padStart(2, '0')}:00:00 +0000`,
-    refs.length ? `References: ${refs.map((r) => `<${r}>`).join(' ')}` : '',
-  ].filter(Boolean);
-  return parseMessage(enc.encode(`${head.join('\n')}\n\nbody of ${id} zebraword\n`));
-}
+const fx = freshDb('maint');
+const mail = (id: string, hour: number, refs: string[] = [], subject = 'topic') =>
+  mailAt(id, hour, refs, subject, `body of ${id} zebraword`);
 
 async function store(inbox: string, msgs: Promise<ParsedMessage>[]): Promise<void> {
-  await ensureInbox(db, inbox, null);
-  await storeBatch(db, inbox, await Promise.all(msgs));
+  await ensureInbox(fx.db, inbox, null);
+  await storeBatch(fx.db, inbox, await Promise.all(msgs));
 }
 
 describe('deleteInbox', () => {
@@ -49,52 +25,58 @@ describe('deleteInbox', () => {
       mail('solo@x', 3, [], 'other'),
     ]);
     await store('b', [mail('r1@x', 2, ['root@x']), mail('b-only@x', 4, [], 'b topic')]);
-    await markRead(db, 'root@x', ['root@x', 'r1@x']);
-    await saveSearch(db, 'zebraword', 'a');
+    await markRead(fx.db, 'root@x', ['root@x', 'r1@x']);
+    await saveSearch(fx.db, 'zebraword', 'a');
 
-    const r = await deleteInbox(db, 'a');
+    const r = await deleteInbox(fx.db, 'a');
     expect(r).toMatchObject({ deleted: 2, kept: 1 });
-    expect(await db.inboxes.get('a')).toBeUndefined();
-    expect((await db.messages.toCollection().primaryKeys()).sort()).toEqual(['b-only@x', 'r1@x']);
-    expect(await db.raws.get('root@x')).toBeUndefined();
-    expect((await db.messages.get('r1@x'))?.inboxes).toEqual(['b']);
-    expect(await db.reads.get('root@x')).toBeUndefined();
-    expect(await db.reads.get('r1@x')).toBeDefined();
+    expect(await fx.db.inboxes.get('a')).toBeUndefined();
+    expect((await fx.db.messages.toCollection().primaryKeys()).sort()).toEqual([
+      'b-only@x',
+      'r1@x',
+    ]);
+    expect(await fx.db.raws.get('root@x')).toBeUndefined();
+    expect((await fx.db.messages.get('r1@x'))?.inboxes).toEqual(['b']);
+    expect(await fx.db.reads.get('root@x')).toBeUndefined();
+    expect(await fx.db.reads.get('r1@x')).toBeDefined();
 
     // The thread lost its root message: it is rebuilt around a ghost root, in b only.
-    const threads = await listThreads(db, 'b', 0, 10);
+    const threads = await listThreads(fx.db, 'b', 0, 10);
     const t = threads.find((x) => x.nodeIds.includes('r1@x'));
     expect(t?.count).toBe(1);
     expect(t?.inboxes).toEqual(['b']);
     expect(t?.unread).toBe(0);
     expect(t?.tree.ghost).toBe(true);
-    expect(await countThreads(db, 'a')).toBe(0);
-    expect(await db.threads.count()).toBe(2);
-    expect(await db.inboxThreads.where('inbox').equals('a').count()).toBe(0);
-    expect(await db.savedSearches.count()).toBe(0);
+    expect(await countThreads(fx.db, 'a')).toBe(0);
+    expect(await fx.db.threads.count()).toBe(2);
+    expect(await fx.db.inboxThreads.where('inbox').equals('a').count()).toBe(0);
+    expect(await fx.db.savedSearches.count()).toBe(0);
 
     const q = parseQuery('zebraword', Date.now());
     if (!q.ok) throw new Error(q.error.message);
     const ids: string[] = [];
-    await runSearch(db, q.ast, { limit: Infinity, onHits: (h) => ids.push(...h.map((x) => x.id)) });
+    await runSearch(fx.db, q.ast, {
+      limit: Infinity,
+      onHits: (h) => ids.push(...h.map((x) => x.id)),
+    });
     expect(ids.sort()).toEqual(['b-only@x', 'r1@x']);
   });
 
   it('drops the inbox from threads whose messages all stay elsewhere', async () => {
     await store('a', [mail('p@x', 1), mail('q@x', 2, ['p@x'])]);
     await store('b', [mail('p@x', 1), mail('q@x', 2, ['p@x'])]);
-    const r = await deleteInbox(db, 'b');
+    const r = await deleteInbox(fx.db, 'b');
     expect(r).toMatchObject({ deleted: 0, kept: 2, threadsDeleted: 0 });
-    const [t] = await db.threads.toArray();
+    const [t] = await fx.db.threads.toArray();
     expect(t.inboxes).toEqual(['a']);
     expect(t.count).toBe(2);
-    expect(await countThreads(db, 'b')).toBe(0);
-    expect(await countThreads(db, 'a')).toBe(1);
+    expect(await countThreads(fx.db, 'b')).toBe(0);
+    expect(await countThreads(fx.db, 'a')).toBe(1);
   });
 
   it('reports sizes per inbox', async () => {
     await store('a', [mail('s1@x', 1), mail('s2@x', 2, ['s1@x'])]);
-    const [s] = await inboxSizes(db);
+    const [s] = await inboxSizes(fx.db);
     expect(s.name).toBe('a');
     expect(s.messages).toBe(2);
     expect(s.rawBytes).toBeGreaterThan(200);

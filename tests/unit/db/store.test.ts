@@ -1,41 +1,16 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
-import { parseMessage, type ParsedMessage } from '../../../src/core/message';
+import { parseMessage } from '../../../src/core/message';
 import { ALL, countThreads, listThreads, markRead, threadOf } from '../../../src/db/queries';
-import { LoupeDB } from '../../../src/db/schema';
 import { storeBatch } from '../../../src/db/store';
 import { projectRoot, sharedCorpus } from '../shared';
+import { freshDb, mail } from './helpers';
 
 const enc = new TextEncoder();
-let db: LoupeDB;
-let n = 0;
-
-beforeEach(async () => {
-  db = new LoupeDB(`test-${n++}`);
-  await db.open();
-});
-afterEach(async () => {
-  await db.delete();
-});
-
-function mail(
-  id: string,
-  date: string,
-  refs: string[] = [],
-  subject = 'topic',
-): Promise<ParsedMessage> {
-  const head = [
-    `Message-ID: <${id}>`,
-    `From: ${id.split('@')[0]} <${id}>`,
-    `Subject: ${subject}`,
-    `Date: ${date}`,
-    refs.length ? `References: ${refs.map((r) => `<${r}>`).join(' ')}` : '',
-  ].filter(Boolean);
-  return parseMessage(enc.encode(`${head.join('\n')}\n\nbody of ${id}\n`));
-}
+const fx = freshDb('store');
 
 describe('storing batches', () => {
   it('stores a fixture mbox and threads the reply under its patch', async () => {
@@ -44,13 +19,13 @@ describe('storing batches', () => {
         parseMessage(r),
       ),
     );
-    const r = await storeBatch(db, 'linux-usb', msgs);
+    const r = await storeBatch(fx.db, 'linux-usb', msgs);
     expect(r.added).toBe(2);
-    const [t] = await listThreads(db, 'linux-usb', 0, 10);
+    const [t] = await listThreads(fx.db, 'linux-usb', 0, 10);
     expect(t.subject).toBe('[PATCH v2 1/2] usb: cdc-wdm: fix flush');
     expect(t.count).toBe(2);
     expect(t.tree.children.map((c) => c.id)).toEqual(['reply1@example.org']);
-    expect((await db.raws.get('patch1@example.org'))?.raw.length).toBeGreaterThan(100);
+    expect((await fx.db.raws.get('patch1@example.org'))?.raw.length).toBeGreaterThan(100);
   });
 
   it('changes nothing when the same messages are stored again', async () => {
@@ -58,47 +33,47 @@ describe('storing batches', () => {
       await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000'),
       await mail('b@x', 'Mon, 1 Jun 2020 11:00:00 +0000', ['a@x']),
     ];
-    await storeBatch(db, 'l', batch);
-    const before = await db.threads.toArray();
-    const again = await storeBatch(db, 'l', batch);
+    await storeBatch(fx.db, 'l', batch);
+    const before = await fx.db.threads.toArray();
+    const again = await storeBatch(fx.db, 'l', batch);
     expect(again).toEqual({ added: 0, crossPosted: 0, duplicates: 2, threadsTouched: 0 });
-    expect(await db.threads.toArray()).toEqual(before);
+    expect(await fx.db.threads.toArray()).toEqual(before);
   });
 
   it('stores a cross-posted message once with both inbox names', async () => {
     const m = await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000');
-    await storeBatch(db, 'linux-usb', [m]);
-    const r = await storeBatch(db, 'linux-fsdevel', [m]);
+    await storeBatch(fx.db, 'linux-usb', [m]);
+    const r = await storeBatch(fx.db, 'linux-fsdevel', [m]);
     expect(r.crossPosted).toBe(1);
-    expect((await db.messages.get('a@x'))?.inboxes).toEqual(['linux-usb', 'linux-fsdevel']);
-    expect(await countThreads(db, ALL)).toBe(1);
-    expect(await countThreads(db, 'linux-fsdevel')).toBe(1);
+    expect((await fx.db.messages.get('a@x'))?.inboxes).toEqual(['linux-usb', 'linux-fsdevel']);
+    expect(await countThreads(fx.db, ALL)).toBe(1);
+    expect(await countThreads(fx.db, 'linux-fsdevel')).toBe(1);
   });
 
   it('re-parents a ghost root when its message arrives in a later batch', async () => {
-    await storeBatch(db, 'l', [
+    await storeBatch(fx.db, 'l', [
       await mail('c@x', 'Mon, 1 Jun 2020 12:00:00 +0000', ['a@x', 'b@x']),
     ]);
-    let t = await threadOf(db, 'c@x');
+    let t = await threadOf(fx.db, 'c@x');
     expect(t?.rootId).toBe('a@x');
     expect(t?.tree.ghost).toBe(true);
-    await storeBatch(db, 'l', [await mail('root@x', 'Mon, 1 Jun 2020 09:00:00 +0000')]);
-    await storeBatch(db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000', ['root@x'])]);
-    t = await threadOf(db, 'c@x');
+    await storeBatch(fx.db, 'l', [await mail('root@x', 'Mon, 1 Jun 2020 09:00:00 +0000')]);
+    await storeBatch(fx.db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000', ['root@x'])]);
+    t = await threadOf(fx.db, 'c@x');
     expect(t?.rootId).toBe('root@x');
     expect(t?.count).toBe(3);
-    expect((await db.messages.get('c@x'))?.threadId).toBe('root@x');
-    expect(await countThreads(db, 'l')).toBe(1);
+    expect((await fx.db.messages.get('c@x'))?.threadId).toBe('root@x');
+    expect(await countThreads(fx.db, 'l')).toBe(1);
   });
 
   it('keeps unread counts in step with read marks across a merge', async () => {
-    await storeBatch(db, 'l', [await mail('b@x', 'Mon, 1 Jun 2020 11:00:00 +0000', ['a@x'])]);
-    await markRead(db, 'a@x', ['b@x']);
-    expect((await threadOf(db, 'b@x'))?.unread).toBe(0);
-    await storeBatch(db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000')]);
-    const t = await threadOf(db, 'b@x');
+    await storeBatch(fx.db, 'l', [await mail('b@x', 'Mon, 1 Jun 2020 11:00:00 +0000', ['a@x'])]);
+    await markRead(fx.db, 'a@x', ['b@x']);
+    expect((await threadOf(fx.db, 'b@x'))?.unread).toBe(0);
+    await storeBatch(fx.db, 'l', [await mail('a@x', 'Mon, 1 Jun 2020 10:00:00 +0000')]);
+    const t = await threadOf(fx.db, 'b@x');
     expect(t?.unread).toBe(1);
-    expect((await db.reads.get('b@x'))?.threadId).toBe(t?.id);
+    expect((await fx.db.reads.get('b@x'))?.threadId).toBe(t?.id);
   });
 
   it('threads a whole real list archive consistently, batch by batch', async () => {
@@ -108,12 +83,13 @@ describe('storing batches', () => {
       readFileSync(join(dir, 'keyrings.vger.kernel.org.0-syzbot-threads.mboxrd')),
     );
     const msgs = await Promise.all(raws.map((r) => parseMessage(r)));
-    for (let i = 0; i < msgs.length; i += 7) await storeBatch(db, 'keyrings', msgs.slice(i, i + 7));
-    const threads = await db.threads.toArray();
+    for (let i = 0; i < msgs.length; i += 7)
+      await storeBatch(fx.db, 'keyrings', msgs.slice(i, i + 7));
+    const threads = await fx.db.threads.toArray();
     const counted = threads.reduce((s, t) => s + t.count, 0);
-    expect(counted).toBe(await db.messages.count());
-    for (const m of await db.messages.toArray()) {
-      const t = await db.threads.get(m.threadId);
+    expect(counted).toBe(await fx.db.messages.count());
+    for (const m of await fx.db.messages.toArray()) {
+      const t = await fx.db.threads.get(m.threadId);
       expect(t?.nodeIds).toContain(m.id);
     }
     expect(threads.length).toBeLessThanOrEqual(25);
@@ -148,29 +124,31 @@ describe('crash reports', () => {
     const { crashIndex } = await import('../../../src/db/crashes');
     const a = await report('r1@x', 'Mon, 1 Jun 2020 10:00:00 +0000');
     const b = await report('r2@x', 'Tue, 2 Jun 2020 10:00:00 +0000');
-    await storeBatch(db, 'linux-usb', [{ ...a, crash: crashSummary(a.text) }]);
-    await storeBatch(db, 'linux-fsdevel', [{ ...b, crash: crashSummary(b.text) }]);
-    const [g] = await crashIndex(db);
+    await storeBatch(fx.db, 'linux-usb', [{ ...a, crash: crashSummary(a.text) }]);
+    await storeBatch(fx.db, 'linux-fsdevel', [{ ...b, crash: crashSummary(b.text) }]);
+    const [g] = await crashIndex(fx.db);
     expect(g.title).toBe('INFO: task hung in locks_remove_posix');
     expect(g.type).toBe('HANG');
     expect(g.count).toBe(2);
     expect(g.threadIds).toHaveLength(2);
     expect(g.inboxes).toEqual(['linux-fsdevel', 'linux-usb']);
-    expect((await threadOf(db, 'r1@x'))?.crash).toEqual({ title: g.title, type: 'HANG' });
-    expect(await crashIndex(db, { inbox: 'linux-usb' })).toHaveLength(1);
+    expect((await threadOf(fx.db, 'r1@x'))?.crash).toEqual({ title: g.title, type: 'HANG' });
+    expect(await crashIndex(fx.db, { inbox: 'linux-usb' })).toHaveLength(1);
   });
 });
 
 describe('thread subjects', () => {
   it('names a thread after its root message even when a reply is dated earlier', async () => {
-    await storeBatch(db, 'l', [
+    await storeBatch(fx.db, 'l', [
       await mail('root@x', 'Mon, 1 Jun 2020 12:00:00 +0000', [], 'the topic'),
       await mail('early@x', 'Mon, 1 Jun 2020 09:00:00 +0000', ['root@x'], 'Re: the topic'),
     ]);
-    expect((await threadOf(db, 'early@x'))?.subject).toBe('the topic');
-    await storeBatch(db, 'l', [
+    expect((await threadOf(fx.db, 'early@x'))?.subject).toBe('the topic');
+    expect((await threadOf(fx.db, 'early@x'))?.participants).toEqual(['root', 'early']);
+    await storeBatch(fx.db, 'l', [
       await mail('later@x', 'Mon, 1 Jun 2020 08:00:00 +0000', ['root@x'], 'Re: x'),
     ]);
-    expect((await threadOf(db, 'later@x'))?.subject).toBe('the topic');
+    expect((await threadOf(fx.db, 'later@x'))?.subject).toBe('the topic');
+    expect((await threadOf(fx.db, 'later@x'))?.participants[0]).toBe('root');
   });
 });
