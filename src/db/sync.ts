@@ -301,6 +301,18 @@ async function allStored(db: LoupeDB, inbox: string, ids: string[]): Promise<boo
   return rows.every((m) => m?.inboxes.includes(inbox));
 }
 
+/** An inbox row with its remote address, or the error saying it has none to `what` from. */
+async function remoteInbox(
+  db: LoupeDB,
+  inboxName: string,
+  what: string,
+): Promise<(InboxRow & { url: string }) | RemoteError> {
+  const row = await db.inboxes.get(inboxName);
+  if (row?.url) return { ...row, url: row.url };
+  const message = `"${inboxName}" has no remote address, so there is nothing to ${what}.`;
+  return { kind: 'not-remote', url: '', message };
+}
+
 /** Fetches an inbox's new.atom, then every new thread's t.mbox.gz, and remembers what was seen. */
 export async function syncInbox(
   db: LoupeDB,
@@ -322,11 +334,8 @@ export async function syncInbox(
     failures: [],
     error: null,
   };
-  const row = await db.inboxes.get(inboxName);
-  if (!row?.url) {
-    const message = `"${inboxName}" has no remote address, so there is nothing to sync.`;
-    return { ...result, error: { kind: 'not-remote', url: '', message } };
-  }
+  const row = await remoteInbox(db, inboxName, 'sync');
+  if ('kind' in row) return { ...result, error: row };
   const base = row.url;
   const progress: SyncProgress = {
     inbox: inboxName,
@@ -565,12 +574,9 @@ export async function backfill(
     cancelled: false,
     error: null,
   };
-  const row = await db.inboxes.get(inboxName);
-  if (!row?.url) {
-    const message = `"${inboxName}" has no remote address, so there is nothing to backfill.`;
-    return { ...result, error: { kind: 'not-remote', url: '', message } };
-  }
-  const base = row.url;
+  const remote = await remoteInbox(db, inboxName, 'backfill');
+  if ('kind' in remote) return { ...result, error: remote };
+  const base = remote.url;
   const ctx = makeCtx(fetchFn, options);
   const windows = dateWindows(from, to, options.windowDays ?? 7);
   result.windowsTotal = windows.length;
