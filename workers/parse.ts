@@ -1,6 +1,9 @@
 /** A parse worker: raw messages in, parsed records out, off the ingest worker's thread. */
 import * as Comlink from 'comlink';
 import { parseRaws, type ParsedChunk } from '../src/db/ingest';
+import { useMemoryBlob } from './memory-blob';
+
+useMemoryBlob();
 
 const api = {
   /** Parses a chunk of raw messages; the raw buffers travel back with the records. */
