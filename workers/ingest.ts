@@ -40,7 +40,7 @@ function poolParser(): { parse: Parser; parallel: number } {
         raws.map((r) => r.buffer as ArrayBuffer),
       ),
     );
-  return { parse, parallel: POOL + 1 };
+  return { parse, parallel: POOL };
 }
 
 async function fetchStream(

@@ -47,7 +47,7 @@ export interface IngestOptions {
   batchSize?: number;
   /** Where parsing happens (default: in this thread). */
   parse?: Parser;
-  /** Parse chunks allowed in flight at once (default 2). */
+  /** Parsers working at once (default 1); one whole batch more is parsed while a batch is stored. */
   parallel?: number;
   onProgress?: (p: IngestProgress) => void;
   isCancelled?: () => boolean;
@@ -127,7 +127,7 @@ export async function ingestStream(
   const p = emptyProgress(opts.totalBytes ?? null);
   const batchSize = opts.batchSize ?? 1000;
   const parse = opts.parse ?? parseRaws;
-  const maxInFlight = opts.parallel ?? 2;
+  const maxInFlight = (opts.parallel ?? 1) + Math.ceil(batchSize / CHUNK);
   let lastReport = 0;
   const report = (force = false) => {
     p.elapsedMs = performance.now() - start;

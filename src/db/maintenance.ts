@@ -76,10 +76,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     // A thread only this inbox held goes whole, without looking at its messages.
     const whole = threads.filter((t) => t.inboxes.length === 1 && t.inboxes[0] === name);
     await db.threads.bulkDelete(whole.map((t) => t.id));
-    await db.nodes
-      .where('threadId')
-      .anyOf(whole.map((t) => t.id))
-      .delete();
+    await db.nodes.bulkDelete(whole.flatMap((t) => t.nodeIds));
     await db.inboxThreads
       .where('threadId')
       .anyOf(whole.map((t) => t.id))
@@ -95,7 +92,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
         continue;
       }
       await db.threads.delete(t.id);
-      await db.nodes.where('threadId').equals(t.id).delete();
+      await db.nodes.bulkDelete(t.nodeIds);
       await db.inboxThreads.where('threadId').equals(t.id).delete();
       if (!left.length) {
         threadsDeleted++;

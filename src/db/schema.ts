@@ -173,6 +173,14 @@ export class LoupeDB extends Dexie {
         await tx.table('searchDocs').clear();
         await tx.table('searchMeta').clear();
       });
+    // v5: indexes nothing reads are dropped (message dates, thread inboxes, node
+    // threads, doc segments): each one was a write per message on import.
+    this.version(5).stores({
+      messages: 'id, threadId, *inboxes',
+      threads: 'id, lastDate, subjectKey',
+      nodes: 'id',
+      searchDocs: 'no, &id, *inboxes',
+    });
   }
 }
 

@@ -182,12 +182,12 @@ export function searchTables(db: LoupeDB) {
 async function writeSegment(
   db: LoupeDB,
   items: { m: IndexableMessage; inboxes: string[]; crash: CrashSummary | null; size: number }[],
+  maybeIndexed: string[] = items.map((x) => x.m.id),
 ): Promise<void> {
   if (!items.length) return;
-  const stale = await db.searchDocs
-    .where('id')
-    .anyOf(items.map((x) => x.m.id))
-    .primaryKeys();
+  const stale = maybeIndexed.length
+    ? await db.searchDocs.where('id').anyOf(maybeIndexed).primaryKeys()
+    : [];
   if (stale.length) {
     // A message deleted and imported again: its old postings die with the old number.
     await db.searchDocs.bulkDelete(stale);
@@ -220,12 +220,14 @@ async function writeSegment(
 /**
  * Indexes the messages a batch stored for the first time, and records cross-posts.
  * Runs inside storeBatch's transaction (which must include searchTables(db)).
+ * `maybeIndexed`: the fresh ids that may still have an index entry (default: all).
  */
 export async function indexMessages(
   db: LoupeDB,
   fresh: IndexItem[],
   inbox: string,
   crossPosted: { id: string }[] = [],
+  maybeIndexed?: string[],
 ): Promise<void> {
   const ib = inbox.toLowerCase();
   if (crossPosted.length) {
@@ -239,6 +241,7 @@ export async function indexMessages(
   await writeSegment(
     db,
     fresh.map((m) => ({ m, inboxes: [ib], crash: m.crash ?? null, size: m.raw?.length ?? 0 })),
+    maybeIndexed,
   );
 }
 
@@ -286,9 +289,9 @@ export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void
     );
     // Postings of a segment with no live message left are dead weight; others are
     // skipped at query time because their numbers no longer resolve.
-    for (const seg of segs)
-      if ((await db.searchDocs.where('seg').equals(seg).count()) === 0)
-        await db.postings.where('seg').equals(seg).delete();
+    const live = new Set<number>();
+    await db.searchDocs.each((r) => void live.add(r.seg));
+    for (const seg of segs) if (!live.has(seg)) await db.postings.where('seg').equals(seg).delete();
     await bumpGen(db);
   });
 }

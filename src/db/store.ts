@@ -13,7 +13,7 @@ import {
   type BuiltThread,
   type ThreadInput,
 } from '../core/thread';
-import type { LoupeDB, StoredMessage, StoredThread } from './schema';
+import type { LoupeDB, NodeRow, StoredMessage, StoredThread } from './schema';
 import { indexMessages, searchTables } from './search';
 
 /** A parsed message ready to store, with its crash summary when it holds a crash report. */
@@ -53,16 +53,22 @@ export async function storeBatch(
     const unique = new Map<string, IngestItem>();
     for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
     const ids = [...unique.keys()];
-    const existing = await db.messages.bulkGet(ids);
+    // Every stored message has a node row (so does every ghost): an id without one is
+    // new, and only the others need their message row read.
+    const known = new Map<string, NodeRow | undefined>();
+    (await db.nodes.bulkGet(ids)).forEach((n, i) => known.set(ids[i], n));
+    const seen = ids.filter((id) => known.get(id));
+    const rows = new Map<string, StoredMessage | undefined>();
+    (await db.messages.bulkGet(seen)).forEach((r, i) => rows.set(seen[i], r));
     const fresh: IngestItem[] = [];
     const crossPosted: StoredMessage[] = [];
     let duplicates = 0;
-    existing.forEach((row, i) => {
-      const m = unique.get(ids[i]) as IngestItem;
+    for (const [id, m] of unique) {
+      const row = rows.get(id);
       if (!row) fresh.push(m);
       else if (row.inboxes.includes(inbox)) duplicates++;
       else crossPosted.push(row);
-    });
+    }
 
     let threadsTouched = 0;
     if (crossPosted.length) {
@@ -77,13 +83,21 @@ export async function storeBatch(
         threadsTouched++;
       }
     }
-    if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh);
-    await indexMessages(db, fresh, inbox, crossPosted);
+    if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh, known);
+    // A message deleted and imported again may have left an index entry; only ids seen
+    // before (they have a node) can.
+    const maybeIndexed = fresh.flatMap((m) => (known.get(m.id) ? [m.id] : []));
+    await indexMessages(db, fresh, inbox, crossPosted, maybeIndexed);
     return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
   });
 }
 
-async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Promise<number> {
+async function threadFresh(
+  db: LoupeDB,
+  inbox: string,
+  fresh: IngestItem[],
+  known: Map<string, NodeRow | undefined>,
+): Promise<number> {
   const mentioned = new Set<string>();
   const replyKeys = new Set<string>();
   for (const m of fresh) {
@@ -93,7 +107,9 @@ async function threadFresh(db: LoupeDB, inbox: string, fresh: IngestItem[]): Pro
       replyKeys.add(subjectKey(m.subject));
   }
   const old = new Map<string, StoredThread>();
-  const nodes = await db.nodes.bulkGet([...mentioned]);
+  const ask = [...mentioned].filter((id) => !known.has(id));
+  const nodes = await db.nodes.bulkGet(ask);
+  for (const id of mentioned) if (known.has(id)) nodes.push(known.get(id));
   const oldIds = [...new Set(nodes.flatMap((n) => (n ? [n.threadId] : [])))];
   for (const t of await db.threads.bulkGet(oldIds)) if (t) old.set(t.id, t);
   if (replyKeys.size) {
