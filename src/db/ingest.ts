@@ -8,6 +8,7 @@ import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
 import { ensureInbox } from './queries';
+import { indexTerms } from './search';
 import { storeBatch, type IngestItem } from './store';
 
 /** Progress of one import, sent to the UI a few times a second. */
@@ -99,13 +100,14 @@ export interface ParsedChunk {
 /** Parses raw messages into storable items: in place, or in a parse worker. */
 export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
 
-/** Parses raw messages in the calling thread, with crash summaries for crash reports. */
+/** Parses raw messages in the calling thread, with crash summaries and search terms. */
 export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
   const t0 = performance.now();
   const items: IngestItem[] = [];
   for (const raw of raws) {
     const m = await parseMessage(raw);
-    items.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
+    const crash = m.hasOops ? crashSummary(m.text) : null;
+    items.push({ ...m, crash, terms: indexTerms(m, crash) });
   }
   return { items, ms: performance.now() - t0 };
 }
@@ -125,7 +127,7 @@ export async function ingestStream(
 ): Promise<IngestResult> {
   const start = performance.now();
   const p = emptyProgress(opts.totalBytes ?? null);
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? 2000;
   const parse = opts.parse ?? parseRaws;
   const maxInFlight = (opts.parallel ?? 1) + Math.ceil(batchSize / CHUNK);
   let lastReport = 0;

@@ -102,8 +102,18 @@ export type IndexableMessage = Pick<
   | 'listId'
 >;
 
-/** A message as storeBatch hands it over. */
-export type IndexItem = IndexableMessage & { crash?: CrashSummary | null; raw?: Uint8Array };
+/** A message's index keys and, per key, the field groups it occurs in. */
+export interface IndexTerms {
+  keys: string[];
+  groups: Uint8Array;
+}
+
+/** A message as storeBatch hands it over; `terms` when a parse worker already tokenized it. */
+export type IndexItem = IndexableMessage & {
+  crash?: CrashSummary | null;
+  raw?: Uint8Array;
+  terms?: IndexTerms;
+};
 
 function addr(a: Address): string {
   return a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address;
@@ -166,6 +176,15 @@ export function docTokens(doc: SearchDoc): Map<string, number> {
   return out;
 }
 
+/** The index terms of a message about to be stored (done where it is parsed, off the writer's thread). */
+export function indexTerms(
+  m: IndexableMessage,
+  crash: CrashSummary | null | undefined,
+): IndexTerms {
+  const tokens = docTokens(toSearchDoc(m, [], crash, true, 0));
+  return { keys: [...tokens.keys()], groups: Uint8Array.from(tokens.values()) };
+}
+
 async function meta(db: LoupeDB, key: string): Promise<number> {
   return (await db.searchMeta.get(key))?.value ?? 0;
 }
@@ -181,7 +200,7 @@ export function searchTables(db: LoupeDB) {
 
 async function writeSegment(
   db: LoupeDB,
-  items: { m: IndexableMessage; inboxes: string[]; crash: CrashSummary | null; size: number }[],
+  items: { m: IndexItem; inboxes: string[]; crash: CrashSummary | null; size: number }[],
   maybeIndexed: string[] = items.map((x) => x.m.id),
 ): Promise<void> {
   if (!items.length) return;
@@ -197,11 +216,11 @@ async function writeSegment(
   await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
   const byToken = new Map<string, number[]>();
   const rows: SearchDocRow[] = items.map(({ m, inboxes, crash, size }, i) => {
-    const doc = toSearchDoc(m, inboxes, crash, true, size);
-    for (const [t, mask] of docTokens(doc)) {
-      const list = byToken.get(t);
-      if (list) list.push(i * 256 + mask);
-      else byToken.set(t, [i * 256 + mask]);
+    const { keys, groups } = m.terms ?? indexTerms(m, crash);
+    for (let k = 0; k < keys.length; k++) {
+      const list = byToken.get(keys[k]);
+      if (list) list.push(i * 256 + groups[k]);
+      else byToken.set(keys[k], [i * 256 + groups[k]]);
     }
     return { no: seg + i, id: m.id, date: m.date, inboxes, seg, size };
   });

@@ -14,10 +14,10 @@ import {
   type ThreadInput,
 } from '../core/thread';
 import type { LoupeDB, NodeRow, StoredMessage, StoredThread } from './schema';
-import { indexMessages, searchTables } from './search';
+import { indexMessages, searchTables, type IndexTerms } from './search';
 
-/** A parsed message ready to store, with its crash summary when it holds a crash report. */
-export type IngestItem = ParsedMessage & { crash?: CrashSummary | null };
+/** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
+export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: IndexTerms };
 
 /** What one stored batch changed. */
 export interface BatchResult {
@@ -175,7 +175,7 @@ async function threadFresh(
   const crashes = fresh.flatMap((m) => (m.crash ? [{ ...m.crash, id: m.id, date: m.date }] : []));
   if (crashes.length) await db.oopses.bulkPut(crashes);
   await db.messages.bulkPut(
-    fresh.map(({ raw: _raw, crash: _crash, ...m }) => ({
+    fresh.map(({ raw: _raw, crash: _crash, terms: _terms, ...m }) => ({
       ...m,
       inboxes: [inbox],
       threadId: threadOfNode.get(m.id) ?? m.id,
