@@ -790,7 +790,12 @@ export async function downloadWholeInbox(
   } catch (e) {
     result.error = asRemoteError(e, url);
   }
-  options.onProgress?.({ ...progress, phase: 'done', done: result.windowsDone, added: result.added });
+  options.onProgress?.({
+    ...progress,
+    phase: 'done',
+    done: result.windowsDone,
+    added: result.added,
+  });
   return result;
 }
 
@@ -829,8 +834,7 @@ export interface ServerHit {
 
 /** A page of server search results, or why there is none. */
 export type ServerSearchResult =
-  | { ok: true; hits: ServerHit[]; more: boolean; host: string }
-  | { ok: false; error: RemoteError };
+  { ok: true; hits: ServerHit[]; more: boolean; host: string } | { ok: false; error: RemoteError };
 
 /**
  * Runs a query on the inbox's public-inbox server (`?q=…&x=A`, one page of

@@ -91,3 +91,103 @@ test('a remote public-inbox: add, sync, sync again, open by Message-ID, 404, off
     await context.setOffline(false);
   });
 });
+
+/** Adds the test server's inbox by URL and waits for its first sync. */
+async function addAndSync(page: Page) {
+  await page.getByTestId('add-inbox').click();
+  await page.getByTestId('add-inbox-url').fill(pi.url);
+  await page.getByTestId('add-inbox-url').press('Enter');
+  await expect(page.getByTestId('sync-done')).toContainText('Synced test');
+}
+
+test('server search: merged with local hits, not-cached hits fetched by one click or all at once', async ({
+  page,
+  context,
+}) => {
+  const requests = recordProxied(page);
+  await page.goto('./?nodemo');
+  await addAndSync(page);
+  // Mail the browser has not seen: only the server can find it.
+  pi.add('ucsi-threads.mboxrd');
+
+  const local = page.getByTestId('search-result');
+  const server = page.getByTestId('server-hit');
+  const status = page.getByTestId('server-status');
+
+  await test.step('local hits first, then the server-only ones marked "not cached", no duplicates', async () => {
+    requests.length = 0;
+    await page.goto('./?nodemo#/test/?q=ucsi');
+    await expect(status).toContainText('3 more, 3 not cached');
+    await expect(local).toHaveCount(2);
+    await expect(server).toHaveCount(3);
+    await expect(server.filter({ hasText: 'not cached' })).toHaveCount(3);
+    const acpi = server.filter({ hasText: 'ucsi_acpi: spurious connector change events' });
+    await expect(acpi).toContainText('Dmitry Battery');
+    await expect(acpi).toContainText('reports a connector change every few seconds');
+    // The reply's snippet leaves the quoted text out.
+    const reply = server.filter({ hasText: 'Re: [PATCH v2]' });
+    await expect(reply).toContainText('Applied to usb-linus, thanks.');
+    await expect(reply).not.toContainText('indexes past the end');
+    expect(requests).toEqual(['GET ?q=ucsi&x=A&r']);
+    await page.screenshot({ path: 'test-results/server-search.png' });
+  });
+
+  await test.step('the toggle turns it off and is remembered', async () => {
+    await page.getByTestId('server-toggle').uncheck();
+    await expect(status).toContainText('off');
+    await expect(server).toHaveCount(0);
+    await page.reload();
+    await expect(status).toContainText('off');
+    await expect(local).toHaveCount(2);
+    await page.getByTestId('server-toggle').check();
+    await expect(status).toContainText('3 more, 3 not cached');
+  });
+
+  await test.step("one click fetches a hit's thread and makes it a local link", async () => {
+    const hit = server.filter({ hasText: 'spurious connector change' });
+    requests.length = 0;
+    await hit.getByTestId('server-fetch').click();
+    await expect(hit.getByRole('link')).toBeVisible();
+    await expect(hit).not.toContainText('not cached');
+    expect(requests).toEqual(['GET ucsi-spurious-events@example.org/t.mbox.gz']);
+    await expect(status).toContainText('3 more, 2 not cached');
+  });
+
+  await test.step('"fetch all" downloads each remaining thread once', async () => {
+    requests.length = 0;
+    await page.getByTestId('server-fetch-all').click();
+    await expect(server.filter({ hasText: 'not cached' })).toHaveCount(0);
+    expect(requests).toEqual(['GET ucsi-connector-check.v2@example.com/t.mbox.gz']);
+    await server.filter({ hasText: 'Re: [PATCH v2]' }).getByRole('link').click();
+    await expect(page).toHaveURL(/#\/test\/2024021311-ucsi-applied-gregkh@example\.org\/$/);
+    await expect(
+      page.getByTestId('message').filter({ hasText: 'Applied to usb-linus' }),
+    ).toBeVisible();
+  });
+
+  await test.step('searched again, they are local hits', async () => {
+    await page.goto('./?nodemo#/test/?q=ucsi');
+    await expect(status).toContainText(/: 0 more/);
+    await expect(server).toHaveCount(0);
+    await expect(local.filter({ hasText: 'check the connector number' })).toHaveCount(2);
+  });
+
+  await test.step('Loupe-only terms: the server run is skipped and the note says why', async () => {
+    requests.length = 0;
+    await page.goto('./?nodemo#/test/?q=ucsi%20is%3Apatch');
+    await expect(status).toContainText(
+      'skipped: is:patch is a Loupe term the server does not know',
+    );
+    await expect(local.first()).toBeVisible();
+    expect(requests).toEqual([]);
+  });
+
+  await test.step('offline: local results, and a note that the server was skipped', async () => {
+    await page.goto('./?nodemo#/test/?q=ucsi');
+    await expect(status).toContainText(/: 0 more/);
+    await context.setOffline(true);
+    await expect(status).toContainText('skipped: you are offline');
+    await expect(local.first()).toBeVisible();
+    await context.setOffline(false);
+  });
+});

@@ -239,7 +239,9 @@ describe('server search', () => {
       '-- ',
       'Mathias',
     ].join('\n');
-    expect(entrySnippet(body)).toBe('Can you try with the patch "xhci: check virt_dev before resume"?');
+    expect(entrySnippet(body)).toBe(
+      'Can you try with the patch "xhci: check virt_dev before resume"?',
+    );
     expect(entrySnippet('x'.repeat(300), 10)).toBe('xxxxxxxxx…');
   });
 });

@@ -91,7 +91,9 @@ class FakeInbox {
     if (path === 'new.atom')
       return new Response(this.atom(), { headers: { 'content-type': 'application/atom+xml' } });
     if (path === 'all.mbox.gz')
-      return new Response(this.mbox(this.msgs), { headers: { 'content-type': 'application/gzip' } });
+      return new Response(this.mbox(this.msgs), {
+        headers: { 'content-type': 'application/gzip' },
+      });
     // Search: every word of q (after +/space splitting) must appear in the raw message.
     const search = /^\?q=([^&]+)&x=A(&r)?(?:&o=(\d+))?$/.exec(path);
     if (search) {
@@ -298,7 +300,8 @@ describe('syncInbox', () => {
     );
     expect((await syncInbox(db, 'test', pi.fetch)).error).toMatchObject({
       kind: 'refused',
-      message: 'The Loupe proxy refused the request for pi.test/test/new.atom (method not allowed: PUT).',
+      message:
+        'The Loupe proxy refused the request for pi.test/test/new.atom (method not allowed: PUT).',
     });
   });
 
