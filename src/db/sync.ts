@@ -523,7 +523,12 @@ export async function syncInbox(
   }
   result.newEntries = fresh.length;
 
-  const groups = groupThreads(fresh);
+  // Each group also names the stored parents it replies to, so that a failed download
+  // of new replies marks the thread that holds them partial.
+  const parents = new Map(fresh.map((e) => [e.messageId, e.inReplyTo]));
+  const groups = groupThreads(fresh).map((ids) => [
+    ...new Set([...ids, ...ids.flatMap((id) => parents.get(id) ?? [])]),
+  ]);
   const t = await fetchGroups(ctx, db, inboxName, base, groups, progress);
   result.threadsFetched = t.fetched;
   result.threadsSkipped = t.skipped;
@@ -711,6 +716,7 @@ export async function backfill(
     added: 0,
     failed: 0,
   };
+  await db.settings.put({ key, value: { ...state } });
   for (const w of windows) {
     if (w.to > state.next) {
       progress.done = ++result.windowsDone;
@@ -724,6 +730,11 @@ export async function backfill(
     try {
       const r = await fetchMbox(ctx, db, url, inboxName, base, { method: 'POST' });
       result.added += r.added;
+      // Stopped inside this window: it stays to do, so resuming fetches it whole.
+      if (r.cancelled) {
+        result.cancelled = true;
+        break;
+      }
     } catch (e) {
       const err = asRemoteError(e, url);
       // public-inbox answers 404 for a search with no results: an empty window.
