@@ -4,16 +4,12 @@
  */
 import * as Comlink from 'comlink';
 import type { BackfillResult, BackfillState, SyncProgress } from '../../db/sync';
+import { isoDay } from '../format';
 import { ingestWorker, nextJob } from '../workers';
 import type { ShownError } from './remote.svelte';
 
 const api = ingestWorker;
 const DAY = 86_400_000;
-
-/** `YYYY-MM-DD` (UTC) of a time, as date inputs and the user read it. */
-export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 class BackfillRun {
   /** The running fetch: what it is for, and how far it got. */

@@ -38,7 +38,8 @@ class ServerSearchState {
   enabled = $state(globalThis.localStorage?.getItem(KEY) !== 'off');
   status = $state.raw<ServerStatus>({ kind: 'none' });
   hits = $state.raw<ServerHit[]>([]);
-  fetches = $state.raw<ReadonlyMap<string, HitFetch>>(new Map());
+  /** Downloads of hits, by Message-ID. */
+  fetches = $state.raw<Readonly<Record<string, HitFetch>>>({});
   /** "Fetch all": threads done of total. */
   bulk = $state<{ done: number; total: number; job: number } | null>(null);
   private run = 0;
@@ -62,7 +63,7 @@ class ServerSearchState {
     this.last = req;
     const run = ++this.run;
     this.hits = [];
-    this.fetches = new Map();
+    this.fetches = {};
     const host = hostOf(req.url);
     if (!req.url) return void (this.status = { kind: 'none' });
     if (!this.enabled) return void (this.status = { kind: 'off' });
@@ -96,7 +97,7 @@ class ServerSearchState {
   /** Fetches the threads of these hits (one download per thread) and marks what is now stored. */
   async fetch(inbox: string, hits: ServerHit[]): Promise<void> {
     const run = this.run;
-    const todo = hits.filter((h) => !h.cached && this.fetches.get(h.id)?.state !== 'fetching');
+    const todo = hits.filter((h) => !h.cached && this.fetches[h.id]?.state !== 'fetching');
     if (!todo.length) return;
     this.setFetch(todo, { state: 'fetching' });
     const groups = groupThreads(
@@ -113,13 +114,12 @@ class ServerSearchState {
       if (run !== this.run) return;
       const stored = new Set(await api().storedIds(this.hits.map((h) => h.id)));
       this.hits = this.hits.map((h) => (stored.has(h.id) ? { ...h, cached: true } : h));
-      const next = new Map(this.fetches);
-      for (const h of todo) next.delete(h.id);
       const why = r.error?.message ?? r.failures[0]?.message;
-      if (why)
-        for (const h of todo)
-          if (!stored.has(h.id)) next.set(h.id, { state: 'failed', message: why });
+      const next = { ...this.fetches };
+      for (const h of todo) delete next[h.id];
       this.fetches = next;
+      const failed = todo.filter((h) => !stored.has(h.id));
+      if (why && failed.length) this.setFetch(failed, { state: 'failed', message: why });
     } catch (e) {
       if (run !== this.run) return;
       const message = e instanceof Error ? e.message : String(e);
@@ -135,9 +135,7 @@ class ServerSearchState {
   }
 
   private setFetch(hits: ServerHit[], f: HitFetch) {
-    const next = new Map(this.fetches);
-    for (const h of hits) next.set(h.id, f);
-    this.fetches = next;
+    this.fetches = { ...this.fetches, ...Object.fromEntries(hits.map((h) => [h.id, f])) };
   }
 }
 
