@@ -275,7 +275,7 @@ test('fetch older mail: error and retry, stop and resume, whole inbox; a cut-off
       await page.unroute(posts);
       await page.getByTestId('fetch-older').click();
       await expect(page.getByRole('dialog')).toContainText(
-        'Stopped at 2023-10-08 in 2023-10-03 … 2023-10-08',
+        'Stopped: 2023-10-03 … 2023-10-08 still to fetch',
       );
       await page.getByTestId('older-resume').click();
       await expect(page.getByTestId('backfill-done')).toContainText(
