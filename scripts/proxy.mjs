@@ -148,7 +148,8 @@ function fail(res, status, msg, extra = {}) {
   if (res.headersSent) return void res.destroy();
   const headers = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
   const length = { 'content-length': Buffer.byteLength(msg) };
-  res.writeHead(status, { ...headers, ...length, 'x-loupe-proxy': '1', ...extra });
+  // `x-loupe-proxy: error` tells the app this refusal is the proxy's own, not the server's.
+  res.writeHead(status, { ...headers, ...length, 'x-loupe-proxy': 'error', ...extra });
   res.end(msg);
 }
 
@@ -256,7 +257,7 @@ async function handleProxy(req, res, cfg, acquire) {
         return fail(res, 502, 'response too large');
       }
       /** @type {Record<string, string>} */
-      const out = { 'x-loupe-proxy': '1', 'x-content-type-options': 'nosniff' };
+      const out = { 'x-loupe-proxy': 'relay', 'x-content-type-options': 'nosniff' };
       // Stop upstream HTML from running as our origin if someone navigates to a proxy URL.
       out['content-security-policy'] = "default-src 'none'; sandbox";
       for (const h of PASS_RES) if (typeof up.headers[h] === 'string') out[h] = up.headers[h];

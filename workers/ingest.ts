@@ -13,7 +13,13 @@ import { proxiedUrl } from '../src/core/remote';
 import {
   addRemoteInbox,
   backfill,
+  backfillState,
+  downloadWholeInbox,
+  fetchThreads,
   openThread,
+  probeInboxSize,
+  serverSearch,
+  storedIds,
   syncInbox,
   type FetchFn,
   type SyncProgress,
@@ -136,6 +142,55 @@ const api = {
       onProgress,
       isCancelled: () => cancelled.has(job),
     });
+  },
+
+  /** Where the inbox's backfill stands (to offer "resume"). */
+  backfillState(inbox: string) {
+    return backfillState(getDB(), inbox);
+  },
+
+  /** Whether a remote inbox is small enough to download whole. */
+  probeInboxSize(inbox: string, appBase: string) {
+    return probeInboxSize(getDB(), inbox, viaProxy(appBase));
+  },
+
+  /** Downloads a whole (small) remote inbox as all.mbox.gz. */
+  downloadWholeInbox(
+    job: number,
+    inbox: string,
+    appBase: string,
+    onProgress: (p: SyncProgress) => void,
+  ) {
+    return downloadWholeInbox(getDB(), inbox, viaProxy(appBase), {
+      onProgress,
+      isCancelled: () => cancelled.has(job),
+    });
+  },
+
+  /** Runs a query on the inbox's server; says which hits are stored already. */
+  serverSearch(inbox: string, query: string, appBase: string, relevance: boolean) {
+    return serverSearch(getDB(), inbox, query, viaProxy(appBase), { relevance });
+  },
+
+  /** Fetches whole threads, one per group of Message-IDs (`refetch` also when all are stored). */
+  fetchThreads(
+    job: number,
+    inbox: string,
+    groups: string[][],
+    appBase: string,
+    refetch: boolean,
+    onProgress: (p: SyncProgress) => void,
+  ) {
+    return fetchThreads(getDB(), inbox, groups, viaProxy(appBase), {
+      refetch,
+      onProgress,
+      isCancelled: () => cancelled.has(job),
+    });
+  },
+
+  /** Which of these Message-IDs are stored. */
+  storedIds(ids: string[]) {
+    return storedIds(getDB(), ids);
   },
 
   /** Asks a running job to stop after the current message; committed batches stay. */

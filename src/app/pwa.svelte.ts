@@ -4,6 +4,7 @@
  */
 import { Workbox } from 'workbox-window';
 import { imports } from './state/imports.svelte';
+import { backfill } from './state/backfill.svelte';
 import { remote } from './state/remote.svelte';
 
 const HOUR = 60 * 60 * 1000;
@@ -17,7 +18,7 @@ class Pwa {
 
   /** True while reloading would cut off work in progress (an import or a sync). */
   get busy(): boolean {
-    return (!!imports.job && !imports.job.result) || !!remote.syncing;
+    return (!!imports.job && !imports.job.result) || !!remote.syncing || !!backfill.running;
   }
 
   /** Registers the service worker and follows the network state. */

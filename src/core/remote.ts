@@ -3,6 +3,7 @@
  * lives, proxied URLs, and which feed entries are new since the last sync.
  */
 import type { AtomEntry } from './atom';
+import { assertNever, type QueryNode } from './query/ast';
 
 /** Where a pasted URL or Message-ID points. */
 export interface RemoteRef {
@@ -199,7 +200,9 @@ export function diffFeed(
  * in-reply-to links, or replying to the same parent, share one download.
  * Each group lists its Message-IDs, the one to fetch first (oldest root-most).
  */
-export function groupThreads(entries: AtomEntry[]): string[][] {
+export function groupThreads(
+  entries: readonly Pick<AtomEntry, 'messageId' | 'inReplyTo' | 'updated'>[],
+): string[][] {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -217,20 +220,21 @@ export function groupThreads(entries: AtomEntry[]): string[][] {
     const rb = find(b);
     if (ra !== rb) parent.set(rb, ra);
   };
-  const withId = entries.filter((e): e is AtomEntry & { messageId: string } => !!e.messageId);
+  type Linked = Pick<AtomEntry, 'messageId' | 'inReplyTo' | 'updated'>;
+  const withId = entries.filter((e): e is Linked & { messageId: string } => !!e.messageId);
   for (const e of withId) {
     add(e.messageId);
     if (e.inReplyTo) union(e.inReplyTo, e.messageId);
   }
   const isEntry = new Set(withId.map((e) => e.messageId));
-  const groups = new Map<string, AtomEntry[]>();
+  const groups = new Map<string, Linked[]>();
   for (const e of withId) {
     const r = find(e.messageId);
     groups.set(r, [...(groups.get(r) ?? []), e]);
   }
   return [...groups.values()].map((g) => {
     // Root-most first (no visible parent), then oldest: that message names the thread.
-    const rank = (e: AtomEntry) => (e.inReplyTo && isEntry.has(e.inReplyTo) ? 1 : 0);
+    const rank = (e: Linked) => (e.inReplyTo && isEntry.has(e.inReplyTo) ? 1 : 0);
     const sorted = [...g].sort((a, b) => rank(a) - rank(b) || (a.updated || 0) - (b.updated || 0));
     return [...new Set(sorted.map((e) => e.messageId as string))];
   });
@@ -260,4 +264,94 @@ export function backoffMs(
 export function localInboxName(ref: Pick<RemoteRef, 'host' | 'port' | 'inbox'>): string {
   if (!ref.inbox || ref.inbox === 'all') return ref.port ? `${ref.host}:${ref.port}` : ref.host;
   return ref.inbox;
+}
+
+/** One page of server search results as Atom: `?q=QUERY&x=A` (`&r` orders by relevance, `&o=N` pages). */
+export function serverSearchUrl(
+  base: string,
+  query: string,
+  opts: { offset?: number; relevance?: boolean } = {},
+): string {
+  const q = encodeURIComponent(query).replace(/%20/g, '+');
+  return `${base}?q=${q}&x=A${opts.relevance ? '&r' : ''}${opts.offset ? `&o=${opts.offset}` : ''}`;
+}
+
+/** The whole inbox as one mboxrd.gz download (public-inbox 1.9 serves it for v1 and v2 inboxes). */
+export function wholeInboxUrl(base: string): string {
+  return `${base}all.mbox.gz`;
+}
+
+/** Inboxes with at most this many messages count as small enough to download whole. */
+export const SMALL_INBOX = 5000;
+
+/**
+ * The search feed page starting just past SMALL_INBOX messages: any entry in it means
+ * the inbox is bigger. public-inbox answers past the end with an empty (even
+ * malformed) feed, and 404 when nothing matches at all.
+ */
+export function sizeProbeUrl(base: string): string {
+  return serverSearchUrl(base, 'd:19700101..', { offset: SMALL_INBOX });
+}
+
+/** The query terms that exist only in Loupe (`is:`, `oops:`, `inbox:`, `type:`), in order, without repeats. */
+export function localOnlyTerms(ast: QueryNode): string[] {
+  const out = new Set<string>();
+  const walk = (n: QueryNode): void => {
+    switch (n.kind) {
+      case 'and':
+      case 'or':
+      case 'xor':
+        n.children.forEach(walk);
+        return;
+      case 'not':
+        walk(n.child);
+        return;
+      case 'flag':
+        out.add(`is:${n.flag}`);
+        return;
+      case 'text':
+        if (n.field === 'oops') out.add('oops:');
+        return;
+      case 'exact':
+        if (n.field === 'inbox' || n.field === 'type') out.add(`${n.field}:`);
+        return;
+      case 'date':
+      case 'size':
+      case 'all':
+        return;
+      default:
+        assertNever(n);
+    }
+  };
+  walk(ast);
+  return [...out];
+}
+
+/** Whether a query goes to the server as typed, or why it does not. */
+export type ServerQueryPlan = { run: true } | { run: false; reason: string };
+
+/**
+ * Decides whether a (valid) query can run on a public-inbox server. Loupe-only
+ * terms are not stripped: without them the server would answer a broader
+ * question and list mail that does not match what was typed.
+ */
+export function planServerQuery(ast: QueryNode): ServerQueryPlan {
+  if (ast.kind === 'all') return { run: false, reason: 'the query is empty' };
+  const own = localOnlyTerms(ast);
+  if (!own.length) return { run: true };
+  const list = own.join(', ');
+  return {
+    run: false,
+    reason: `${list} ${own.length === 1 ? 'is a Loupe term' : 'are Loupe terms'} the server does not know`,
+  };
+}
+
+/** A short plain-text snippet of an Atom entry's body: quotes and attribution lines left out. */
+export function entrySnippet(content: string, max = 240): string {
+  const all = content.split('\n');
+  const sig = all.findIndex((l) => /^-- ?$/.test(l));
+  const lines = sig >= 0 ? all.slice(0, sig) : all;
+  const own = lines.filter((l) => !/^\s*>/.test(l) && !/\bwrote:\s*$/.test(l));
+  const text = (own.length ? own : lines).join(' ').replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

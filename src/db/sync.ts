@@ -1,8 +1,10 @@
 /**
  * Remote public-inbox sources: sync an inbox from its new.atom, open one
- * thread by URL or Message-ID, backfill older mail by date windows. Every
- * download goes through `ingestStream`, so what was stored stays stored when
- * a later request fails; failures come back as typed values, never throws.
+ * thread by URL or Message-ID, backfill older mail by date windows or whole,
+ * search the server. Every download goes through `ingestStream`, so what was
+ * stored stays stored when a later request fails; a thread whose download
+ * failed after part of it was stored is remembered as partial until a retry
+ * succeeds. Failures come back as typed values, never throws.
  */
 import { parseAtom, type AtomEntry } from '../core/atom';
 import {
@@ -12,6 +14,7 @@ import {
   dateWindows,
   diffFeed,
   entryKey,
+  entrySnippet,
   groupThreads,
   inboxUrl,
   labelOf,
@@ -20,9 +23,13 @@ import {
   retryAfterMs,
   searchFeedUrl,
   searchMboxUrl,
+  serverSearchUrl,
+  sizeProbeUrl,
   threadMboxUrl,
+  wholeInboxUrl,
 } from '../core/remote';
-import { ingestStream, type IngestResult } from './ingest';
+import { ingestStream, type IngestProgress, type IngestResult } from './ingest';
+import { clearPartial, markPartial } from './partial';
 import type { InboxRow, LoupeDB } from './schema';
 
 /** Fetches a remote URL (the caller routes it through the same-origin proxy). */
@@ -59,6 +66,8 @@ export interface SyncProgress {
   done: number;
   added: number;
   failed: number;
+  /** Bytes downloaded so far, for a single big download (the whole inbox). */
+  bytes?: number;
 }
 
 /** How a sync ended. `error` is set when nothing could be synced (the feed failed). */
@@ -139,8 +148,12 @@ interface Ctx {
   limit: ReturnType<typeof hostLimiter>;
 }
 
+// One limit per page or worker, so a sync, a search and an open together stay at 2 per host.
+const sharedLimit = hostLimiter(2);
+
 function makeCtx(fetchFn: FetchFn, opts: RemoteOptions): Ctx {
-  return { fetch: fetchFn, opts, limit: hostLimiter(opts.perHost ?? 2) };
+  const limit = opts.perHost ? hostLimiter(opts.perHost) : sharedLimit;
+  return { fetch: fetchFn, opts, limit };
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -161,9 +174,8 @@ async function request(ctx: Ctx, url: string, init?: RequestInit): Promise<Respo
       throw fail('unreachable', url, `Could not reach ${host} (${why}).`);
     }
     if (res.ok) return res;
-    // The proxy marks every answer; only upstream answers carry its content-security-policy.
-    const proxyOwn =
-      res.headers.get('x-loupe-proxy') === '1' && !res.headers.has('content-security-policy');
+    // The Loupe proxy marks its own refusals apart from what it relays from the server.
+    const proxyOwn = res.headers.get('x-loupe-proxy') === 'error';
     const text = proxyOwn ? (await res.text().catch(() => '')).trim() : '';
     if (!proxyOwn) void res.body?.cancel().catch(() => undefined);
     if ((res.status === 429 || res.status === 503) && !proxyOwn && attempt < retries) {
@@ -184,6 +196,8 @@ async function request(ctx: Ctx, url: string, init?: RequestInit): Promise<Respo
       );
     if (proxyOwn && res.status >= 500)
       throw fail('unreachable', url, `Could not reach ${host}: ${text || res.status}.`);
+    if (proxyOwn)
+      throw fail('refused', url, `The Loupe proxy refused the request for ${where} (${text}).`);
     if (res.status === 404)
       throw fail('not-found', url, `${where} does not exist on the server (404).`);
     if (res.status === 429 || res.status === 503)
@@ -260,8 +274,9 @@ function fetchMbox(
   inbox: string,
   base: string,
   init?: RequestInit,
+  onIngest?: (p: IngestProgress) => void,
 ): Promise<IngestResult> {
-  return ctx.limit(hostOf(url), () => fetchMboxNow(ctx, db, url, inbox, base, init));
+  return ctx.limit(hostOf(url), () => fetchMboxNow(ctx, db, url, inbox, base, init, onIngest));
 }
 
 /** fetchMbox for a caller that already holds a slot of the host's limit. */
@@ -272,6 +287,7 @@ async function fetchMboxNow(
   inbox: string,
   base: string,
   init?: RequestInit,
+  onIngest?: (p: IngestProgress) => void,
 ): Promise<IngestResult> {
   const res = await request(ctx, url, init);
   refuseHtml(res, url);
@@ -283,6 +299,7 @@ async function fetchMboxNow(
     inboxUrl: base,
     totalBytes: len > 0 ? len : null,
     isCancelled: ctx.opts.isCancelled,
+    onProgress: onIngest,
   });
   if (r.error) {
     const storage = /storage space/.test(r.error);
@@ -299,6 +316,133 @@ async function fetchMboxNow(
 async function allStored(db: LoupeDB, inbox: string, ids: string[]): Promise<boolean> {
   const rows = await db.messages.bulkGet(ids);
   return rows.every((m) => m?.inboxes.includes(inbox));
+}
+
+/** Downloads one thread (by its first id) inside a held host slot, keeping the partial marks true. */
+async function fetchThreadNow(
+  ctx: Ctx,
+  db: LoupeDB,
+  inbox: string,
+  base: string,
+  ids: string[],
+): Promise<IngestResult> {
+  const url = threadMboxUrl(base, ids[0]);
+  try {
+    const r = await fetchMboxNow(ctx, db, url, inbox, base);
+    if (!r.cancelled) await clearPartial(db, inbox, ids);
+    return r;
+  } catch (e) {
+    await markPartial(db, inbox, ids, asRemoteError(e, url));
+    throw e;
+  }
+}
+
+/** How fetching a set of threads went. */
+export interface ThreadsResult {
+  fetched: number;
+  /** Threads not fetched because an earlier download already held every id. */
+  skipped: number;
+  added: number;
+  cancelled: boolean;
+  failures: RemoteError[];
+  /** Ids of the groups that failed or were cancelled. */
+  failedIds: string[];
+}
+
+/**
+ * Fetches groups of Message-IDs, one t.mbox.gz per group (by its first id),
+ * at most the host's limit at once. Unless `refetch`, a group whose ids are
+ * all stored by then is skipped, so one download serves every group it holds.
+ */
+async function fetchGroups(
+  ctx: Ctx,
+  db: LoupeDB,
+  inbox: string,
+  base: string,
+  groups: string[][],
+  progress: SyncProgress,
+  refetch = false,
+): Promise<ThreadsResult> {
+  const out: ThreadsResult = {
+    fetched: 0,
+    skipped: 0,
+    added: 0,
+    cancelled: false,
+    failures: [],
+    failedIds: [],
+  };
+  progress.phase = 'threads';
+  progress.total = groups.length;
+  ctx.opts.onProgress?.({ ...progress });
+  await Promise.all(
+    groups.map(async (ids) => {
+      if (ctx.opts.isCancelled?.()) {
+        out.cancelled = true;
+        out.failedIds.push(...ids);
+        return;
+      }
+      try {
+        // Checked inside the host's slot, after earlier downloads of this call are stored.
+        await ctx.limit(hostOf(base), async () => {
+          if (!refetch && (await allStored(db, inbox, ids))) {
+            out.skipped++;
+            return;
+          }
+          const r = await fetchThreadNow(ctx, db, inbox, base, ids);
+          out.fetched++;
+          out.added += r.added;
+          progress.added += r.added;
+          if (r.cancelled) {
+            out.cancelled = true;
+            out.failedIds.push(...ids);
+          }
+        });
+      } catch (e) {
+        out.failedIds.push(...ids);
+        out.failures.push(asRemoteError(e, threadMboxUrl(base, ids[0])));
+        progress.failed++;
+      }
+      progress.done++;
+      ctx.opts.onProgress?.({ ...progress });
+    }),
+  );
+  return out;
+}
+
+/**
+ * Fetches the threads of the given groups of Message-IDs into a remote inbox
+ * (server search hits, or a partial thread again with `refetch`).
+ */
+export async function fetchThreads(
+  db: LoupeDB,
+  inboxName: string,
+  groups: string[][],
+  fetchFn: FetchFn,
+  options: RemoteOptions & { refetch?: boolean } = {},
+): Promise<ThreadsResult & { error: RemoteError | null }> {
+  const row = await remoteInbox(db, inboxName, 'fetch from');
+  const empty: ThreadsResult = {
+    fetched: 0,
+    skipped: 0,
+    added: 0,
+    cancelled: false,
+    failures: [],
+    failedIds: [],
+  };
+  if ('kind' in row) return { ...empty, error: row };
+  const ctx = makeCtx(fetchFn, options);
+  const progress: SyncProgress = {
+    inbox: inboxName,
+    phase: 'threads',
+    total: 0,
+    done: 0,
+    added: 0,
+    failed: 0,
+  };
+  const r = await fetchGroups(ctx, db, inboxName, row.url, groups, progress, options.refetch);
+  progress.phase = 'done';
+  options.onProgress?.({ ...progress });
+  return { ...r, error: null };
 }
 
 /** An inbox row with its remote address, or the error saying it has none to `what` from. */
@@ -379,41 +523,19 @@ export async function syncInbox(
   }
   result.newEntries = fresh.length;
 
-  const groups = groupThreads(fresh);
-  const failedIds = new Set<string>();
-  progress.phase = 'threads';
-  progress.total = groups.length;
-  report();
-  await Promise.all(
-    groups.map(async (ids) => {
-      if (isCancelled?.()) {
-        result.cancelled = true;
-        for (const id of ids) failedIds.add(id);
-        return;
-      }
-      const url = threadMboxUrl(base, ids[0]);
-      try {
-        // Checked inside the host's slot, after earlier downloads of this sync are stored.
-        await ctx.limit(hostOf(url), async () => {
-          if (await allStored(db, inboxName, ids)) {
-            result.threadsSkipped++;
-            return;
-          }
-          const r = await fetchMboxNow(ctx, db, url, inboxName, base);
-          result.threadsFetched++;
-          result.added += r.added;
-          progress.added += r.added;
-          if (r.cancelled) result.cancelled = true;
-        });
-      } catch (e) {
-        for (const id of ids) failedIds.add(id);
-        result.failures.push(asRemoteError(e, url));
-        progress.failed++;
-      }
-      progress.done++;
-      report();
-    }),
-  );
+  // Each group also names the stored parents it replies to, so that a failed download
+  // of new replies marks the thread that holds them partial.
+  const parents = new Map(fresh.map((e) => [e.messageId, e.inReplyTo]));
+  const groups = groupThreads(fresh).map((ids) => [
+    ...new Set([...ids, ...ids.flatMap((id) => parents.get(id) ?? [])]),
+  ]);
+  const t = await fetchGroups(ctx, db, inboxName, base, groups, progress);
+  result.threadsFetched = t.fetched;
+  result.threadsSkipped = t.skipped;
+  result.added = t.added;
+  result.cancelled = t.cancelled;
+  result.failures.push(...t.failures);
+  const failedIds = new Set(t.failedIds);
 
   // Entries of failed or cancelled threads stay unseen, so the next sync tries them again.
   const seen = feed.filter((e) => !(e.messageId && failedIds.has(e.messageId))).map(entryKey);
@@ -502,7 +624,7 @@ export async function openThread(
   for (const c of candidates) {
     const url = threadMboxUrl(c.url, msgid);
     try {
-      await fetchMbox(ctx, db, url, c.name, c.url);
+      await ctx.limit(hostOf(url), () => fetchThreadNow(ctx, db, c.name, c.url, [msgid]));
       if (await db.messages.get(msgid)) return { ok: true, inbox: c.name, msgid, fetched: true };
       errors.push({
         kind: 'not-found',
@@ -594,6 +716,7 @@ export async function backfill(
     added: 0,
     failed: 0,
   };
+  await db.settings.put({ key, value: { ...state } });
   for (const w of windows) {
     if (w.to > state.next) {
       progress.done = ++result.windowsDone;
@@ -607,6 +730,11 @@ export async function backfill(
     try {
       const r = await fetchMbox(ctx, db, url, inboxName, base, { method: 'POST' });
       result.added += r.added;
+      // Stopped inside this window: it stays to do, so resuming fetches it whole.
+      if (r.cancelled) {
+        result.cancelled = true;
+        break;
+      }
     } catch (e) {
       const err = asRemoteError(e, url);
       // public-inbox answers 404 for a search with no results: an empty window.
@@ -624,4 +752,149 @@ export async function backfill(
   progress.phase = 'done';
   options.onProgress?.({ ...progress });
   return result;
+}
+
+/** Where a backfill of an inbox stands, if one was started (see BackfillState). */
+export async function backfillState(
+  db: LoupeDB,
+  inboxName: string,
+): Promise<BackfillState | undefined> {
+  return (await db.settings.get(`backfill:${inboxName}`))?.value as BackfillState | undefined;
+}
+
+/** Downloads a whole inbox as one all.mbox.gz (meant for small inboxes; see probeInboxSize). */
+export async function downloadWholeInbox(
+  db: LoupeDB,
+  inboxName: string,
+  fetchFn: FetchFn,
+  options: RemoteOptions = {},
+): Promise<BackfillResult> {
+  const result: BackfillResult = {
+    inbox: inboxName,
+    windowsDone: 0,
+    windowsTotal: 1,
+    added: 0,
+    cancelled: false,
+    error: null,
+  };
+  const remote = await remoteInbox(db, inboxName, 'download');
+  if ('kind' in remote) return { ...result, error: remote };
+  const ctx = makeCtx(fetchFn, options);
+  const url = wholeInboxUrl(remote.url);
+  const progress: SyncProgress = {
+    inbox: inboxName,
+    phase: 'windows',
+    total: 1,
+    done: 0,
+    added: 0,
+    failed: 0,
+    bytes: 0,
+  };
+  options.onProgress?.({ ...progress });
+  try {
+    const r = await fetchMbox(ctx, db, url, inboxName, remote.url, undefined, (p) =>
+      options.onProgress?.({ ...progress, added: p.added, bytes: p.bytes }),
+    );
+    result.added = r.added;
+    result.cancelled = r.cancelled;
+    result.windowsDone = r.cancelled ? 0 : 1;
+  } catch (e) {
+    result.error = asRemoteError(e, url);
+  }
+  options.onProgress?.({
+    ...progress,
+    phase: 'done',
+    done: result.windowsDone,
+    added: result.added,
+  });
+  return result;
+}
+
+/** Whether an inbox is small enough (at most SMALL_INBOX messages) to download whole. */
+export async function probeInboxSize(
+  db: LoupeDB,
+  inboxName: string,
+  fetchFn: FetchFn,
+): Promise<{ ok: true; small: boolean } | { ok: false; error: RemoteError }> {
+  const remote = await remoteInbox(db, inboxName, 'measure');
+  if ('kind' in remote) return { ok: false, error: remote };
+  const url = sizeProbeUrl(remote.url);
+  try {
+    const entries = await fetchFeed(makeCtx(fetchFn, {}), url);
+    return { ok: true, small: entries.length === 0 };
+  } catch (e) {
+    const err = asRemoteError(e, url);
+    // Past the last result public-inbox sends a cut-off feed; with no result at all, 404.
+    if (err.kind === 'bad-feed' || err.kind === 'not-found') return { ok: true, small: true };
+    return { ok: false, error: err };
+  }
+}
+
+/** One server search result, with what its Atom entry tells. */
+export interface ServerHit {
+  id: string;
+  subject: string;
+  author: string;
+  email: string;
+  date: number;
+  snippet: string;
+  inReplyTo: string | null;
+  /** The message is stored locally already. */
+  cached: boolean;
+}
+
+/** A page of server search results, or why there is none. */
+export type ServerSearchResult =
+  { ok: true; hits: ServerHit[]; more: boolean; host: string } | { ok: false; error: RemoteError };
+
+/**
+ * Runs a query on the inbox's public-inbox server (`?q=…&x=A`, one page of
+ * SEARCH_PAGE) and says which hits are already stored. The query goes as typed:
+ * the caller checks first that it holds no Loupe-only terms (planServerQuery).
+ */
+export async function serverSearch(
+  db: LoupeDB,
+  inboxName: string,
+  query: string,
+  fetchFn: FetchFn,
+  opts: { offset?: number; relevance?: boolean } = {},
+): Promise<ServerSearchResult> {
+  const remote = await remoteInbox(db, inboxName, 'search');
+  if ('kind' in remote) return { ok: false, error: remote };
+  const url = serverSearchUrl(remote.url, query, opts);
+  let entries: AtomEntry[];
+  try {
+    entries = await fetchFeed(makeCtx(fetchFn, {}), url);
+  } catch (e) {
+    const err = asRemoteError(e, url);
+    // 404 is public-inbox's answer to a search with no results; past the end, a cut-off feed.
+    const empty = err.kind === 'not-found' || (err.kind === 'bad-feed' && !!opts.offset);
+    if (!empty) return { ok: false, error: err };
+    entries = [];
+  }
+  const withId = entries.filter((e): e is AtomEntry & { messageId: string } => !!e.messageId);
+  const stored = await db.messages.bulkGet(withId.map((e) => e.messageId));
+  const seen = new Set<string>();
+  const hits: ServerHit[] = [];
+  withId.forEach((e, i) => {
+    if (seen.has(e.messageId)) return;
+    seen.add(e.messageId);
+    hits.push({
+      id: e.messageId,
+      subject: e.title,
+      author: e.authorName || e.authorEmail,
+      email: e.authorEmail,
+      date: e.updated,
+      snippet: entrySnippet(e.content),
+      inReplyTo: e.inReplyTo,
+      cached: !!stored[i],
+    });
+  });
+  return { ok: true, hits, more: entries.length >= SEARCH_PAGE, host: hostOf(remote.url) };
+}
+
+/** Which of these Message-IDs are stored locally. */
+export async function storedIds(db: LoupeDB, ids: string[]): Promise<string[]> {
+  const rows = await db.messages.bulkGet(ids);
+  return ids.filter((_, i) => !!rows[i]);
 }

@@ -13,7 +13,7 @@ export interface PiServer {
   /** The inbox URL, ending with / (http://127.0.0.1:PORT/NAME/). */
   url: string;
   port: number;
-  /** Imports more mail (mboxrd file under tests/fixtures/remote) and re-indexes. */
+  /** Imports more mail (mboxrd file under tests/fixtures/remote, or an absolute path) and re-indexes. */
   add(fixture: string): void;
   stop(): void;
 }
@@ -30,11 +30,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Builds an inbox from fixtures and serves it; call stop() when done. */
+/** Builds an inbox from fixtures (names under tests/fixtures/remote, or absolute paths) and serves it; call stop() when done. */
 export async function startPi(name: string, fixtures: string[]): Promise<PiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-pi-'));
   const port = await freePort();
-  const files = fixtures.map((f) => join(root, 'tests/fixtures/remote', f));
+  const files = fixtures.map((f) => resolve(root, 'tests/fixtures/remote', f));
   const out = execFileSync(
     'bash',
     [script, '--dir', dir, '--port', String(port), '--name', name, ...files],
@@ -46,7 +46,7 @@ export async function startPi(name: string, fixtures: string[]): Promise<PiServe
     url,
     port,
     add(fixture) {
-      const file = join(root, 'tests/fixtures/remote', fixture);
+      const file = resolve(root, 'tests/fixtures/remote', fixture);
       execFileSync('bash', [script, '--dir', dir, '--name', name, '--add', file], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });

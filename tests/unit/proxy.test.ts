@@ -157,7 +157,7 @@ describe('proxy', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/atom+xml');
     expect(res.headers.get('etag')).toBe('"f1"');
-    expect(res.headers.get('x-loupe-proxy')).toBe('1');
+    expect(res.headers.get('x-loupe-proxy')).toBe('relay');
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(await res.text()).toBe(FEED);
   });
@@ -188,6 +188,7 @@ describe('proxy', () => {
   it('passes upstream 404 and 503 through with body and Retry-After', async () => {
     const missing = await fetch(`${base}/_/${up}/nope`);
     expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-loupe-proxy')).toBe('relay');
     expect(await missing.text()).toBe('no such message');
     const busy = await fetch(`${base}/_/${up}/busy`);
     expect(busy.status).toBe(503);
@@ -216,6 +217,8 @@ describe('proxy', () => {
   it('refuses a host that is not allowlisted with 403', async () => {
     const res = await fetch(`${base}/_/example.com/feed`);
     expect(res.status).toBe(403);
+    // The app tells the proxy's own refusals apart from the server's answers by this mark.
+    expect(res.headers.get('x-loupe-proxy')).toBe('error');
     expect(await res.text()).toBe('host not allowed: example.com');
   });
 

@@ -5,6 +5,7 @@
 import { askPersistence } from '../../db/maintenance';
 import * as Comlink from 'comlink';
 import { ingestWorker, nextJob } from '../workers';
+import type { PartialThread } from '../../db/partial';
 import type { SyncProgress, SyncResult } from '../../db/sync';
 import { router } from './route.svelte';
 
@@ -37,6 +38,9 @@ class RemoteState {
   syncError = $state<ShownError | null>(null);
   opening = $state<string | null>(null);
   openError = $state<ShownError | null>(null);
+  /** Partial threads being fetched again, by their Message-ID, and the last retry's failure. */
+  retrying = $state.raw<ReadonlySet<string>>(new Set());
+  retryError = $state.raw<{ msgid: string; message: string } | null>(null);
   private job = 0;
 
   /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
@@ -100,6 +104,23 @@ class RemoteState {
       return false;
     } finally {
       this.opening = null;
+    }
+  }
+
+  /** Fetches a partial thread again; its mark goes away once the whole thread is stored. */
+  async retryPartial(p: PartialThread): Promise<void> {
+    if (this.retrying.has(p.msgid)) return;
+    this.retrying = new Set([...this.retrying, p.msgid]);
+    if (this.retryError?.msgid === p.msgid) this.retryError = null;
+    const done = Comlink.proxy(() => undefined);
+    try {
+      const r = await api().fetchThreads(nextJob(), p.inbox, [p.ids], appBase(), true, done);
+      const why = r.error?.message ?? r.failures[0]?.message;
+      if (why) this.retryError = { msgid: p.msgid, message: why };
+    } catch (e) {
+      this.retryError = { msgid: p.msgid, message: e instanceof Error ? e.message : String(e) };
+    } finally {
+      this.retrying = new Set([...this.retrying].filter((id) => id !== p.msgid));
     }
   }
 

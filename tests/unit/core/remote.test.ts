@@ -6,16 +6,22 @@ import {
   diffFeed,
   encodeMsgIdPath,
   entryKey,
+  entrySnippet,
   groupThreads,
   inboxUrl,
   localInboxName,
   parseRemoteInput,
+  planServerQuery,
   proxiedUrl,
   retryAfterMs,
   searchFeedUrl,
   searchMboxUrl,
+  serverSearchUrl,
+  sizeProbeUrl,
   threadMboxUrl,
+  wholeInboxUrl,
 } from '../../../src/core/remote';
+import { parseQuery } from '../../../src/core/query';
 
 function ref(input: string) {
   const r = parseRemoteInput(input);
@@ -182,5 +188,60 @@ describe('backoff', () => {
     expect(backoffMs(0, 999_999)).toBe(30_000);
     expect(backoffMs(2, null, () => 0)).toBe(2000);
     expect(backoffMs(2, null, () => 1)).toBe(6000);
+  });
+});
+
+describe('server search', () => {
+  const plan = (q: string) => {
+    const r = parseQuery(q, Date.UTC(2024, 0, 10));
+    if (!r.ok) throw new Error(r.error.message);
+    return planServerQuery(r.ast);
+  };
+
+  it('sends public-inbox queries as typed', () => {
+    for (const q of ['s:xhci', 'f:gregkh AND d:2.weeks.ago..', '"task hung" -b:syzbot', 'dfn:x.c'])
+      expect(plan(q)).toEqual({ run: true });
+  });
+
+  it('skips queries with Loupe-only terms and names them, rather than widen them', () => {
+    expect(plan('s:usb is:unread')).toEqual({
+      run: false,
+      reason: 'is:unread is a Loupe term the server does not know',
+    });
+    expect(plan('oops:locks_remove_posix OR (type:kasan NOT inbox:x)')).toEqual({
+      run: false,
+      reason: 'oops:, type:, inbox: are Loupe terms the server does not know',
+    });
+    expect(plan('')).toEqual({ run: false, reason: 'the query is empty' });
+  });
+
+  it('builds the search feed, size probe and whole-inbox URLs', () => {
+    const base = 'https://lore.kernel.org/linux-usb/';
+    expect(serverSearchUrl(base, 's:"hub reset" f:ana')).toBe(
+      'https://lore.kernel.org/linux-usb/?q=s%3A%22hub+reset%22+f%3Aana&x=A',
+    );
+    expect(serverSearchUrl(base, 'a+b', { relevance: true, offset: 200 })).toBe(
+      'https://lore.kernel.org/linux-usb/?q=a%2Bb&x=A&r&o=200',
+    );
+    expect(sizeProbeUrl(base)).toBe(
+      'https://lore.kernel.org/linux-usb/?q=d%3A19700101..&x=A&o=5000',
+    );
+    expect(wholeInboxUrl(base)).toBe('https://lore.kernel.org/linux-usb/all.mbox.gz');
+  });
+
+  it('snips an entry to its own words: no quotes, attribution or signature', () => {
+    const body = [
+      'On 4.1.2024 18.30, Ben Tester wrote:',
+      '> After suspend, resuming my laptop crashes in xhci:',
+      '',
+      'Can you try with the patch',
+      '  "xhci: check virt_dev before resume"?',
+      '-- ',
+      'Mathias',
+    ].join('\n');
+    expect(entrySnippet(body)).toBe(
+      'Can you try with the patch "xhci: check virt_dev before resume"?',
+    );
+    expect(entrySnippet('x'.repeat(300), 10)).toBe('xxxxxxxxx…');
   });
 });

@@ -4,11 +4,17 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeMsgIdPath } from '../../../src/core/remote';
+import { partialThreads } from '../../../src/db/partial';
 import { LoupeDB } from '../../../src/db/schema';
 import {
   addRemoteInbox,
   backfill,
+  backfillState,
+  downloadWholeInbox,
+  fetchThreads,
   openThread,
+  probeInboxSize,
+  serverSearch,
   syncInbox,
   type FetchFn,
 } from '../../../src/db/sync';
@@ -54,15 +60,17 @@ class FakeInbox {
     return m?.id ?? id;
   }
 
-  atom(): string {
-    const entries = [...this.msgs]
+  atom(msgs = this.msgs, limit = 25): string {
+    const entries = [...msgs]
       .sort((a, b) => b.date - a.date)
-      .slice(0, 25)
+      .slice(0, limit)
       .map((m) => {
         const irt = m.parent
           ? `<thr:in-reply-to ref="urn:uuid:${esc(m.parent)}" href="${BASE}${esc(encodeMsgIdPath(m.parent))}/"/>`
           : '';
-        return `<entry><title>${esc(m.id)}</title><updated>${new Date(m.date).toISOString()}</updated><link href="${BASE}${esc(encodeMsgIdPath(m.id))}/"/><id>urn:uuid:${esc(m.id)}</id>${irt}<content type="text">x</content></entry>`;
+        const from = /^From: (.+)$/im.exec(m.raw)?.[1] ?? '';
+        const body = m.raw.slice(m.raw.indexOf('\n\n') + 2);
+        return `<entry><author><name>${esc(from)}</name></author><title>${esc(m.id)}</title><updated>${new Date(m.date).toISOString()}</updated><link href="${BASE}${esc(encodeMsgIdPath(m.id))}/"/><id>urn:uuid:${esc(m.id)}</id>${irt}<content type="text">${esc(body)}</content></entry>`;
       });
     return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0"><title>t</title>${entries.join('')}</feed>`;
   }
@@ -82,6 +90,21 @@ class FakeInbox {
     if (special) return special();
     if (path === 'new.atom')
       return new Response(this.atom(), { headers: { 'content-type': 'application/atom+xml' } });
+    if (path === 'all.mbox.gz')
+      return new Response(this.mbox(this.msgs), {
+        headers: { 'content-type': 'application/gzip' },
+      });
+    // Search: every word of q (after +/space splitting) must appear in the raw message.
+    const search = /^\?q=([^&]+)&x=A(&r)?(?:&o=(\d+))?$/.exec(path);
+    if (search) {
+      const words = decodeURIComponent(search[1].replace(/\+/g, ' ')).toLowerCase().split(' ');
+      if (words[0] === 'd:19700101..') return new Response('</feed>');
+      const hit = this.msgs.filter((m) => words.every((w) => m.raw.toLowerCase().includes(w)));
+      if (!hit.length) return new Response('<html>no results</html>', { status: 404 });
+      return new Response(this.atom(hit, 200), {
+        headers: { 'content-type': 'application/atom+xml' },
+      });
+    }
     const t = /^([^/]+)\/t\.mbox\.gz$/.exec(path);
     if (t) {
       const root = this.root(decodeURIComponent(t[1]));
@@ -164,6 +187,8 @@ describe('syncInbox', () => {
     expect(r.failures[0].kind).toBe('html');
     expect(r.failures[0].message).toMatch(/web page instead of mail/);
     expect(await db.messages.count()).toBe(8);
+    // Nothing of that thread is stored, so there is no thread to mark partial.
+    expect(await partialThreads(db, 'test')).toEqual([]);
     // An HTML page without a content-type is refused too, not stored as a message.
     pi.override.set(bad, () => new Response(new TextEncoder().encode('<!DOCTYPE html><p>login')));
     expect((await syncInbox(db, 'test', pi.fetch)).failures.map((f) => f.kind)).toEqual(['html']);
@@ -182,7 +207,35 @@ describe('syncInbox', () => {
     const r = await syncInbox(db, 'test', pi.fetch);
     expect(r.failures.map((f) => f.kind)).toEqual(['damaged']);
     expect(r.failures[0].message).toMatch(/cut off or damaged/);
-    expect(await db.messages.count()).toBeGreaterThanOrEqual(4);
+    const kept = await db.messages.count();
+    // The other two threads (4 messages) and the complete start of the cut-off one.
+    expect(kept).toBeGreaterThan(4);
+    expect(kept).toBeLessThan(10);
+  });
+
+  it('marks a thread cut off midway partial, and a retry makes it whole and unmarks it', async () => {
+    const root = '20240102080000.1000-0-ana@example.org';
+    const path = `${encodeMsgIdPath(root)}/t.mbox.gz`;
+    const gz = pi.mbox(pi.msgs.slice(0, 6));
+    pi.override.set(path, () => new Response(gz.slice(0, gz.length - 400)));
+    await syncInbox(db, 'test', pi.fetch);
+    const partial = await partialThreads(db, 'test');
+    expect(partial).toHaveLength(1);
+    expect(partial[0]).toMatchObject({ inbox: 'test', msgid: root, kind: 'damaged' });
+    expect(partial[0].ids).toContain('ZZVcZGQ1-ana-reply@example.org');
+    expect(await partialThreads(db, '*')).toHaveLength(1);
+
+    // A retry that fails again keeps the mark (with the newest reason) and the messages.
+    pi.override.set(path, () => new Response('boom', { status: 502 }));
+    const again = await fetchThreads(db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
+    expect(again.failures.map((f) => f.kind)).toEqual(['server']);
+    expect((await partialThreads(db, 'test'))[0].kind).toBe('server');
+
+    pi.override.clear();
+    const ok = await fetchThreads(db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
+    expect(ok).toMatchObject({ fetched: 1, failures: [], error: null });
+    expect(await db.messages.count()).toBe(10);
+    expect(await partialThreads(db, 'test')).toEqual([]);
   });
 
   it('waits as Retry-After says on 429, then succeeds; gives up after bounded retries', async () => {
@@ -198,7 +251,7 @@ describe('syncInbox', () => {
     expect(slept).toEqual([2000]);
     expect(r.error).toBeNull();
 
-    const upstream = { 'x-loupe-proxy': '1', 'content-security-policy': "default-src 'none'" };
+    const upstream = { 'x-loupe-proxy': 'relay', 'content-security-policy': "default-src 'none'" };
     pi.override.set('new.atom', () => new Response('busy', { status: 503, headers: upstream }));
     const r2 = await syncInbox(db, 'test', pi.fetch, undefined, undefined, { sleep, retries: 2 });
     expect(r2.error?.kind).toBe('rate-limited');
@@ -221,7 +274,7 @@ describe('syncInbox', () => {
   });
 
   it('tells the proxy refusing or failing to connect apart from the server', async () => {
-    const own = { 'x-loupe-proxy': '1', 'content-type': 'text/plain' };
+    const own = { 'x-loupe-proxy': 'error', 'content-type': 'text/plain' };
     pi.override.set(
       'new.atom',
       () => new Response('cannot connect to pi.test', { status: 502, headers: own }),
@@ -235,6 +288,21 @@ describe('syncInbox', () => {
       () => new Response('host not allowed: pi.test', { status: 403, headers: own }),
     );
     expect((await syncInbox(db, 'test', pi.fetch)).error?.kind).toBe('refused');
+    // The same 404 from the server is the server's answer, not the proxy's.
+    const relayed = { 'x-loupe-proxy': 'relay', 'content-type': 'text/html' };
+    pi.override.set('new.atom', () => new Response('gone', { status: 404, headers: relayed }));
+    expect((await syncInbox(db, 'test', pi.fetch)).error?.message).toBe(
+      'pi.test/test/new.atom does not exist on the server (404).',
+    );
+    pi.override.set(
+      'new.atom',
+      () => new Response('method not allowed: PUT', { status: 405, headers: own }),
+    );
+    expect((await syncInbox(db, 'test', pi.fetch)).error).toMatchObject({
+      kind: 'refused',
+      message:
+        'The Loupe proxy refused the request for pi.test/test/new.atom (method not allowed: PUT).',
+    });
   });
 
   it('pages back through the search feed when the whole feed is new', async () => {
@@ -294,6 +362,11 @@ describe('backfill', () => {
     const r = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
     expect(r.error?.kind).toBe('server');
     expect(r.windowsDone).toBe(1);
+    expect(await backfillState(db, 'test')).toEqual({
+      from,
+      to: Date.UTC(2024, 0, 10),
+      next: Date.UTC(2024, 0, 7),
+    });
     pi.override.clear();
     pi.requests = [];
     const r2 = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
@@ -302,5 +375,70 @@ describe('backfill', () => {
     expect(pi.requests[0]).toBe(`POST ${win2}`);
     expect(pi.requests).toHaveLength(3);
     expect(await db.messages.count()).toBe(10);
+  });
+});
+
+describe('serverSearch', () => {
+  it('returns the server hits with subject, author, date and snippet, marking the cached ones', async () => {
+    await openThread(db, `${BASE}b2c9f0e1-resume-oops@example.net/`, pi.fetch);
+    pi.requests = [];
+    const r = await serverSearch(db, 'test', 'usb: gadget', pi.fetch, { relevance: true });
+    expect(pi.requests).toEqual(['GET ?q=usb%3A+gadget&x=A&r']);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.host).toBe('pi.test');
+    expect(r.more).toBe(false);
+    expect(r.hits.map((h) => h.cached)).toContain(false);
+    const r2 = await serverSearch(db, 'test', 'xhci', pi.fetch);
+    if (!r2.ok) throw new Error(r2.error.message);
+    expect(r2.hits.map((h) => [h.id, h.cached])).toEqual([
+      ['c1d2e3f4-xhci-answer@example.com', true],
+      ['b2c9f0e1-resume-oops@example.net', true],
+    ]);
+    const other = r.hits.find((h) => !h.cached);
+    expect(other?.author).not.toBe('');
+    expect(other?.date).toBeGreaterThan(Date.UTC(2024, 0, 1));
+    expect(other?.snippet.length).toBeGreaterThan(0);
+  });
+
+  it('treats 404 as no results and reports a server failure as an error', async () => {
+    const none = await serverSearch(db, 'test', 'zzznothing', pi.fetch);
+    expect(none).toEqual({ ok: true, hits: [], more: false, host: 'pi.test' });
+    const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
+    const r = await serverSearch(db, 'test', 'xhci', down);
+    expect(r).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
+  });
+
+  it('fetches the threads of server hits once each, skipping what one download brought', async () => {
+    const r = await serverSearch(db, 'test', 'f_ncm', pi.fetch);
+    if (!r.ok) throw new Error(r.error.message);
+    const ids = r.hits.map((h) => [h.id]);
+    expect(ids.length).toBeGreaterThan(2);
+    pi.requests = [];
+    const f = await fetchThreads(db, 'test', ids, pi.fetch, { perHost: 1 });
+    expect(f.failures).toEqual([]);
+    expect(f.fetched).toBe(1);
+    expect(f.skipped).toBe(ids.length - 1);
+    expect(threadFetches()).toHaveLength(1);
+  });
+});
+
+describe('whole inbox', () => {
+  it('calls a small inbox small and downloads it as one all.mbox.gz', async () => {
+    expect(await probeInboxSize(db, 'test', pi.fetch)).toEqual({ ok: true, small: true });
+    expect(pi.requests).toEqual(['GET ?q=d%3A19700101..&x=A&o=5000']);
+    const added: number[] = [];
+    const r = await downloadWholeInbox(db, 'test', pi.fetch, {
+      onProgress: (p) => added.push(p.added),
+    });
+    expect(r).toMatchObject({ added: 10, windowsDone: 1, error: null, cancelled: false });
+    expect(added.at(-1)).toBe(10);
+    expect(await db.messages.count()).toBe(10);
+  });
+
+  it('a big inbox is not small; an unreachable server is an error', async () => {
+    pi.override.set('?q=d%3A19700101..&x=A&o=5000', () => new Response(pi.atom()));
+    expect(await probeInboxSize(db, 'test', pi.fetch)).toEqual({ ok: true, small: false });
+    const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
+    expect(await probeInboxSize(db, 'test', down)).toMatchObject({ ok: false });
   });
 });
