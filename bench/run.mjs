@@ -12,10 +12,11 @@
  * same temp folder, then per corpus a fresh persistent Chromium profile: the
  * floor (fetch + DecompressionStream), the real import through window.loupe
  * (the ingest worker, real IndexedDB) with heap sampling over CDP every 250 ms,
- * storage used, a scripted scroll of the thread list, and the reading figures.
- * Then the peers (notmuch, mu, public-inbox-index) on a Maildir / v2 inbox of
- * the same corpus, each with HOME and config in the temp folder, and
- * bench/search.mjs for the search figures.
+ * storage used, a scripted scroll of the thread list, the reading figures and,
+ * on the largest corpus, 20 queries through the app's search worker (cold after
+ * a reload, then warm) and an index rebuild. Then the peers (notmuch, mu,
+ * public-inbox-index) on a Maildir / v2 inbox of the same corpus, each with
+ * HOME and config in the temp folder.
  *
  * Prints one JSON line per figure ({"metric","value","unit","corpus"}), then a
  * markdown table, and writes bench/results/latest.json.
@@ -40,7 +41,7 @@ const { values: opt } = parseArgs({
     'no-pi': { type: 'boolean', default: false },
     'pi-all': { type: 'boolean', default: false },
     'no-search': { type: 'boolean', default: false },
-    'search-runs': { type: 'string', default: '10' },
+    'search-runs': { type: 'string', default: '6' },
     port: { type: 'string', default: '5250' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/latest.json') },
@@ -477,6 +478,7 @@ async function browserCorpus(base, c, thread) {
       );
     }
     out.reading = runs;
+    if (!opt['no-search'] && c === CORPORA.at(-1)) out.search = await searchBench(page, c);
     out.pageErrors = errors.slice(0, 5);
   } finally {
     await ctx.close();
@@ -596,17 +598,81 @@ function piVersion() {
   return r.stdout.trim() || null;
 }
 
-// ---------------------------------------------------------------- search (bench/search.mjs)
+// ---------------------------------------------------------------- search
 
-function search(c) {
-  log(`${c.key}: bench/search.mjs (its own import and index; port 5191)`);
-  const r = sh('node', ['bench/search.mjs', c.gz, opt['search-runs']], { allowFail: true });
-  if (r.status !== 0) return { error: r.stderr.split('\n').filter(Boolean).slice(-5).join('\n') };
-  try {
-    return { output: JSON.parse(r.stdout) };
-  } catch {
-    return { error: `unreadable output: ${r.stdout.slice(0, 500)}` };
+/** The fixed query set: subjects, authors, phrases, dates, diff file names, crash titles. */
+const QUERIES = [
+  's:qcom',
+  's:"memory leak"',
+  'f:gregkh',
+  'f:"Heiko Kelly"',
+  '"use guard(mutex)"',
+  '"memory leak"',
+  'deadlock',
+  'dfn:kernel/sched/fair.c',
+  'dfn:mlx5',
+  'oops:KASAN',
+  'oops:"use-after-free"',
+  'd:2024-01-02..2024-01-03',
+  's:PCI d:2024-01-01..2024-01-04',
+  'is:patch s:sched',
+  'nvme OR xfs',
+  'NOT f:gregkh',
+  'b:"Reviewed-by"',
+  'qcom_pcie*',
+  's:"PATCH v2"',
+  'a:kernel.org',
+];
+
+/**
+ * Search through the app's own search worker (window.loupe.search), first page of
+ * 100 results in relevance order, in the store the import just wrote. Cold: the
+ * first run of each query after a page reload (fresh worker, nothing cached).
+ * Warm: the runs after it. Then the index is dropped and rebuilt by the worker
+ * from the stored messages, timed.
+ */
+async function searchBench(page, c) {
+  const runs = Math.max(2, Number(opt['search-runs']));
+  const reload = async () => {
+    await page.evaluate(() => (location.hash = '#/INBOX/'));
+    await page.reload();
+    await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
+  };
+  const one = (q) => page.evaluate((q) => window.loupe.search(q, { inbox: 'INBOX' }), q);
+  log(`${c.key}: search, ${QUERIES.length} queries, cold after a reload and ${runs - 1} warm runs`);
+  const queries = {};
+  for (const q of QUERIES) {
+    await reload();
+    const cold = await one(q);
+    const warm = [];
+    for (let i = 1; i < runs; i++) warm.push(await one(q));
+    queries[q] = {
+      coldMs: cold.ms,
+      warmMs: warm.map((w) => w.ms),
+      firstMs: warm.map((w) => w.firstMs),
+      matched: cold.matched,
+      candidates: cold.candidates,
+      error: cold.error,
+    };
   }
+  log(`${c.key}: search index dropped, rebuilt by the search worker`);
+  const index = await page.evaluate(async () => {
+    const db = window.loupe.db();
+    let postingBytes = 0;
+    await db.postings.each((p) => {
+      postingBytes += p.p.reduce((n, a) => n + a.byteLength, 0) + p.keys.join('').length * 2;
+    });
+    const docs = await db.searchDocs.count();
+    await db.transaction('rw', [db.searchDocs, db.postings, db.searchMeta], async () => {
+      await Promise.all([db.searchDocs.clear(), db.postings.clear(), db.searchMeta.clear()]);
+    });
+    return { postingBytes, docs };
+  });
+  await reload();
+  const t0 = Date.now();
+  index.rebuildQuery = await one('s:qcom');
+  index.rebuildMs = Date.now() - t0;
+  return { queries, index };
 }
 
 // ---------------------------------------------------------------- figures
@@ -621,7 +687,7 @@ const add = (metric, value, unit, corpus, target = null) => {
 const check = (m) =>
   m.target ? (m.target.op === '<' ? m.value < m.target.value : m.value >= m.target.value) : null;
 
-function figures(sizes, perCorpus, thread, searchOut, searchCorpus) {
+function figures(sizes, perCorpus) {
   add('shell_gzip_kb', sizes.shellGzipBytes / 1024, 'KB', null, { op: '<', value: 150 });
   for (const [name, b] of Object.entries(sizes.workerGzipBytes))
     add(`${name}_worker_gzip_kb`, b / 1024, 'KB', null);
@@ -695,18 +761,26 @@ function figures(sizes, perCorpus, thread, searchOut, searchCorpus) {
         });
     }
   }
-  if (searchOut?.output?.queries) {
-    const q = Object.values(searchOut.output.queries);
-    const p50s = q.map((x) => x.p50).sort((a, b) => a - b);
-    const p95s = q.map((x) => x.p95).sort((a, b) => a - b);
-    const name = `${corpusName(searchCorpus)} (bench/search.mjs)`;
-    add('search_p50_ms', p50s[Math.floor((p50s.length - 1) / 2)], 'ms', name);
-    add('search_p95_ms', p95s[Math.ceil(0.95 * p95s.length) - 1], 'ms', name, {
-      op: '<',
-      value: 50,
-    });
-    add('search_max_ms', p95s.at(-1), 'ms', name);
-    add('search_first_query_ms', searchOut.output.firstQueryMs, 'ms', name);
+  const last = perCorpus.at(-1);
+  if (last?.b.search) {
+    const name = corpusName(last.c);
+    const q = Object.values(last.b.search.queries).filter((x) => !x.error);
+    const pick = (xs, p) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    };
+    const warm = q.flatMap((x) => x.warmMs);
+    const cold = q.map((x) => x.coldMs);
+    const first = q.flatMap((x) => x.firstMs.filter((f) => f > 0));
+    add('search_p50_ms', pick(warm, 0.5), 'ms', name);
+    add('search_p95_ms', pick(warm, 0.95), 'ms', name, { op: '<', value: 50 });
+    add('search_max_ms', Math.max(...warm), 'ms', name);
+    add('search_first_hits_p95_ms', pick(first, 0.95), 'ms', name);
+    add('search_cold_p50_ms', pick(cold, 0.5), 'ms', name);
+    add('search_cold_p95_ms', pick(cold, 0.95), 'ms', name);
+    const ix = last.b.search.index;
+    add('search_index_bytes_per_msg', ix.postingBytes / Math.max(1, ix.docs), 'bytes', name);
+    add('search_index_rebuild_s', ix.rebuildMs / 1000, 's', name);
   }
 }
 
@@ -786,13 +860,6 @@ try {
       loads[`peers_${pc.c.key}`] = load();
       pc.p = peers(pc.c);
     }
-  let searchOut = null;
-  const searchCorpus = CORPORA.at(-1);
-  if (!opt['no-search']) {
-    loads.search = load();
-    searchOut = search(searchCorpus);
-    if (searchOut.error) log(`search bench failed: ${searchOut.error}`);
-  }
   loads.end = load();
   const cpus = os.cpus();
   const machine = {
@@ -806,12 +873,11 @@ try {
     commit: gitCommit(),
     load: loads,
   };
-  figures(raw.sizes, perCorpus, thread, searchOut, searchCorpus);
+  figures(raw.sizes, perCorpus);
   for (const m of metrics)
     console.log(
       JSON.stringify({ metric: m.metric, value: m.value, unit: m.unit, corpus: m.corpus }),
     );
-  if (searchOut?.output) console.log(JSON.stringify({ searchBench: searchOut.output }));
   const md = table(machine);
   console.log('\n' + md);
   raw.perCorpus = perCorpus.map(({ c, b, p }) => ({
@@ -819,7 +885,6 @@ try {
     browser: b,
     peers: p,
   }));
-  raw.search = searchOut;
   mkdirSync(path.dirname(opt.out), { recursive: true });
   const json = JSON.stringify(
     { machine, metrics: metrics.map((m) => ({ ...m, ok: check(m) })), table: md, raw },

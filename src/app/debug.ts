@@ -1,11 +1,62 @@
 /** A small handle on the running app for benchmarks and the browser console. */
+import * as Comlink from 'comlink';
 import { getDB } from '../db/schema';
+import type { SearchOrder } from '../db/search';
 import { imports } from './state/imports.svelte';
+import { nextJob, searchWorker } from './workers';
+
+/** One query through the search worker, timed as the search view sees it. */
+export interface TimedSearch {
+  /** Until the last hit of the page arrived. */
+  ms: number;
+  /** Until the first hits arrived (0 when none matched). */
+  firstMs: number;
+  hits: number;
+  matched: number;
+  candidates: number | null;
+  error: string | null;
+}
+
+async function timedSearch(
+  query: string,
+  {
+    inbox = '*',
+    order = 'relevance',
+    limit = 100,
+  }: { inbox?: string; order?: SearchOrder; limit?: number } = {},
+): Promise<TimedSearch> {
+  const t0 = performance.now();
+  let firstMs = 0;
+  let hits = 0;
+  const onHits = Comlink.proxy((_job: number, h: unknown[]) => {
+    firstMs ||= performance.now() - t0;
+    hits += h.length;
+  });
+  const r = await searchWorker().search(
+    nextJob(),
+    { query, inbox, order, limit, now: Date.now() },
+    onHits,
+  );
+  const ms = performance.now() - t0;
+  if (!r.ok) return { ms, firstMs, hits, matched: 0, candidates: null, error: r.error.message };
+  return {
+    ms,
+    firstMs,
+    hits,
+    matched: r.summary.matched,
+    candidates: r.summary.candidates,
+    error: null,
+  };
+}
 
 declare global {
   interface Window {
-    loupe?: { importUrl: typeof imports.importUrl; db: typeof getDB };
+    loupe?: {
+      importUrl: typeof imports.importUrl;
+      db: typeof getDB;
+      search: typeof timedSearch;
+    };
   }
 }
 
-window.loupe = { importUrl: imports.importUrl.bind(imports), db: getDB };
+window.loupe = { importUrl: imports.importUrl.bind(imports), db: getDB, search: timedSearch };

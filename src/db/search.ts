@@ -328,7 +328,13 @@ class DocCache {
   order = new Uint32Array(0);
   /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
   rank = new Uint32Array(0);
+  /** Posting rows read so far, per bucket, with the segment to read on from. */
+  buckets = new Map<string, { from: number; rows: PostingRow[] }>();
+  bucketBytes = 0;
 }
+
+/** Posting rows kept in memory between queries, at most (they are dropped all at once past it). */
+const BUCKET_CACHE_BYTES = 96 * 1024 * 1024;
 
 const NOT_LIVE = 0xffffffff;
 const caches = new WeakMap<LoupeDB, DocCache>();
@@ -421,6 +427,35 @@ function find(keys: string[], key: string): number {
   return -1;
 }
 
+/**
+ * The posting rows of a bucket. Segments are only ever appended (a deletion
+ * starts a new cache generation), so rows read once stay right and a later
+ * query reads only the segments written since.
+ */
+async function bucketRows(ctx: PlanCtx, b: string, prefix: boolean): Promise<PostingRow[]> {
+  const range = ctx.db.postings.where('[t+seg]');
+  // A one-character prefix spans every bucket that starts with it: read, not kept.
+  if (prefix && b.length < 2)
+    return range.between([b, Dexie.minKey], [b + '\uffff', Dexie.maxKey], true, true).toArray();
+  const { cache } = ctx;
+  if (cache.bucketBytes > BUCKET_CACHE_BYTES) {
+    cache.buckets.clear();
+    cache.bucketBytes = 0;
+  }
+  const hit = cache.buckets.get(b);
+  if (hit && hit.from >= cache.next) return hit.rows;
+  const from = hit?.from ?? 0;
+  const fresh = await range.between([b, from], [b, Dexie.maxKey], true, true).toArray();
+  for (const r of fresh)
+    cache.bucketBytes += r.p.reduce((n, a) => n + a.byteLength, 0) + 2 * r.keys.join('').length;
+  // Rows of a segment written after the doc cache loaded may be among them (postings()
+  // skips them until it knows their numbers): the next read starts past every row read.
+  const next = fresh.reduce((m, r) => Math.max(m, r.seg + 1), Math.max(from, cache.next));
+  const rows = hit ? [...hit.rows, ...fresh] : fresh;
+  cache.buckets.set(b, { from: next, rows });
+  return rows;
+}
+
 /** Postings of one key (or every key starting with it), keeping messages with a group in `mask`. */
 async function postings(
   ctx: PlanCtx,
@@ -429,13 +464,7 @@ async function postings(
   prefix: boolean,
   score: boolean,
 ): Promise<NoSet> {
-  const b = bucketOf(key);
-  // A one-character prefix spans every bucket that starts with it.
-  const hi = prefix && b.length < 2 ? b + '\uffff' : b;
-  const rows = await ctx.db.postings
-    .where('[t+seg]')
-    .between([b, Dexie.minKey], [hi, Dexie.maxKey], true, true)
-    .toArray();
+  const rows = await bucketRows(ctx, bucketOf(key), prefix);
   const nos: number[] = [];
   const masks: number[] = [];
   const take = (r: PostingRow, list: Uint32Array) => {
@@ -446,6 +475,8 @@ async function postings(
       }
   };
   for (const r of rows) {
+    // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
+    if (r.seg >= ctx.cache.next) continue;
     if (!prefix) {
       const i = find(r.keys, key);
       if (i >= 0) take(r, r.p[i]);

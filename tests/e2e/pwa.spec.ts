@@ -82,19 +82,19 @@ test('a full disk stops an import cleanly, keeps committed batches and says what
   // A real quota: IndexedDB itself refuses the commit with QuotaExceededError.
   // Chromium applies the override only to an origin whose storage is not open
   // yet, so it is set before the first visit: room for the demo inbox (~10 MB
-  // with the precache) and one batch of the import below (~12 MB), not two.
+  // with the precache) and one 2,000-message batch of the import below (~30 MB), not two.
   const cdp = await context.newCDPSession(page);
   const origin = new URL(baseURL ?? '').origin;
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 28_000_000 });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 56_000_000 });
   await start(page);
 
-  // 3000 messages of random words (IndexedDB compresses values, so no repeated
+  // 7000 messages of random words (IndexedDB compresses values, so no repeated
   // text) from a small vocabulary (so the search index stays small).
   const vocab = Array.from({ length: 400 }, () => randomBytes(4).toString('hex'));
   const words = (n: number) =>
     Array.from(randomBytes(n), (b, k) => vocab[(b + k * 7) % vocab.length]).join(' ');
   const msgs: string[] = [];
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 7000; i++) {
     const body = words(500).replace(/(\S+ ){8}/g, '$&\n');
     msgs.push(
       `From mboxrd@z Thu Jan  1 00:00:00 1970\nMessage-ID: <q${i}@quota.test>\nFrom: Q <q@quota.test>\nSubject: filler ${i}\nDate: Mon, 1 Jun 2020 10:00:00 +0000\n\n${body}\n`,
@@ -115,7 +115,7 @@ test('a full disk stops an import cleanly, keeps committed batches and says what
     window.loupe!.db().messages.where('inboxes').equals('local').count(),
   );
   expect(stored).toBeGreaterThan(0);
-  expect(stored % 1000).toBe(0); // whole batches, never half of one
+  expect(stored % 2000).toBe(0); // whole batches, never half of one
   await expect(status).toContainText(`${stored} new messages stored`);
 
   await status.getByRole('link', { name: 'Free space in Settings' }).click();

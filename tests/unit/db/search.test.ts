@@ -227,6 +227,25 @@ describe('search index = brute force', () => {
     await other.delete();
   });
 
+  it('answers from postings read earlier and still finds mail stored after them', async () => {
+    const other = new LoupeDB('search-later');
+    await other.open();
+    await storeBatch(other, 'lkml', items.slice(0, 300));
+    const q = parse('deadlock OR nvme');
+    const count = async () => (await runSearch(other, q, { limit: Infinity })).matched;
+    const first = await count();
+    expect(first).toBeGreaterThan(0);
+    // The same query again: served from the posting rows kept by the first one.
+    expect(await count()).toBe(first);
+    await storeBatch(other, 'lkml', items.slice(300, 700));
+    const all = (await runSearch(other, q, { limit: Infinity })).matched;
+    expect(all).toBeGreaterThan(first);
+    expect(all).toBe(
+      items.filter((m) => matchMessage(q, toSearchDoc(m, ['lkml'], m.crash, true, 0))).length,
+    );
+    await other.delete();
+  });
+
   it('deletes one inbox and keeps cross-posted messages', async () => {
     const before = await bruteForce(parse('inbox:lkml'));
     await deleteInboxIndex(db, 'Linux-USB');
