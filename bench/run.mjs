@@ -605,7 +605,7 @@ const QUERIES = [
   's:qcom',
   's:"memory leak"',
   'f:gregkh',
-  'f:"Heiko Kelly"',
+  'f:"Kees Thompson"',
   '"use guard(mutex)"',
   '"memory leak"',
   'deadlock',

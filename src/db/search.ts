@@ -256,6 +256,8 @@ export async function indexMessages(
       .modify((r) => {
         if (!r.inboxes.includes(ib)) r.inboxes = [...r.inboxes, ib];
       });
+    // Searchers keep inbox membership in memory: a changed membership starts them over.
+    await bumpGen(db);
   }
   await writeSegment(
     db,
@@ -328,9 +330,20 @@ class DocCache {
   order = new Uint32Array(0);
   /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
   rank = new Uint32Array(0);
+  /** Per lowercased inbox, 1 for each posting number it holds. */
+  inboxes = new Map<string, Uint8Array>();
   /** Posting rows read so far, per bucket, with the segment to read on from. */
   buckets = new Map<string, { from: number; rows: PostingRow[] }>();
   bucketBytes = 0;
+  /** Thread context of hits, valid until the next import (which changes `next`). */
+  threads = new Map<string, HitThread | null>();
+}
+
+interface HitThread {
+  subject: string;
+  count: number;
+  /** Message-IDs in thread order. */
+  order: string[];
 }
 
 /** Posting rows kept in memory between queries, at most (they are dropped all at once past it). */
@@ -355,11 +368,22 @@ async function loadCache(db: LoupeDB): Promise<DocCache> {
     };
     c.dates = grow(c.dates);
     c.sizes = grow(c.sizes);
+    for (const [ib, bits] of c.inboxes) {
+      const b = new Uint8Array(top);
+      b.set(bits);
+      c.inboxes.set(ib, b);
+    }
     for (const r of rows) {
       c.ids[r.no] = r.id;
       c.dates[r.no] = r.date;
       c.sizes[r.no] = r.size;
+      for (const ib of r.inboxes) {
+        let bits = c.inboxes.get(ib);
+        if (!bits) c.inboxes.set(ib, (bits = new Uint8Array(top)));
+        bits[r.no] = 1;
+      }
     }
+    c.threads.clear();
     const live: number[] = [];
     for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
     const dates = c.dates;
@@ -533,16 +557,15 @@ async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<N
         const key = (field === 'type' ? TYPE_KEY : LID_KEY) + value;
         return postings(ctx, key, ANY, prefix, false);
       }
-      const col = ctx.db.searchDocs.where(field === 'mid' ? 'id' : 'inboxes');
-      if (field === 'mid' || field === 'inbox') {
-        const c =
-          field === 'mid'
-            ? prefix
-              ? col.startsWithIgnoreCase(value)
-              : col.equalsIgnoreCase(value)
-            : prefix
-              ? col.startsWith(value)
-              : col.equals(value);
+      if (field === 'inbox') {
+        const sets = [...ctx.cache.inboxes].filter(([ib]) =>
+          prefix ? ib.startsWith(value) : ib === value,
+        );
+        return fromCache(ctx, (no) => sets.some(([, bits]) => bits[no] === 1));
+      }
+      if (field === 'mid') {
+        const col = ctx.db.searchDocs.where('id');
+        const c = prefix ? col.startsWithIgnoreCase(value) : col.equalsIgnoreCase(value);
         return union([Uint32Array.from(await c.primaryKeys())]);
       }
       return null;
@@ -556,16 +579,8 @@ async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<N
       if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
       return null;
     case 'and': {
-      // An inbox lookup reads every number of the inbox: only worth it when
-      // nothing else narrows (verification checks the inbox anyway).
-      const costly = (c: QueryNode) => c.kind === 'exact' && c.field === 'inbox';
       let set: NoSet | null = null;
-      for (const c of node.children.filter((c) => !costly(c))) {
-        const s = await plan(c, ctx, positive);
-        if (s) set = set ? intersect(set, s) : s;
-      }
-      if (set) return set;
-      for (const c of node.children.filter(costly)) {
+      for (const c of node.children) {
         const s = await plan(c, ctx, positive);
         if (s) set = set ? intersect(set, s) : s;
       }
@@ -702,8 +717,9 @@ export async function runSearch(
   let verified = 0;
   let cancelled = false;
   let i = 0;
-  // A small first chunk paints the first results sooner.
-  for (let chunk = 24; i < ordered.length && matched < limit; chunk = 128) {
+  // A small first chunk paints the first results sooner; later ones read about what
+  // the page still needs, judged by how many candidates matched so far.
+  for (let chunk = 24; i < ordered.length && matched < limit;) {
     if (opts.isCancelled?.()) {
       cancelled = true;
       break;
@@ -712,20 +728,24 @@ export async function runSearch(
     i += nos.length;
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
     const msgs = await db.messages.bulkGet(ids);
-    const crashes = await db.oopses.bulkGet(msgs.map((m) => (m?.hasOops ? m.id : '')));
+    const crashIds = msgs.flatMap((m) => (m?.hasOops ? [m.id] : []));
+    const crashRows = crashIds.length ? await db.oopses.bulkGet(crashIds) : [];
+    const crashOf = new Map(crashIds.map((id, k) => [id, crashRows[k]]));
     const reads = needReads ? await db.reads.bulkGet(ids) : null;
     const found: { m: StoredMessage; doc: SearchDoc }[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
       if (!m) continue;
       verified++;
-      const doc = toSearchDoc(m, m.inboxes, crashes[k], !reads?.[k], cache.sizes[nos[k]]);
+      const doc = toSearchDoc(m, m.inboxes, crashOf.get(m.id), !reads?.[k], cache.sizes[nos[k]]);
       if (!matchMessage(query, doc)) continue;
       matched++;
       found.push({ m, doc });
     }
     if (found.length && !opts.countOnly && opts.onHits)
-      opts.onHits(await buildHits(db, found, terms));
+      opts.onHits(await buildHits(db, cache, found, terms));
+    const rate = Math.max(0.05, matched / Math.max(1, verified));
+    chunk = Math.min(256, Math.max(24, Math.ceil((limit - matched) / rate) + 8));
   }
   return {
     matched,
@@ -824,15 +844,58 @@ export function toSegs(
   return out;
 }
 
+const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
+/** Characters past the shown stretch that a phrase starting in it may reach. */
+const REACH = 400;
+
+/**
+ * Where the first hit of any term starts, or -1. Finds each term's first word
+ * by substring search and tokenizes only a short stretch after it: a hit at the
+ * end of a long patch costs no more than one at the top.
+ */
+function firstHitAt(body: string, terms: QueryTerm[]): number {
+  const lower = body.toLowerCase();
+  if (lower.length !== body.length) {
+    // Lowercasing changed the length (rare scripts): offsets would not line up.
+    const r = hitRanges(body, terms, 0);
+    return r.length ? r[0][0] : -1;
+  }
+  let best = -1;
+  for (const t of terms) {
+    const word = t.tokens[0];
+    if (!word) continue;
+    // Room for the term's words and some punctuation or space between them.
+    const reach = 8 + 3 * t.tokens.reduce((n, w) => n + w.length, 0);
+    for (let at = lower.indexOf(word), n = 0; at >= 0 && n < 500; n++) {
+      if (best >= 0 && at >= best) break;
+      if (at === 0 || !WORD_CHAR.test(body[at - 1])) {
+        const r = hitRanges(body.slice(at, at + reach), [t], 0);
+        if (r.length && r[0][0] === 0) {
+          best = at;
+          break;
+        }
+      }
+      at = lower.indexOf(word, at + 1);
+    }
+  }
+  return best;
+}
+
 function snippet(body: string, terms: QueryTerm[]): Seg[] {
-  const ranges = hitRanges(body, terms, SNIPPET);
+  const at = terms.length ? firstHitAt(body, terms) : -1;
   let from = 0;
-  if (ranges.length) {
-    from = Math.max(0, ranges[0][0] - 60);
-    const space = body.lastIndexOf(' ', ranges[0][0]);
+  if (at >= 0) {
+    from = Math.max(0, at - 60);
+    const space = body.lastIndexOf(' ', at);
     if (space > from && space - from < 30) from = space + 1;
   }
   const to = Math.min(body.length, from + SNIPPET);
+  // Highlight within the shown stretch, tokenized from a word start before it.
+  const base = from > 0 ? body.lastIndexOf(' ', from) + 1 : 0;
+  const ranges = hitRanges(body.slice(base, to + REACH), terms).map(([s, e]): [number, number] => [
+    s + base,
+    e + base,
+  ]);
   const segs = toSegs(body, ranges, from, to);
   if (from > 0) segs.unshift({ text: '…', hit: false });
   if (to < body.length) segs.push({ text: '…', hit: false });
@@ -847,19 +910,24 @@ function threadOrder(node: ThreadNode, out: string[]): string[] {
 
 async function buildHits(
   db: LoupeDB,
+  cache: DocCache,
   found: { m: StoredMessage; doc: SearchDoc }[],
   terms: QueryTerm[],
 ): Promise<SearchHit[]> {
-  const threadIds = [...new Set(found.map((f) => f.m.threadId))];
-  const threads = new Map(
-    (await db.threads.bulkGet(threadIds)).flatMap((t) => (t ? [[t.id, t]] : [])),
+  const threads = cache.threads;
+  const missing = [...new Set(found.map((f) => f.m.threadId))].filter((id) => !threads.has(id));
+  (await db.threads.bulkGet(missing)).forEach((t, k) =>
+    threads.set(
+      missing[k],
+      t ? { subject: t.subject, count: t.count, order: threadOrder(t.tree, []) } : null,
+    ),
   );
   const reads = await db.reads.bulkGet(found.map((f) => f.m.id));
   const subjTerms = terms.filter((t) => SUBJECT_FIELDS.has(t.field));
   const fromTerms = terms.filter((t) => FROM_FIELDS.has(t.field));
   const bodyTerms = terms.filter((t) => BODY_FIELDS.has(t.field));
   return found.map(({ m, doc }, k) => {
-    const t = threads.get(m.threadId);
+    const t = threads.get(m.threadId) ?? null;
     return {
       id: m.id,
       threadId: m.threadId,
@@ -872,11 +940,7 @@ async function buildHits(
       hasPatch: m.hasPatch,
       hasOops: m.hasOops,
       thread: t
-        ? {
-            subject: t.subject,
-            count: t.count,
-            position: threadOrder(t.tree, []).indexOf(m.id) + 1,
-          }
+        ? { subject: t.subject, count: t.count, position: t.order.indexOf(m.id) + 1 }
         : null,
     };
   });

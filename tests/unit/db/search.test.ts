@@ -243,6 +243,16 @@ describe('search index = brute force', () => {
     expect(all).toBe(
       items.filter((m) => matchMessage(q, toSearchDoc(m, ['lkml'], m.crash, true, 0))).length,
     );
+    // Inbox membership is kept in memory too: a cross-post made after a query counts.
+    const usb = parse('inbox:usb');
+    expect((await runSearch(other, usb, { limit: Infinity })).matched).toBe(0);
+    await storeBatch(other, 'usb', items.slice(100, 130));
+    expect((await runSearch(other, usb, { limit: Infinity })).matched).toBe(30);
+    expect((await runSearch(other, q, { inbox: 'usb', limit: Infinity })).matched).toBe(
+      items
+        .slice(100, 130)
+        .filter((m) => matchMessage(q, toSearchDoc(m, ['usb'], m.crash, true, 0))).length,
+    );
     await other.delete();
   });
 
