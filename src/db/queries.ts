@@ -44,12 +44,19 @@ export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | und
   return db.messages.get(id);
 }
 
-/** The thread a message (or ghost) belongs to. */
+/** The thread a message (or ghost) belongs to: its node says, without reading the message. */
 export async function threadOf(db: LoupeDB, id: string): Promise<StoredThread | undefined> {
-  const m = await db.messages.get(id);
-  if (m) return db.threads.get(m.threadId);
   const node = await db.nodes.get(id);
   return node ? db.threads.get(node.threadId) : undefined;
+}
+
+/** Some stored messages, by id (missing ones are left out). */
+export async function messagesById(
+  db: LoupeDB,
+  ids: string[],
+): Promise<Map<string, StoredMessage>> {
+  const rows = await db.messages.bulkGet(ids);
+  return new Map(rows.flatMap((m) => (m ? [[m.id, m]] : [])));
 }
 
 /** Every stored message of a thread, by id. */
