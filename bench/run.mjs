@@ -21,7 +21,7 @@
  * Prints one JSON line per figure ({"metric","value","unit","corpus"}), then a
  * markdown table, and writes bench/results/latest.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { symlinkSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +31,8 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { writeThreadMbox } from './gen-thread.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { startServer as startServerAt } from './server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({
@@ -49,16 +51,6 @@ const { values: opt } = parseArgs({
 });
 const FULL = opt.full && !opt.quick;
 const PORT = Number(opt.port);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROME_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CORPORA = [{ key: 'gen10k', messages: 10_000, seed: 1 }];
 if (FULL) CORPORA.push({ key: 'gen100k', messages: 100_000, seed: 1 });
 const corpusName = (c) => `gen_mbox ${c.messages} seed ${c.seed}`;
@@ -158,28 +150,7 @@ function makeData() {
 
 // ---------------------------------------------------------------- server
 
-async function startServer() {
-  const child = spawn(
-    process.execPath,
-    ['scripts/serve.mjs', '--port', String(PORT), '--root', dist],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    const on = (b) => {
-      out += b;
-      if (/Loupe at/.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return child;
-}
+const startServer = () => startServerAt(dist, PORT);
 
 // ---------------------------------------------------------------- browser
 
@@ -394,8 +365,8 @@ const median = (xs) => {
 async function browserCorpus(base, c, thread) {
   const profile = path.join(tmp, `profile-${c.key}`);
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: CHROME_ARGS,
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
     serviceWorkers: 'block',
     viewport: { width: 1280, height: 900 },
   });

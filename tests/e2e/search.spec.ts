@@ -17,13 +17,13 @@ test('search: highlighted results, open in thread, inline error, works offline',
   await expect(results.first().locator('mark').first()).toHaveText(/locks_remove_posix/i);
   const n = await results.count();
   for (let i = 0; i < n; i++)
-    await expect(results.nth(i).locator('.subject')).toContainText(/locks_remove_posix/i);
+    await expect(results.nth(i).locator('.line-subject')).toContainText(/locks_remove_posix/i);
   await expect(results.first()).toContainText(/message \d+ of \d+ in/);
 
   await page.getByRole('button', { name: 'Save search' }).click();
   await expect(page.getByTestId('saved-searches')).toContainText('s:locks_remove_posix');
 
-  await results.first().locator('a.head').click();
+  await results.first().locator('a.hit-head').click();
   await expect(page).toHaveURL(/#\/all\/[^?]+\/$/);
   await expect(page.getByText('INFO: task hung in locks_remove_posix').first()).toBeVisible();
 
