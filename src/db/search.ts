@@ -713,6 +713,7 @@ export async function runSearch(
   const ordered = rankCandidates(set, cache, ctx.scores);
   const needReads = usesReadState(query);
   const terms = opts.countOnly ? [] : queryTerms(query);
+  const emit = opts.countOnly ? undefined : opts.onHits;
   let matched = 0;
   let verified = 0;
   let cancelled = false;
@@ -727,23 +728,29 @@ export async function runSearch(
     const nos = ordered.subarray(i, i + chunk);
     i += nos.length;
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
-    const msgs = await db.messages.bulkGet(ids);
+    // Bodies and read marks are read together.
+    const [msgs, reads] = await Promise.all([
+      db.messages.bulkGet(ids),
+      needReads || emit ? db.reads.bulkGet(ids) : null,
+    ]);
     const crashIds = msgs.flatMap((m) => (m?.hasOops ? [m.id] : []));
     const crashRows = crashIds.length ? await db.oopses.bulkGet(crashIds) : [];
     const crashOf = new Map(crashIds.map((id, k) => [id, crashRows[k]]));
-    const reads = needReads ? await db.reads.bulkGet(ids) : null;
-    const found: { m: StoredMessage; doc: SearchDoc }[] = [];
+    const found: Found[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
       if (!m) continue;
       verified++;
-      const doc = toSearchDoc(m, m.inboxes, crashOf.get(m.id), !reads?.[k], cache.sizes[nos[k]]);
+      const unread = !reads?.[k];
+      const doc = toSearchDoc(m, m.inboxes, crashOf.get(m.id), unread, cache.sizes[nos[k]]);
       if (!matchMessage(query, doc)) continue;
       matched++;
-      found.push({ m, doc });
+      found.push({ m, doc, unread });
     }
-    if (found.length && !opts.countOnly && opts.onHits)
-      opts.onHits(await buildHits(db, cache, found, terms));
+    if (found.length && emit) {
+      await loadThreads(db, cache, found);
+      emit(buildHits(cache, found, terms));
+    }
     const rate = Math.max(0.05, matched / Math.max(1, verified));
     chunk = Math.min(256, Math.max(24, Math.ceil((limit - matched) / rate) + 8));
   }
@@ -908,26 +915,31 @@ function threadOrder(node: ThreadNode, out: string[]): string[] {
   return out;
 }
 
-async function buildHits(
-  db: LoupeDB,
-  cache: DocCache,
-  found: { m: StoredMessage; doc: SearchDoc }[],
-  terms: QueryTerm[],
-): Promise<SearchHit[]> {
+interface Found {
+  m: StoredMessage;
+  doc: SearchDoc;
+  unread: boolean;
+}
+
+/** Reads the thread context of messages into the cache (threads seen before are kept). */
+async function loadThreads(db: LoupeDB, cache: DocCache, found: Found[]): Promise<void> {
   const threads = cache.threads;
   const missing = [...new Set(found.map((f) => f.m.threadId))].filter((id) => !threads.has(id));
+  if (!missing.length) return;
   (await db.threads.bulkGet(missing)).forEach((t, k) =>
     threads.set(
       missing[k],
       t ? { subject: t.subject, count: t.count, order: threadOrder(t.tree, []) } : null,
     ),
   );
-  const reads = await db.reads.bulkGet(found.map((f) => f.m.id));
+}
+
+function buildHits(cache: DocCache, found: Found[], terms: QueryTerm[]): SearchHit[] {
   const subjTerms = terms.filter((t) => SUBJECT_FIELDS.has(t.field));
   const fromTerms = terms.filter((t) => FROM_FIELDS.has(t.field));
   const bodyTerms = terms.filter((t) => BODY_FIELDS.has(t.field));
-  return found.map(({ m, doc }, k) => {
-    const t = threads.get(m.threadId) ?? null;
+  return found.map(({ m, doc, unread }) => {
+    const t = cache.threads.get(m.threadId) ?? null;
     return {
       id: m.id,
       threadId: m.threadId,
@@ -936,7 +948,7 @@ async function buildHits(
       from: toSegs(doc.from, hitRanges(doc.from, fromTerms)),
       subject: toSegs(m.subject, hitRanges(m.subject, subjTerms)),
       snippet: snippet(m.text, bodyTerms),
-      unread: !reads[k],
+      unread,
       hasPatch: m.hasPatch,
       hasOops: m.hasOops,
       thread: t

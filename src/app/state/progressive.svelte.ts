@@ -20,19 +20,24 @@ export function progressive(
   });
   $effect(() => {
     if (total() <= limit) return;
-    let timer = 0;
-    // rAF runs before the paint; a timeout set there runs after it.
-    const frame = requestAnimationFrame(() => {
-      timer = window.setTimeout(() => (limit += step));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterPaint(() => (limit += step));
   });
   return {
     get limit() {
       return limit;
     },
+  };
+}
+
+/** Runs `fn` once the next frame has been painted; returns a cancel function (an effect's cleanup). */
+export function afterPaint(fn: () => void): () => void {
+  let timer = 0;
+  // rAF runs before the paint; a timeout set there runs after it.
+  const frame = requestAnimationFrame(() => {
+    timer = window.setTimeout(fn);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
   };
 }
