@@ -58,6 +58,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     db.oopses,
     db.inboxes,
     db.savedSearches,
+    db.settings,
     ...searchTables(db),
   ];
   return db.transaction('rw', tables, async () => {
@@ -102,6 +103,8 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     }
     await deleteInboxIndex(db, name);
     await db.savedSearches.filter((s) => s.inbox === name).delete();
+    // What the inbox's sync remembered: its partial threads and where a backfill stopped.
+    await db.settings.bulkDelete([`partial:${name}`, `backfill:${name}`]);
     await db.inboxes.delete(name);
     return { deleted: gone.length, kept: kept.length, threadsDeleted, threadsRebuilt };
   });

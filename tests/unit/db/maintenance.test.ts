@@ -27,6 +27,11 @@ describe('deleteInbox', () => {
     await store('b', [mail('r1@x', 2, ['root@x']), mail('b-only@x', 4, [], 'b topic')]);
     await markRead(fx.db, 'root@x', ['root@x', 'r1@x']);
     await saveSearch(fx.db, 'zebraword', 'a');
+    await fx.db.settings.bulkPut([
+      { key: 'partial:a', value: [] },
+      { key: 'backfill:a', value: {} },
+      { key: 'backfill:b', value: {} },
+    ]);
 
     const r = await deleteInbox(fx.db, 'a');
     expect(r).toMatchObject({ deleted: 2, kept: 1 });
@@ -51,6 +56,8 @@ describe('deleteInbox', () => {
     expect(await fx.db.threads.count()).toBe(2);
     expect(await fx.db.inboxThreads.where('inbox').equals('a').count()).toBe(0);
     expect(await fx.db.savedSearches.count()).toBe(0);
+    // What a's sync remembered goes with it; b's stays.
+    expect((await fx.db.settings.toCollection().primaryKeys()).sort()).toEqual(['backfill:b']);
 
     const q = parseQuery('zebraword', Date.now());
     if (!q.ok) throw new Error(q.error.message);
