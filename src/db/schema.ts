@@ -102,6 +102,21 @@ export interface SavedSearchRow {
 }
 
 /** Counters of the search index (`nextNo`, `gen` bumped when docs are removed). */
+/** The search worker's table of posting numbers, saved so a reload does not read one row per message. */
+export interface SearchCacheRow {
+  key: string;
+  /** The index generation and next posting number it was read at. */
+  gen: number;
+  next: number;
+  /** Message-ID per posting number ('' for none). */
+  ids: string[];
+  dates: Float64Array<ArrayBuffer>;
+  sizes: Float64Array<ArrayBuffer>;
+  inboxes: [string, Uint8Array<ArrayBuffer>][];
+  /** Live numbers, newest first. */
+  order: Uint32Array<ArrayBuffer>;
+}
+
 export interface SearchMetaRow {
   key: string;
   value: number;
@@ -122,6 +137,7 @@ export class LoupeDB extends Dexie {
   postings!: Dexie.Table<PostingRow, [string, number]>;
   savedSearches!: EntityTable<SavedSearchRow, 'id'>;
   searchMeta!: EntityTable<SearchMetaRow, 'key'>;
+  searchCache!: EntityTable<SearchCacheRow, 'key'>;
 
   constructor(name = 'loupe') {
     super(name);
@@ -181,6 +197,8 @@ export class LoupeDB extends Dexie {
       nodes: 'id',
       searchDocs: 'no, &id, *inboxes',
     });
+    // v6: the search worker saves its table of posting numbers (searchCache).
+    this.version(6).stores({ searchCache: 'key' });
   }
 }
 

@@ -331,7 +331,7 @@ class DocCache {
   /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
   rank = new Uint32Array(0);
   /** Per lowercased inbox, 1 for each posting number it holds. */
-  inboxes = new Map<string, Uint8Array>();
+  inboxes = new Map<string, Uint8Array<ArrayBuffer>>();
   /** Posting rows read so far, per bucket, with the segment to read on from. */
   buckets = new Map<string, { from: number; rows: PostingRow[] }>();
   bucketBytes = 0;
@@ -352,13 +352,48 @@ const BUCKET_CACHE_BYTES = 96 * 1024 * 1024;
 const NOT_LIVE = 0xffffffff;
 const caches = new WeakMap<LoupeDB, DocCache>();
 
+/** Reading at least this many index rows to know the posting numbers saves them for the next start. */
+const SAVE_AFTER = 500;
+
+/** A saved table of posting numbers, if it still describes the index. */
+async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCache | null> {
+  const row = await db.searchCache.get('docs');
+  if (!row || row.gen !== gen || row.next > next) return null;
+  // An index dropped and built again may reuse generation and numbers: the last doc must match.
+  let last = row.next - 1;
+  while (last > 0 && !row.ids[last]) last--;
+  if (last > 0 && (await db.searchDocs.get(last))?.id !== row.ids[last]) return null;
+  const c = new DocCache();
+  c.gen = row.gen;
+  c.next = row.next;
+  c.ids = row.ids.map((id) => id || undefined);
+  c.dates = row.dates;
+  c.sizes = row.sizes;
+  c.inboxes = new Map(row.inboxes);
+  c.order = row.order;
+  c.rank = new Uint32Array(c.next).fill(NOT_LIVE);
+  c.order.forEach((no, i) => (c.rank[no] = i));
+  return c;
+}
+
+function saveCache(db: LoupeDB, c: DocCache): void {
+  const ids = Array.from({ length: c.next }, (_, no) => c.ids[no] ?? '');
+  const row = { key: 'docs', gen: c.gen, next: c.next, ids, dates: c.dates, sizes: c.sizes };
+  // Only a shortcut: a failure (a full disk) leaves the next start to read every row.
+  void db.searchCache
+    .put({ ...row, inboxes: [...c.inboxes], order: c.order })
+    .catch(() => undefined);
+}
+
 async function loadCache(db: LoupeDB): Promise<DocCache> {
-  return db.transaction('r', [db.searchDocs, db.searchMeta], async () => {
+  const tables = [db.searchDocs, db.searchMeta, db.searchCache];
+  const { c, read } = await db.transaction('r', tables, async () => {
     const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
     const old = caches.get(db);
-    if (old && old.gen === gen && old.next >= next) return old;
-    const c = old && old.gen === gen ? old : new DocCache();
+    if (old && old.gen === gen && old.next >= next) return { c: old, read: 0 };
+    const c = (old && old.gen === gen ? old : await savedCache(db, gen, next)) ?? new DocCache();
     const rows = await db.searchDocs.where('no').aboveOrEqual(c.next).toArray();
+    if (!rows.length && c.gen === gen) return { c, read: 0 };
     let top = Math.max(next, c.next);
     for (const r of rows) top = Math.max(top, r.no + 1);
     const grow = (a: Float64Array) => {
@@ -392,9 +427,11 @@ async function loadCache(db: LoupeDB): Promise<DocCache> {
     c.order.forEach((no, i) => (c.rank[no] = i));
     c.gen = gen;
     c.next = top;
-    caches.set(db, c);
-    return c;
+    return { c, read: rows.length };
   });
+  caches.set(db, c);
+  if (read >= SAVE_AFTER) saveCache(db, c);
+  return c;
 }
 
 type NoSet = Uint32Array;

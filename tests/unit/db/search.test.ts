@@ -256,6 +256,38 @@ describe('search index = brute force', () => {
     await other.delete();
   });
 
+  it('starts from the saved table of posting numbers and still sees later mail', async () => {
+    const name = 'search-saved';
+    const first = new LoupeDB(name);
+    await first.open();
+    await storeBatch(first, 'lkml', items.slice(0, 600));
+    const q = parse('deadlock OR nvme OR is:patch');
+    const count = async (d: LoupeDB) => (await runSearch(d, q, { limit: Infinity })).matched;
+    const want = (n: number) =>
+      items.slice(0, n).filter((m) => matchMessage(q, toSearchDoc(m, ['lkml'], m.crash, true, 0)))
+        .length;
+    expect(await count(first)).toBe(want(600));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await first.searchCache.get('docs'))?.ids.filter(Boolean)).toHaveLength(600);
+    // A second connection is a searcher started afresh (after a reload), with mail
+    // stored since the table was saved.
+    await storeBatch(first, 'lkml', items.slice(600, 700));
+    const again = new LoupeDB(name);
+    await again.open();
+    expect(await count(again)).toBe(want(700));
+    // The index dropped and built again: the saved table no longer matches it.
+    await again.searchDocs.clear();
+    await again.postings.clear();
+    await again.searchMeta.clear();
+    await indexBacklog(again);
+    const rebuilt = new LoupeDB(name);
+    await rebuilt.open();
+    expect(await count(rebuilt)).toBe(want(700));
+    again.close();
+    rebuilt.close();
+    await first.delete();
+  });
+
   it('deletes one inbox and keeps cross-posted messages', async () => {
     const before = await bruteForce(parse('inbox:lkml'));
     await deleteInboxIndex(db, 'Linux-USB');
