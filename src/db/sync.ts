@@ -688,14 +688,7 @@ export async function backfill(
   fetchFn: FetchFn,
   options: RemoteOptions & { windowDays?: number } = {},
 ): Promise<BackfillResult> {
-  const result: BackfillResult = {
-    inbox: inboxName,
-    windowsDone: 0,
-    windowsTotal: 0,
-    added: 0,
-    cancelled: false,
-    error: null,
-  };
+  const result = noneFetched(inboxName, 0);
   const remote = await remoteInbox(db, inboxName, 'backfill');
   if ('kind' in remote) return { ...result, error: remote };
   const base = remote.url;
@@ -762,6 +755,11 @@ export async function backfillState(
   return (await db.settings.get(`backfill:${inboxName}`))?.value as BackfillState | undefined;
 }
 
+/** A backfill result before any window was fetched. */
+function noneFetched(inbox: string, windowsTotal: number): BackfillResult {
+  return { inbox, windowsDone: 0, windowsTotal, added: 0, cancelled: false, error: null };
+}
+
 /** Downloads a whole inbox as one all.mbox.gz (meant for small inboxes; see probeInboxSize). */
 export async function downloadWholeInbox(
   db: LoupeDB,
@@ -769,14 +767,7 @@ export async function downloadWholeInbox(
   fetchFn: FetchFn,
   options: RemoteOptions = {},
 ): Promise<BackfillResult> {
-  const result: BackfillResult = {
-    inbox: inboxName,
-    windowsDone: 0,
-    windowsTotal: 1,
-    added: 0,
-    cancelled: false,
-    error: null,
-  };
+  const result = noneFetched(inboxName, 1);
   const remote = await remoteInbox(db, inboxName, 'download');
   if ('kind' in remote) return { ...result, error: remote };
   const ctx = makeCtx(fetchFn, options);
