@@ -349,6 +349,11 @@ export interface ThreadsResult {
   failedIds: string[];
 }
 
+/** A thread-fetching result before any thread was fetched. */
+function noThreads(): ThreadsResult {
+  return { fetched: 0, skipped: 0, added: 0, cancelled: false, failures: [], failedIds: [] };
+}
+
 /**
  * Fetches groups of Message-IDs, one t.mbox.gz per group (by its first id),
  * at most the host's limit at once. Unless `refetch`, a group whose ids are
@@ -363,14 +368,7 @@ async function fetchGroups(
   progress: SyncProgress,
   refetch = false,
 ): Promise<ThreadsResult> {
-  const out: ThreadsResult = {
-    fetched: 0,
-    skipped: 0,
-    added: 0,
-    cancelled: false,
-    failures: [],
-    failedIds: [],
-  };
+  const out = noThreads();
   progress.phase = 'threads';
   progress.total = groups.length;
   ctx.opts.onProgress?.({ ...progress });
@@ -421,14 +419,7 @@ export async function fetchThreads(
   options: RemoteOptions & { refetch?: boolean } = {},
 ): Promise<ThreadsResult & { error: RemoteError | null }> {
   const row = await remoteInbox(db, inboxName, 'fetch from');
-  const empty: ThreadsResult = {
-    fetched: 0,
-    skipped: 0,
-    added: 0,
-    cancelled: false,
-    failures: [],
-    failedIds: [],
-  };
+  const empty = noThreads();
   if ('kind' in row) return { ...empty, error: row };
   const ctx = makeCtx(fetchFn, options);
   const progress: SyncProgress = {
