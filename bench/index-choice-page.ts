@@ -22,7 +22,15 @@ import {
 } from '../src/core/query';
 import type { CrashSummary } from '../src/core/types';
 import { LoupeDB, type PostingRow } from '../src/db/schema';
-import { docTokens, indexMessages, runSearch, searchTables, toSearchDoc } from '../src/db/search';
+import {
+  bucketOf,
+  docTokens,
+  eachPosting,
+  indexMessages,
+  runSearch,
+  searchTables,
+  toSearchDoc,
+} from '../src/db/search';
 import { storeBatch } from '../src/db/store';
 
 /** The candidates, as the runner names them. */
@@ -364,11 +372,11 @@ async function load(c: Candidate): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Loupe's posting lookup (postings()/bucketRows() in src/db/search.ts) without scoring or verify. */
+/** Loupe's posting lookup (src/db/search.ts's eachPosting) without scoring or verify. */
 async function loupeWord(word: string): Promise<Set<number>> {
   if (!loupeIndex) throw new Error('loupe not loaded');
   const { db, live, buckets } = loupeIndex;
-  const b = word.slice(0, 2);
+  const b = bucketOf(word);
   let rows = buckets.get(b);
   if (!rows) {
     rows = await db.postings
@@ -378,23 +386,10 @@ async function loupeWord(word: string): Promise<Set<number>> {
     buckets.set(b, rows);
   }
   const out = new Set<number>();
-  for (const r of rows) {
-    let lo = 0;
-    let hi = r.keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (r.keys[mid] === word) {
-        for (const e of r.p[mid]) {
-          const no = r.seg + (e >>> 8);
-          // Posting numbers start at 1 in an empty database, in corpus order.
-          if (e & TEXT_GROUPS && live[no]) out.add(no - 1);
-        }
-        break;
-      }
-      if (r.keys[mid] < word) lo = mid + 1;
-      else hi = mid - 1;
-    }
-  }
+  eachPosting(rows, word, false, Infinity, (no, groups) => {
+    // Posting numbers start at 1 in an empty database, in corpus order.
+    if (groups & TEXT_GROUPS && live[no]) out.add(no - 1);
+  });
   return out;
 }
 

@@ -355,6 +355,13 @@ const caches = new WeakMap<LoupeDB, DocCache>();
 /** Reading at least this many index rows to know the posting numbers saves them for the next start. */
 const SAVE_AFTER = 500;
 
+/** Sets the live numbers, newest first, and each number's place among them. */
+function setOrder(c: DocCache, order: Uint32Array<ArrayBuffer>): void {
+  c.order = order;
+  c.rank = new Uint32Array(c.next).fill(NOT_LIVE);
+  order.forEach((no, i) => (c.rank[no] = i));
+}
+
 /** A saved table of posting numbers, if it still describes the index. */
 async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCache | null> {
   const row = await db.searchCache.get('docs');
@@ -370,9 +377,7 @@ async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCa
   c.dates = row.dates;
   c.sizes = row.sizes;
   c.inboxes = new Map(row.inboxes);
-  c.order = row.order;
-  c.rank = new Uint32Array(c.next).fill(NOT_LIVE);
-  c.order.forEach((no, i) => (c.rank[no] = i));
+  setOrder(c, row.order);
   return c;
 }
 
@@ -422,11 +427,12 @@ async function loadCache(db: LoupeDB): Promise<DocCache> {
     const live: number[] = [];
     for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
     const dates = c.dates;
-    c.order = Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a);
-    c.rank = new Uint32Array(top).fill(NOT_LIVE);
-    c.order.forEach((no, i) => (c.rank[no] = i));
     c.gen = gen;
     c.next = top;
+    setOrder(
+      c,
+      Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a),
+    );
     return { c, read: rows.length };
   });
   caches.set(db, c);
@@ -471,7 +477,7 @@ interface PlanCtx {
 }
 
 /** The posting bucket of a token: its first two characters. */
-function bucketOf(t: string): string {
+export function bucketOf(t: string): string {
   return t.slice(0, 2);
 }
 
@@ -517,6 +523,33 @@ async function bucketRows(ctx: PlanCtx, b: string, prefix: boolean): Promise<Pos
   return rows;
 }
 
+/**
+ * Calls `visit` with the posting number and field groups of each posting of `key`
+ * (or of every key starting with it) in a bucket's rows, skipping segments from `below` on.
+ */
+export function eachPosting(
+  rows: PostingRow[],
+  key: string,
+  prefix: boolean,
+  below: number,
+  visit: (no: number, groups: number) => void,
+): void {
+  const take = (seg: number, list: Uint32Array) => {
+    for (const e of list) visit(seg + (e >>> 8), e & 255);
+  };
+  for (const r of rows) {
+    if (r.seg >= below) continue;
+    if (!prefix) {
+      const i = find(r.keys, key);
+      if (i >= 0) take(r.seg, r.p[i]);
+      continue;
+    }
+    r.keys.forEach((k, i) => {
+      if (k.startsWith(key)) take(r.seg, r.p[i]);
+    });
+  }
+}
+
 /** Postings of one key (or every key starting with it), keeping messages with a group in `mask`. */
 async function postings(
   ctx: PlanCtx,
@@ -528,25 +561,13 @@ async function postings(
   const rows = await bucketRows(ctx, bucketOf(key), prefix);
   const nos: number[] = [];
   const masks: number[] = [];
-  const take = (r: PostingRow, list: Uint32Array) => {
-    for (const e of list)
-      if (e & mask) {
-        nos.push(r.seg + (e >>> 8));
-        masks.push(e & mask);
-      }
-  };
-  for (const r of rows) {
-    // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
-    if (r.seg >= ctx.cache.next) continue;
-    if (!prefix) {
-      const i = find(r.keys, key);
-      if (i >= 0) take(r, r.p[i]);
-      continue;
+  // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
+  eachPosting(rows, key, prefix, ctx.cache.next, (no, groups) => {
+    if (groups & mask) {
+      nos.push(no);
+      masks.push(groups & mask);
     }
-    r.keys.forEach((k, i) => {
-      if (k.startsWith(key)) take(r, r.p[i]);
-    });
-  }
+  });
   const { scores } = ctx;
   if (score && scores && nos.length) {
     const idf = Math.log(1 + ctx.cache.order.length / nos.length);
