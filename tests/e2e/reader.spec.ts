@@ -1,3 +1,9 @@
+/**
+ * The reader in real Chromium. One test is skipped, with a printed notice, on a
+ * clone without ../shared: it imports the seed thread, real mail kept only in
+ * ../shared/corpus (never copied into the project), to compare the git
+ * send-email command with lore's. Wherever ../shared exists, as in CI here, it runs.
+ */
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
