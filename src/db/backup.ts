@@ -11,6 +11,7 @@ import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { InboxRow, LoupeDB, SavedSearchRow, SettingRow } from './schema';
 import { ensureInbox } from './queries';
+import { touchReadMarks } from './search';
 import { storeBatch, type IngestItem } from './store';
 
 /** The JSON half of a backup. */
@@ -168,7 +169,7 @@ export async function restoreBackup(
 async function applyState(db: LoupeDB, state: BackupState): Promise<number> {
   return db.transaction(
     'rw',
-    [db.inboxes, db.messages, db.reads, db.threads, db.savedSearches, db.settings],
+    [db.inboxes, db.messages, db.reads, db.threads, db.savedSearches, db.settings, db.searchMeta],
     async () => {
       for (const ib of state.inboxes) {
         const row = await db.inboxes.get(ib.name);
@@ -197,6 +198,7 @@ async function applyState(db: LoupeDB, state: BackupState): Promise<number> {
       await db.reads.bulkPut(
         fresh.map((m) => ({ id: m.id, threadId: m.threadId, at: at.get(m.id) ?? 0 })),
       );
+      await touchReadMarks(db);
       const perThread = new Map<string, number>();
       for (const m of fresh) perThread.set(m.threadId, (perThread.get(m.threadId) ?? 0) + 1);
       for (const [id, n] of perThread)

@@ -5,7 +5,7 @@
  */
 import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
-import { deleteInboxIndex, searchTables } from './search';
+import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
 import type { LoupeDB, StoredMessage, StoredThread } from './schema';
 
 /** What deleting an inbox removed. */
@@ -42,12 +42,17 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
   );
   for (let i = 0; i < gone.length; i += chunk) {
     const ids = gone.slice(i, i + chunk);
-    await db.transaction('rw', [db.messages, db.raws, db.oopses, db.reads], async () => {
-      await db.raws.bulkDelete(ids);
-      await db.messages.bulkDelete(ids);
-      await db.oopses.bulkDelete(ids);
-      await db.reads.bulkDelete(ids);
-    });
+    await db.transaction(
+      'rw',
+      [db.messages, db.raws, db.oopses, db.reads, db.searchMeta],
+      async () => {
+        await db.raws.bulkDelete(ids);
+        await db.messages.bulkDelete(ids);
+        await db.oopses.bulkDelete(ids);
+        await db.reads.bulkDelete(ids);
+        await touchReadMarks(db);
+      },
+    );
   }
   const tables = [
     db.messages,

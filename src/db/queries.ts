@@ -1,6 +1,7 @@
 /** Typed reads and small writes used by the UI. */
 import Dexie from 'dexie';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
+import { touchReadMarks } from './search';
 
 /** Inbox name meaning "every inbox". */
 export const ALL = '*';
@@ -80,12 +81,13 @@ export async function readIds(db: LoupeDB, threadId: string): Promise<Set<string
 
 /** Marks messages of one thread read; keeps the thread's unread count in step. */
 export async function markRead(db: LoupeDB, threadId: string, ids: string[]): Promise<void> {
-  await db.transaction('rw', db.reads, db.threads, async () => {
+  await db.transaction('rw', [db.reads, db.threads, db.searchMeta], async () => {
     const known = new Set(await db.reads.where('threadId').equals(threadId).primaryKeys());
     const add = ids.filter((id) => !known.has(id));
     if (!add.length) return;
     const at = Date.now();
     await db.reads.bulkPut(add.map((id) => ({ id, threadId, at })));
+    await touchReadMarks(db);
     await db.threads
       .where('id')
       .equals(threadId)

@@ -82,8 +82,8 @@ export interface SearchDocRow {
 
 /**
  * The postings of one segment for every token starting with the bucket `t`
- * (its first two characters): `keys` sorted, `p[i]` holds `(no - seg) << 8 |
- * fieldMask` per message of `keys[i]`, ascending. Bucketing keeps a batch to a
+ * (its first two characters): `keys` sorted, `p[i]` holds `(no - seg) << 12 |
+ * fieldGroups` per message of `keys[i]`, ascending. Bucketing keeps a batch to a
  * few hundred rows instead of one row per distinct word.
  */
 export interface PostingRow {
@@ -101,7 +101,6 @@ export interface SavedSearchRow {
   inbox: string;
 }
 
-/** Counters of the search index (`nextNo`, `gen` bumped when docs are removed). */
 /** The search worker's table of posting numbers, saved so a reload does not read one row per message. */
 export interface SearchCacheRow {
   key: string;
@@ -117,6 +116,10 @@ export interface SearchCacheRow {
   order: Uint32Array<ArrayBuffer>;
 }
 
+/**
+ * Counters of the search index: `nextNo`, `gen` (bumped when docs are removed or
+ * change inbox) and `reads` (stamped when read marks change).
+ */
 export interface SearchMetaRow {
   key: string;
   value: number;
@@ -199,6 +202,14 @@ export class LoupeDB extends Dexie {
     });
     // v6: the search worker saves its table of posting numbers (searchCache).
     this.version(6).stores({ searchCache: 'key' });
+    // v7: postings keep 12 field-group bits (diff file names got their own), so the
+    // index is dropped and built again from the stored messages on first search.
+    this.version(7)
+      .stores({})
+      .upgrade(async (tx) => {
+        for (const t of ['postings', 'searchDocs', 'searchMeta', 'searchCache'])
+          await tx.table(t).clear();
+      });
   }
 }
 

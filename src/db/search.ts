@@ -3,9 +3,9 @@
  * query execution by candidate-then-verify.
  *
  * Index layout: every import batch is a segment. Per token and segment one row
- * `postings[token+seg]` packs `(no - seg) << 8 | fieldGroups` per message, so a
- * batch is written with appends only (no read-modify-write) and a token's
- * postings are one key-range read. `searchDocs` maps posting numbers to
+ * `postings[token+seg]` packs `(no - seg) << GROUP_BITS | fieldGroups` per
+ * message, so a batch is written with appends only (no read-modify-write) and a
+ * token's postings are one key-range read. `searchDocs` maps posting numbers to
  * Message-IDs (plus date/size/inboxes, which the planner narrows on).
  *
  * Queries: the positive terms narrow to candidates; every candidate is then
@@ -17,6 +17,7 @@ import Dexie from 'dexie';
 import {
   matchMessage,
   queryTerms,
+  splitBody,
   tokenize,
   type QueryNode,
   type QueryTerm,
@@ -26,7 +27,7 @@ import {
 import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
 import type { LoupeDB, PostingRow, SavedSearchRow, SearchDocRow, StoredMessage } from './schema';
 
-// Field groups: one bit each in a posting's low byte.
+// Field groups: one bit each in a posting's low GROUP_BITS bits.
 const S = 1;
 const F = 2;
 const T = 4;
@@ -35,7 +36,12 @@ const O = 16;
 const N = 32;
 const I = 64;
 const L = 128;
-const ANY = 255;
+/** File names in diff headers (dfn:): in the body too, but this group keeps dfn: exact. */
+const D = 256;
+const GROUP_BITS = 12;
+const ANY = (1 << GROUP_BITS) - 1;
+/** A segment holds at most this many messages (postings keep the offset in the high bits). */
+const SEGMENT_MAX = 2 ** (32 - GROUP_BITS);
 
 /** Which groups can hold a word of each text field (a superset is enough: verify is exact). */
 const FIELD_MASK: Record<TextField, number> = {
@@ -52,7 +58,7 @@ const FIELD_MASK: Record<TextField, number> = {
   // Quoted text, diff file names, +/- lines and hunk headers are all cut out of the body.
   nq: B,
   q: B,
-  dfn: B,
+  dfn: D,
   dfa: B,
   dfb: B,
   dfctx: B,
@@ -69,11 +75,17 @@ const GROUP_WEIGHT: [number, number][] = [
   [O, 3],
   [F, 2],
   [I, 2],
+  [D, 2],
   [T, 1],
   [N, 1],
   [L, 1],
   [B, 1],
 ];
+
+/** Relevance weight of each combination of groups: that of its heaviest group. */
+const WEIGHT = Float32Array.from({ length: ANY + 1 }, (_, g) =>
+  GROUP_WEIGHT.reduce((w, [bit, gw]) => (g & bit ? Math.max(w, gw) : w), 0),
+);
 
 // Longer words are indexed truncated: a lookup truncates too, and verify decides.
 const MAX_TOKEN = 64;
@@ -105,7 +117,7 @@ export type IndexableMessage = Pick<
 /** A message's index keys and, per key, the field groups it occurs in. */
 export interface IndexTerms {
   keys: string[];
-  groups: Uint8Array;
+  groups: Uint16Array;
 }
 
 /** A message as storeBatch hands it over; `terms` when a parse worker already tokenized it. */
@@ -163,6 +175,9 @@ export function docTokens(doc: SearchDoc): Map<string, number> {
   add(doc.to, T);
   add(doc.cc, T);
   add(doc.body, B);
+  // Only diff headers (`diff --git`, `+++ `) name files: most bodies skip the split.
+  if (doc.body.includes('diff --git ') || doc.body.includes('+++ '))
+    for (const f of splitBody(doc.body).files) add(f, D);
   add(doc.id, I);
   for (const t of doc.oopsTitles) add(t, O);
   for (const n of doc.attachmentNames ?? []) add(n, N);
@@ -182,7 +197,7 @@ export function indexTerms(
   crash: CrashSummary | null | undefined,
 ): IndexTerms {
   const tokens = docTokens(toSearchDoc(m, [], crash, true, 0));
-  return { keys: [...tokens.keys()], groups: Uint8Array.from(tokens.values()) };
+  return { keys: [...tokens.keys()], groups: Uint16Array.from(tokens.values()) };
 }
 
 async function meta(db: LoupeDB, key: string): Promise<number> {
@@ -204,6 +219,8 @@ async function writeSegment(
   maybeIndexed: string[] = items.map((x) => x.m.id),
 ): Promise<void> {
   if (!items.length) return;
+  if (items.length > SEGMENT_MAX)
+    throw new Error(`a segment holds at most ${SEGMENT_MAX} messages`);
   const stale = maybeIndexed.length
     ? await db.searchDocs.where('id').anyOf(maybeIndexed).primaryKeys()
     : [];
@@ -219,8 +236,9 @@ async function writeSegment(
     const { keys, groups } = m.terms ?? indexTerms(m, crash);
     for (let k = 0; k < keys.length; k++) {
       const list = byToken.get(keys[k]);
-      if (list) list.push(i * 256 + groups[k]);
-      else byToken.set(keys[k], [i * 256 + groups[k]]);
+      const e = i * 2 ** GROUP_BITS + groups[k];
+      if (list) list.push(e);
+      else byToken.set(keys[k], [e]);
     }
     return { no: seg + i, id: m.id, date: m.date, inboxes, seg, size };
   });
@@ -535,7 +553,7 @@ export function eachPosting(
   visit: (no: number, groups: number) => void,
 ): void {
   const take = (seg: number, list: Uint32Array) => {
-    for (const e of list) visit(seg + (e >>> 8), e & 255);
+    for (let i = 0; i < list.length; i++) visit(seg + (list[i] >>> GROUP_BITS), list[i] & ANY);
   };
   for (const r of rows) {
     if (r.seg >= below) continue;
@@ -550,6 +568,98 @@ export function eachPosting(
   }
 }
 
+/** One word of a text term: its key, its bucket's rows and how many postings it has. */
+interface Word {
+  key: string;
+  prefix: boolean;
+  rows: PostingRow[];
+  /** Postings of the key in every group (Infinity for a prefix, which is never counted). */
+  df: number;
+}
+
+async function word(ctx: PlanCtx, key: string, prefix: boolean): Promise<Word> {
+  const rows = await bucketRows(ctx, bucketOf(key), prefix);
+  let df = prefix ? Infinity : 0;
+  if (!prefix)
+    for (const r of rows) {
+      if (r.seg >= ctx.cache.next) continue;
+      const i = find(r.keys, key);
+      if (i >= 0) df += r.p[i].length;
+    }
+  return { key, prefix, rows, df };
+}
+
+/** Adds a word's relevance to a message: rarer words weigh more, as do heavier groups. */
+function idf(ctx: PlanCtx, df: number): number {
+  return Math.log(1 + ctx.cache.order.length / Math.max(1, df));
+}
+
+/** Postings of a word (every key starting with it, for a prefix) with a group in `mask`. */
+function collect(ctx: PlanCtx, w: Word, mask: number, score: boolean): NoSet {
+  let nos = new Uint32Array(1024);
+  let weights = new Float32Array(1024);
+  let n = 0;
+  // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
+  eachPosting(w.rows, w.key, w.prefix, ctx.cache.next, (no, groups) => {
+    if (!(groups & mask)) return;
+    if (n === nos.length) {
+      nos = grow(nos);
+      weights = grow(weights);
+    }
+    nos[n] = no;
+    weights[n++] = WEIGHT[groups & mask];
+  });
+  const { scores } = ctx;
+  if (score && scores && n) {
+    const f = idf(ctx, w.prefix ? n : w.df);
+    for (let i = 0; i < n; i++) scores[nos[i]] += f * weights[i];
+  }
+  // Segments never overlap and are read in key order, so one key's numbers come sorted.
+  return w.prefix ? union([nos.subarray(0, n)]) : nos.slice(0, n);
+}
+
+/**
+ * The numbers of `among` that have a posting of a (whole) word with a group in
+ * `mask`: a binary search per number in its segment's list, for a common word
+ * met after a rare one, instead of a walk over all of its postings.
+ */
+function lookup(ctx: PlanCtx, w: Word, mask: number, among: NoSet, score: boolean): NoSet {
+  const lists: { seg: number; list: Uint32Array }[] = [];
+  for (const r of w.rows) {
+    const i = r.seg < ctx.cache.next ? find(r.keys, w.key) : -1;
+    if (i >= 0) lists.push({ seg: r.seg, list: r.p[i] });
+  }
+  const { scores } = ctx;
+  const f = score && scores ? idf(ctx, w.df) : 0;
+  const out = new Uint32Array(among.length);
+  let n = 0;
+  let j = 0;
+  for (const no of among) {
+    // Rows come in segment order: the segment holding `no` is the last one starting at or before it.
+    while (j + 1 < lists.length && lists[j + 1].seg <= no) j++;
+    if (!lists.length || lists[j].seg > no) continue;
+    const { seg, list } = lists[j];
+    const off = no - seg;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = list[mid] >>> GROUP_BITS;
+      if (at < off) lo = mid + 1;
+      else if (at > off) hi = mid - 1;
+      else {
+        const g = list[mid] & mask;
+        if (g) {
+          out[n++] = no;
+          if (f && scores) scores[no] += f * WEIGHT[g];
+        }
+        break;
+      }
+    }
+  }
+  return out.slice(0, n);
+}
+
 /** Postings of one key (or every key starting with it), keeping messages with a group in `mask`. */
 async function postings(
   ctx: PlanCtx,
@@ -558,28 +668,14 @@ async function postings(
   prefix: boolean,
   score: boolean,
 ): Promise<NoSet> {
-  const rows = await bucketRows(ctx, bucketOf(key), prefix);
-  const nos: number[] = [];
-  const masks: number[] = [];
-  // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
-  eachPosting(rows, key, prefix, ctx.cache.next, (no, groups) => {
-    if (groups & mask) {
-      nos.push(no);
-      masks.push(groups & mask);
-    }
-  });
-  const { scores } = ctx;
-  if (score && scores && nos.length) {
-    const idf = Math.log(1 + ctx.cache.order.length / nos.length);
-    nos.forEach((no, i) => {
-      if (no >= scores.length) return;
-      let w = 0;
-      for (const [g, gw] of GROUP_WEIGHT) if (masks[i] & g) w = Math.max(w, gw);
-      scores[no] += idf * w;
-    });
-  }
-  // Segments never overlap and are read in key order, so one key's numbers come sorted.
-  return prefix ? union([Uint32Array.from(nos)]) : Uint32Array.from(nos);
+  return collect(ctx, await word(ctx, key, prefix), mask, score);
+}
+
+/** A typed array twice as long, with the same start. */
+function grow<A extends Uint32Array<ArrayBuffer> | Float32Array<ArrayBuffer>>(a: A): A {
+  const b = new (a.constructor as new (n: number) => A)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
@@ -600,12 +696,22 @@ async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<N
       return null;
     case 'text': {
       const mask = FIELD_MASK[node.field];
-      let set: NoSet | null = null;
+      const words: Word[] = [];
       for (let i = 0; i < node.tokens.length; i++) {
-        const prefix = node.prefix && i === node.tokens.length - 1;
         const tok = node.tokens[i];
-        const s = await postings(ctx, clip(tok), mask, prefix || tok.length > MAX_TOKEN, positive);
-        set = set ? intersect(set, s) : s;
+        const prefix = (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN;
+        words.push(await word(ctx, clip(tok), prefix));
+      }
+      // Rarest word first, so a common word of a phrase ("c" in dfn:kernel/sched/fair.c)
+      // is looked up for the few numbers left rather than walked whole.
+      words.sort((a, b) => a.df - b.df);
+      let set: NoSet | null = null;
+      for (const w of words) {
+        if (set && !w.prefix && set.length * 16 < w.df) set = lookup(ctx, w, mask, set, positive);
+        else
+          set = set
+            ? intersect(set, collect(ctx, w, mask, positive))
+            : collect(ctx, w, mask, positive);
       }
       return set;
     }
@@ -672,27 +778,115 @@ function usesReadState(node: QueryNode): boolean {
   }
 }
 
-/** Candidates in the order they are verified (and shown). */
-function rankCandidates(set: NoSet | null, c: DocCache, scores: Float32Array | null): Uint32Array {
-  if (set === null) return c.order;
+/** Candidates in the order they are verified (and shown), handed out a chunk at a time. */
+interface Candidates {
+  next(n: number): Uint32Array;
+  readonly done: boolean;
+}
+
+/** Every live message (in `keep`, when given), newest first. */
+function everything(c: DocCache, keep: Uint8Array | null): Candidates {
+  let at = 0;
+  const { order } = c;
+  return {
+    get done() {
+      return at >= order.length;
+    },
+    next(n) {
+      if (!keep) return order.subarray(at, (at += n));
+      const out = new Uint32Array(n);
+      let k = 0;
+      for (; at < order.length && k < n; at++) if (keep[order[at]] === 1) out[k++] = order[at];
+      return out.subarray(0, k);
+    },
+  };
+}
+
+const RANK_BITS = 2 ** 24;
+
+/**
+ * Candidates by relevance (quantized score, then date) or by date alone. Each is
+ * a float64 key with its date rank in the low 24 bits, so typed-array sorts run
+ * natively, and only the chunks asked for are sorted (see smallestFirst).
+ */
+function ranked(
+  set: NoSet,
+  c: DocCache,
+  scores: Float32Array | null,
+  keep: Uint8Array | null,
+): Candidates {
   const { rank } = c;
-  if (scores && set.some((no) => scores[no] > 0)) {
-    // score (quantized, descending) then date rank, packed into one float64 key
-    // so the typed-array sort runs natively instead of calling a comparator.
-    const keys = new Float64Array(set.length);
-    let n = 0;
-    for (const no of set) {
-      if (rank[no] === NOT_LIVE) continue;
-      const q = Math.min(0xfffff, Math.round(scores[no] * 1000));
-      keys[n++] = (0xfffff - q) * 0x1000000 + rank[no];
-    }
-    const sorted = keys.subarray(0, n).sort();
-    return Uint32Array.from(sorted, (k) => c.order[k % 0x1000000]);
+  const byScore = !!scores && set.some((no) => scores[no] > 0);
+  const keys = new Float64Array(set.length);
+  let n = 0;
+  for (const no of set) {
+    if (rank[no] === NOT_LIVE || (keep && keep[no] !== 1)) continue;
+    const q = byScore ? Math.min(0xfffff, Math.round((scores as Float32Array)[no] * 1000)) : 0;
+    keys[n++] = (0xfffff - q) * RANK_BITS + rank[no];
   }
-  const ranks = Uint32Array.from(set, (no) => rank[no]).sort();
-  let n = ranks.length;
-  while (n > 0 && ranks[n - 1] === NOT_LIVE) n--;
-  return Uint32Array.from(ranks.subarray(0, n), (r) => c.order[r]);
+  const queue = smallestFirst(keys.subarray(0, n));
+  return {
+    get done() {
+      return queue.done;
+    },
+    next: (want) => Uint32Array.from(queue.next(want), (k) => c.order[k % RANK_BITS]),
+  };
+}
+
+/**
+ * Hands out `keys` smallest first, a chunk at a time, reordering them in place.
+ * A chunk is picked by a linear-time selection and only it is sorted, so the
+ * first page of a 100k-candidate query sorts a hundred keys, not 100k; once
+ * little is left (under 4 chunks plus `sortBelow`), the rest is sorted at once.
+ */
+export function smallestFirst(keys: Float64Array, sortBelow = 1024) {
+  let at = 0;
+  let sortedTo = 0;
+  return {
+    get done() {
+      return at >= keys.length;
+    },
+    next(want: number): Float64Array {
+      const end = Math.min(keys.length, at + want);
+      if (end > sortedTo) {
+        if (keys.length - at > 4 * want + sortBelow) {
+          selectSmallest(keys, at, keys.length - 1, end - 1);
+          keys.subarray(at, end).sort();
+          sortedTo = end;
+        } else {
+          keys.subarray(at).sort();
+          sortedTo = keys.length;
+        }
+      }
+      const out = keys.subarray(at, end);
+      at = end;
+      return out;
+    },
+  };
+}
+
+/** Reorders a[lo..hi] so that a[k] holds the value a sort would put there, smaller ones before it. */
+export function selectSmallest(a: Float64Array, lo: number, hi: number, k: number): void {
+  while (hi > lo) {
+    // Median of three as the pivot keeps sorted and reversed input linear.
+    const mid = (lo + hi) >>> 1;
+    const [x, y, z] = [a[lo], a[mid], a[hi]];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 /** One highlighted piece of text: mail is untrusted, so the UI renders these as text nodes. */
@@ -745,81 +939,109 @@ export interface SearchSummary {
 /** Runs a parsed query over the local index; hits stream through onHits. */
 export async function runSearch(
   db: LoupeDB,
-  ast: QueryNode,
+  query: QueryNode,
   opts: SearchOptions = {},
 ): Promise<SearchSummary> {
   const start = performance.now();
   const limit = opts.limit ?? 200;
   const inbox = opts.inbox ?? ALL;
-  const query: QueryNode =
-    inbox === ALL
-      ? ast
-      : {
-          kind: 'and',
-          children: [
-            ast,
-            { kind: 'exact', field: 'inbox', value: inbox.toLowerCase(), prefix: false },
-          ],
-        };
-  const cache = await loadCache(db);
+  const needReads = usesReadState(query);
+  const emit = opts.countOnly ? undefined : opts.onHits;
+  const [cache, reads] = await Promise.all([
+    loadCache(db),
+    needReads || emit ? readMarks(db) : null,
+  ]);
+  // The inbox is a filter on the candidates (a bitmap), not a term to intersect.
+  const keep = inbox === ALL ? null : (cache.inboxes.get(inbox.toLowerCase()) ?? EMPTY);
   const ctx: PlanCtx = {
     db,
     cache,
     scores: opts.order === 'date' || opts.countOnly ? null : new Float32Array(cache.next),
   };
   const set = await plan(query, ctx, true);
-  const ordered = rankCandidates(set, cache, ctx.scores);
-  const needReads = usesReadState(query);
+  const cands = set ? ranked(set, cache, ctx.scores, keep) : everything(cache, keep);
   const terms = opts.countOnly ? [] : queryTerms(query);
-  const emit = opts.countOnly ? undefined : opts.onHits;
   let matched = 0;
   let verified = 0;
   let cancelled = false;
-  let i = 0;
+  /** Candidates handed out but never verified because the page filled up. */
+  let unverified = false;
   // A small first chunk paints the first results sooner; later ones read about what
   // the page still needs, judged by how many candidates matched so far.
-  for (let chunk = 24; i < ordered.length && matched < limit;) {
+  const fetch = (nos: Uint32Array) => {
+    const ids = Array.from(nos, (no) => cache.ids[no] as string);
+    return db.messages.bulkGet(ids).then(async (msgs) => {
+      const crashIds = msgs.flatMap((m) => (m?.hasOops ? [m.id] : []));
+      const crashRows = crashIds.length ? await db.oopses.bulkGet(crashIds) : [];
+      return { nos, msgs, crashOf: new Map(crashIds.map((id, k) => [id, crashRows[k]])) };
+    });
+  };
+  let pending = cands.done ? null : fetch(cands.next(24));
+  while (pending) {
+    const { nos, msgs, crashOf } = await pending;
+    pending = null;
     if (opts.isCancelled?.()) {
       cancelled = true;
       break;
     }
-    const nos = ordered.subarray(i, i + chunk);
-    i += nos.length;
-    const ids = Array.from(nos, (no) => cache.ids[no] as string);
-    // Bodies and read marks are read together.
-    const [msgs, reads] = await Promise.all([
-      db.messages.bulkGet(ids),
-      needReads || emit ? db.reads.bulkGet(ids) : null,
-    ]);
-    const crashIds = msgs.flatMap((m) => (m?.hasOops ? [m.id] : []));
-    const crashRows = crashIds.length ? await db.oopses.bulkGet(crashIds) : [];
-    const crashOf = new Map(crashIds.map((id, k) => [id, crashRows[k]]));
     const found: Found[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
       if (!m) continue;
       verified++;
-      const unread = !reads?.[k];
+      const unread = !reads?.has(m.id);
       const doc = toSearchDoc(m, m.inboxes, crashOf.get(m.id), unread, cache.sizes[nos[k]]);
       if (!matchMessage(query, doc)) continue;
       matched++;
       found.push({ m, doc, unread });
+      unverified = matched >= limit && k < msgs.length - 1;
+    }
+    // The next chunk is read while this one's hits are built and sent.
+    if (matched < limit && !cands.done) {
+      const rate = Math.max(0.05, matched / Math.max(1, verified));
+      pending = fetch(
+        cands.next(Math.min(256, Math.max(24, Math.ceil((limit - matched) / rate) + 8))),
+      );
     }
     if (found.length && emit) {
       await loadThreads(db, cache, found);
       emit(buildHits(cache, found, terms));
     }
-    const rate = Math.max(0.05, matched / Math.max(1, verified));
-    chunk = Math.min(256, Math.max(24, Math.ceil((limit - matched) / rate) + 8));
   }
   return {
     matched,
-    more: i < ordered.length,
+    more: unverified || !cands.done,
     candidates: set ? set.length : null,
     verified,
     cancelled,
     ms: performance.now() - start,
   };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The reader's read marks, kept in memory and read again when searchMeta `reads` changes. */
+const readCaches = new WeakMap<LoupeDB, { at: number; ids: Set<string> }>();
+
+async function readMarks(db: LoupeDB): Promise<Set<string>> {
+  const { at, ids } = await db.transaction('r', [db.reads, db.searchMeta], async () => {
+    const at = await meta(db, 'reads');
+    const old = readCaches.get(db);
+    if (old && old.at === at) return old;
+    return { at, ids: new Set(await db.reads.toCollection().primaryKeys()) };
+  });
+  readCaches.set(db, { at, ids });
+  return ids;
+}
+
+/**
+ * Tells searchers that read marks changed; call inside the transaction that
+ * changes them (it must include db.searchMeta). The stamp is a clock, not a
+ * count, so an index cleared and rebuilt cannot bring an old value back.
+ */
+export async function touchReadMarks(db: LoupeDB): Promise<void> {
+  const at = Math.max(Date.now(), (await meta(db, 'reads')) + 1);
+  await db.searchMeta.put({ key: 'reads', value: at });
 }
 
 /** Number of matches up to `cap`, for saved-search badges. */

@@ -20,6 +20,8 @@ import {
   hitRanges,
   indexBacklog,
   runSearch,
+  selectSmallest,
+  smallestFirst,
   toSearchDoc,
   type SearchHit,
 } from '../../../src/db/search';
@@ -96,6 +98,7 @@ const QUERIES = [
   'f:syzbot d:2024-01-01..2024-01-02',
   'dfn:drivers/usb/class/cdc-wdm.c',
   'dfn:block/blk-core.c',
+  'dfn:fs/btrfs/inode.c',
   'oops:"task hung"',
   'b:"use-after-free"',
   'is:patch s:usb',
@@ -151,8 +154,58 @@ describe('search index = brute force', () => {
   it('gives the same set within one inbox', async () => {
     for (const q of ['deadlock', 'NOT syzbot', 'is:patch']) {
       const ast = parse(q);
-      expect((await viaIndex(ast, 'Linux-USB')).ids).toEqual(await bruteForce(ast, 'Linux-USB'));
+      const want = await bruteForce(ast, 'Linux-USB');
+      expect((await viaIndex(ast, 'Linux-USB')).ids).toEqual(want);
+      expect((await viaIndex(ast, 'Linux-USB', 'relevance')).ids).toEqual(want);
     }
+    expect((await viaIndex(parse('deadlock'), 'no-such-inbox')).ids).toEqual([]);
+  });
+
+  it('narrows dfn: to the messages whose diff names the file', async () => {
+    const { summary } = await viaIndex(parse('dfn:fs/btrfs/inode.c'));
+    expect(summary.matched).toBeGreaterThan(0);
+    // The same words anywhere in a body are many more messages.
+    const body = await viaIndex(parse('b:fs/btrfs/inode.c'));
+    expect(body.summary.matched).toBeGreaterThan(summary.matched);
+    expect(summary.candidates).toBe(summary.matched);
+  });
+
+  it('finds dfn: in a plain unified diff without a git header', async () => {
+    const other = new LoupeDB('search-plain-diff');
+    await other.open();
+    const raw = [
+      'From: Ann Example <ann@example.org>',
+      'To: list@example.org',
+      'Subject: [PATCH] frob: fix the count',
+      'Message-ID: <plain-diff@example.org>',
+      'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+      '',
+      'Fix it.',
+      '',
+      '--- a/drivers/frob/frobnicate.c',
+      '+++ b/drivers/frob/frobnicate.c',
+      '@@ -1,1 +1,1 @@',
+      '-old',
+      '+new',
+      '',
+    ].join('\n');
+    await storeBatch(other, 'lkml', [await parseMessage(new TextEncoder().encode(raw))]);
+    const r = await runSearch(other, parse('dfn:drivers/frob/frobnicate.c'), { limit: Infinity });
+    expect(r.matched).toBe(1);
+    await other.delete();
+  });
+
+  it('sees a message marked read after an earlier search', async () => {
+    const q = parse('is:unread syzbot');
+    const before = await viaIndex(q);
+    const target = before.hits[0];
+    expect(target.unread).toBe(true);
+    await markRead(db, target.threadId, [target.id]);
+    const after = await viaIndex(q);
+    expect(after.ids).toEqual(before.ids.filter((id) => id !== target.id));
+    expect(after.ids).toEqual(await bruteForce(q));
+    const shown = (await viaIndex(parse('syzbot'))).hits.find((h) => h.id === target.id);
+    expect(shown?.unread).toBe(false);
   });
 
   it('narrows a selective query to few candidates and orders by date', async () => {
@@ -203,6 +256,32 @@ describe('search index = brute force', () => {
         ],
       ),
     ).toEqual([[2, 16]]);
+  });
+
+  it('hands out keys in sorted order a chunk at a time', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 5000) / 7;
+    const inputs = [
+      Float64Array.from({ length: 3000 }, rand),
+      Float64Array.from({ length: 3000 }, (_, i) => i),
+      Float64Array.from({ length: 3000 }, (_, i) => 3000 - i),
+      Float64Array.from({ length: 3000 }, (_, i) => i % 3),
+    ];
+    for (const keys of inputs) {
+      const want = [...keys].sort((a, b) => a - b);
+      const queue = smallestFirst(keys, 0);
+      const got: number[] = [];
+      for (const n of [1, 24, 100, 7, 500, 5000]) got.push(...queue.next(n));
+      expect(queue.done).toBe(true);
+      expect(got).toEqual(want);
+    }
+    const a = Float64Array.from({ length: 999 }, rand);
+    const k = 321;
+    selectSmallest(a, 0, a.length - 1, k);
+    const sorted = [...a].sort((x, y) => x - y);
+    expect(a[k]).toBe(sorted[k]);
+    expect(a.subarray(0, k).every((x) => x <= a[k])).toBe(true);
+    expect(a.subarray(k + 1).every((x) => x >= a[k])).toBe(true);
   });
 
   it('counts matches with a cap', async () => {
