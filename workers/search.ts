@@ -6,6 +6,7 @@ import {
   countMatches,
   indexBacklog,
   runSearch,
+  warmSearch,
   type SearchHit,
   type SearchOrder,
   type SearchSummary,
@@ -68,6 +69,12 @@ const api = {
       out.push(parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap) : null);
     }
     return out;
+  },
+
+  /** Gets ready for the first query while the reader is still looking at the list. */
+  async warm(): Promise<void> {
+    await ready();
+    await warmSearch(getDB());
   },
 
   /** Stops a running query after its current chunk. */

@@ -118,7 +118,8 @@ export interface SearchCacheRow {
 
 /**
  * Counters of the search index: `nextNo`, `gen` (bumped when docs are removed or
- * change inbox) and `reads` (stamped when read marks change).
+ * change inbox), `reads` (stamped when read marks change) and `complete` (set once
+ * every stored message is indexed).
  */
 export interface SearchMetaRow {
   key: string;

@@ -286,8 +286,15 @@ export async function indexMessages(
 
 /** Indexes stored messages that have no index entry yet (mail stored before the index existed). */
 export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
+  // Every import indexes what it stores, so once the backlog is done a marker saves
+  // counting every message on each start (a schema upgrade that drops the index clears it).
+  if (await meta(db, 'complete')) return 0;
+  const done = () => db.searchMeta.put({ key: 'complete', value: 1 });
   const [messages, docs] = await Promise.all([db.messages.count(), db.searchDocs.count()]);
-  if (messages <= docs) return 0;
+  if (messages <= docs) {
+    await done();
+    return 0;
+  }
   const indexed = new Set(await db.searchDocs.orderBy('id').keys());
   const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
   for (let i = 0; i < missing.length; i += batch) {
@@ -309,6 +316,7 @@ export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
       );
     });
   }
+  await done();
   return missing.length;
 }
 
@@ -408,7 +416,18 @@ function saveCache(db: LoupeDB, c: DocCache): void {
     .catch(() => undefined);
 }
 
-async function loadCache(db: LoupeDB): Promise<DocCache> {
+const loading = new WeakMap<LoupeDB, Promise<unknown>>();
+
+/** One load at a time per database: a query that comes during the warm-up reuses what it read. */
+function loadCache(db: LoupeDB): Promise<DocCache> {
+  const next = (loading.get(db) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => readCache(db));
+  loading.set(db, next);
+  return next;
+}
+
+async function readCache(db: LoupeDB): Promise<DocCache> {
   const tables = [db.searchDocs, db.searchMeta, db.searchCache];
   const { c, read } = await db.transaction('r', tables, async () => {
     const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
@@ -1042,6 +1061,11 @@ async function readMarks(db: LoupeDB): Promise<Set<string>> {
 export async function touchReadMarks(db: LoupeDB): Promise<void> {
   const at = Math.max(Date.now(), (await meta(db, 'reads')) + 1);
   await db.searchMeta.put({ key: 'reads', value: at });
+}
+
+/** Reads what every query needs (posting numbers, read marks) ahead of the first one. */
+export async function warmSearch(db: LoupeDB): Promise<void> {
+  await Promise.all([loadCache(db), readMarks(db)]);
 }
 
 /** Number of matches up to `cap`, for saved-search badges. */

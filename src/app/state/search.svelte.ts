@@ -54,6 +54,13 @@ class SearchState {
     }
   }
 
+  /** Starts the worker and reads what the first query needs, when the page is idle. */
+  warmUp(): void {
+    const go = () => void api().warm();
+    if ('requestIdleCallback' in window) requestIdleCallback(go, { timeout: 2000 });
+    else setTimeout(go, 500);
+  }
+
   /** Capped match counts for several queries (null for a malformed one). */
   counts(queries: { query: string; inbox: string }[], cap: number) {
     return api().counts(queries, cap, Date.now());
