@@ -480,17 +480,18 @@ async function readCache(db: LoupeDB): Promise<DocCache> {
 type NoSet = Uint32Array;
 
 function intersect(a: NoSet, b: NoSet): NoSet {
-  const out: number[] = [];
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let n = 0;
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i] < b[j]) i++;
     else if (a[i] > b[j]) j++;
     else {
-      out.push(a[i]);
+      out[n++] = a[i];
       i++;
       j++;
     }
   }
-  return Uint32Array.from(out);
+  return out.slice(0, n);
 }
 
 function union(sets: NoSet[]): NoSet {
@@ -615,8 +616,10 @@ function idf(ctx: PlanCtx, df: number): number {
 
 /** Postings of a word (every key starting with it, for a prefix) with a group in `mask`. */
 function collect(ctx: PlanCtx, w: Word, mask: number, score: boolean): NoSet {
-  let nos = new Uint32Array(1024);
-  let weights = new Float32Array(1024);
+  // A whole word's count is known: its arrays never grow.
+  const size = w.prefix ? 1024 : Math.max(1, w.df);
+  let nos = new Uint32Array(size);
+  let weights = new Float32Array(size);
   let n = 0;
   // Numbers the doc cache does not know yet (written since it loaded) wait for the next query.
   eachPosting(w.rows, w.key, w.prefix, ctx.cache.next, (no, groups) => {
@@ -985,24 +988,38 @@ export async function runSearch(
   let cancelled = false;
   /** Candidates handed out but never verified because the page filled up. */
   let unverified = false;
-  // A small first chunk paints the first results sooner; later ones read about what
-  // the page still needs, judged by how many candidates matched so far.
-  const fetch = (nos: Uint32Array) => {
+  // Crash reports are few: which candidates have one is known from the postings, so
+  // their crash rows are read alongside the messages, not after them.
+  const crashBits = new Uint8Array(cache.next);
+  for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
+  const fetch = async (nos: Uint32Array) => {
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
-    return db.messages.bulkGet(ids).then(async (msgs) => {
-      const crashIds = msgs.flatMap((m) => (m?.hasOops ? [m.id] : []));
-      const crashRows = crashIds.length ? await db.oopses.bulkGet(crashIds) : [];
-      return { nos, msgs, crashOf: new Map(crashIds.map((id, k) => [id, crashRows[k]])) };
-    });
+    const crashIds = ids.filter((_, k) => crashBits[nos[k]] === 1);
+    const [msgs, crashRows] = await Promise.all([
+      db.messages.bulkGet(ids),
+      crashIds.length ? db.oopses.bulkGet(crashIds) : [],
+    ]);
+    return { nos, msgs, crashOf: new Map(crashIds.map((id, k) => [id, crashRows[k]])) };
   };
-  let pending = cands.done ? null : fetch(cands.next(24));
-  while (pending) {
-    const { nos, msgs, crashOf } = await pending;
-    pending = null;
+  let next = cands.done ? null : fetch(cands.next(FIRST_CHUNK));
+  for (let first = true; next; first = false) {
+    const { nos, msgs, crashOf } = await next;
+    next = null;
     if (opts.isCancelled?.()) {
       cancelled = true;
       break;
     }
+    if (matched >= limit) {
+      // The page filled up in the chunk before, read ahead of need.
+      unverified ||= msgs.length > 0;
+      continue;
+    }
+    // Thread context is asked for first, so the reads below queue behind it.
+    const threadsRead = emit ? loadThreads(db, cache, msgs) : null;
+    // The first chunk is small, to paint the first hits soon. The second is asked for
+    // right behind it: even if every candidate matches, the page needs that many more.
+    if (first && !cands.done && limit > FIRST_CHUNK)
+      next = fetch(cands.next(Math.min(MAX_CHUNK, limit - FIRST_CHUNK + 8)));
     const found: Found[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
@@ -1015,17 +1032,15 @@ export async function runSearch(
       found.push({ m, doc, unread });
       unverified = matched >= limit && k < msgs.length - 1;
     }
-    // The next chunk is read while this one's hits are built and sent.
-    if (matched < limit && !cands.done) {
+    // Later chunks read about what the page still needs, judged by how many
+    // candidates matched so far, while this one's hits are built and sent.
+    if (!next && matched < limit && !cands.done) {
       const rate = Math.max(0.05, matched / Math.max(1, verified));
-      pending = fetch(
-        cands.next(Math.min(256, Math.max(24, Math.ceil((limit - matched) / rate) + 8))),
-      );
+      const want = Math.ceil((limit - matched) / rate) + 8;
+      next = fetch(cands.next(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, want))));
     }
-    if (found.length && emit) {
-      await loadThreads(db, cache, found);
-      emit(buildHits(cache, found, terms));
-    }
+    await threadsRead;
+    if (found.length && emit) emit(buildHits(cache, found, terms));
   }
   return {
     matched,
@@ -1038,6 +1053,9 @@ export async function runSearch(
 }
 
 const EMPTY = new Uint8Array(0);
+/** Messages read at once to verify candidates: the first chunk, and at most. */
+const FIRST_CHUNK = 24;
+const MAX_CHUNK = 256;
 
 /** The reader's read marks, kept in memory and read again when searchMeta `reads` changes. */
 const readCaches = new WeakMap<LoupeDB, { at: number; ids: Set<string> }>();
@@ -1226,9 +1244,14 @@ interface Found {
 }
 
 /** Reads the thread context of messages into the cache (threads seen before are kept). */
-async function loadThreads(db: LoupeDB, cache: DocCache, found: Found[]): Promise<void> {
+async function loadThreads(
+  db: LoupeDB,
+  cache: DocCache,
+  msgs: (StoredMessage | undefined)[],
+): Promise<void> {
   const threads = cache.threads;
-  const missing = [...new Set(found.map((f) => f.m.threadId))].filter((id) => !threads.has(id));
+  const ids = new Set(msgs.flatMap((m) => (m ? [m.threadId] : [])));
+  const missing = [...ids].filter((id) => !threads.has(id));
   if (!missing.length) return;
   (await db.threads.bulkGet(missing)).forEach((t, k) =>
     threads.set(

@@ -234,6 +234,15 @@ describe('search index = brute force', () => {
     expect(chunks.reduce((a, b) => a + b, 0)).toBe(30);
   });
 
+  it('says there is more when the page fills up inside the first chunk', async () => {
+    const all = (await viaIndex(parse('deadlock'))).ids.length;
+    expect(all).toBeGreaterThan(30);
+    const r = await runSearch(db, parse('deadlock'), { limit: 10, order: 'date' });
+    expect(r).toMatchObject({ matched: 10, more: true });
+    const whole = await runSearch(db, parse('deadlock'), { limit: Infinity, order: 'date' });
+    expect(whole).toMatchObject({ matched: all, more: false });
+  });
+
   it('stops when cancelled', async () => {
     const r = await runSearch(db, parse('NOT syzbot'), {
       limit: Infinity,
