@@ -14,10 +14,15 @@ import {
 
 const cancelled = new Set<number>();
 let backlog: Promise<number> | null = null;
+let backlogAt: { done: number; total: number } | null = null;
 
 /** Mail stored before the index existed is indexed once, before the first query. */
 function ready(): Promise<number> {
-  backlog ??= indexBacklog(getDB()).catch(() => 0);
+  backlog ??= indexBacklog(getDB(), undefined, (done, total) => {
+    backlogAt = done < total ? { done, total } : null;
+  })
+    .catch(() => 0)
+    .finally(() => (backlogAt = null));
   return backlog;
 }
 
@@ -75,6 +80,11 @@ const api = {
   async warm(): Promise<void> {
     await ready();
     await warmSearch(getDB());
+  },
+
+  /** How far indexing mail stored before the index got, while it runs (queries wait for it). */
+  indexing(): { done: number; total: number } | null {
+    return backlogAt;
   },
 
   /** Stops a running query after its current chunk. */

@@ -284,8 +284,15 @@ export async function indexMessages(
   );
 }
 
-/** Indexes stored messages that have no index entry yet (mail stored before the index existed). */
-export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
+/**
+ * Indexes stored messages that have no index entry yet (mail stored before the
+ * index existed, or before an upgrade dropped it); `onProgress` hears how far it got.
+ */
+export async function indexBacklog(
+  db: LoupeDB,
+  batch = 500,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   // Every import indexes what it stores, so once the backlog is done a marker saves
   // counting every message on each start (a schema upgrade that drops the index clears it).
   if (await meta(db, 'complete')) return 0;
@@ -298,10 +305,11 @@ export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
   const indexed = new Set(await db.searchDocs.orderBy('id').keys());
   const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
   for (let i = 0; i < missing.length; i += batch) {
+    onProgress?.(i, missing.length);
     const ids = missing.slice(i, i + batch);
     await db.transaction('rw', [db.messages, db.oopses, db.raws, ...searchTables(db)], async () => {
-      const done = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
-      const todo = ids.filter((id) => !done.has(id));
+      const have = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
+      const todo = ids.filter((id) => !have.has(id));
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
       const crashes = await db.oopses.bulkGet(msgs.map((m) => m.id));
       const raws = await db.raws.bulkGet(msgs.map((m) => m.id));
@@ -317,6 +325,7 @@ export async function indexBacklog(db: LoupeDB, batch = 500): Promise<number> {
     });
   }
   await done();
+  onProgress?.(missing.length, missing.length);
   return missing.length;
 }
 

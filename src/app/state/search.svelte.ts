@@ -17,6 +17,8 @@ class SearchState {
   summary = $state.raw<SearchSummary | null>(null);
   error = $state.raw<QueryError | null>(null);
   running = $state(false);
+  /** Mail stored before the index existed being indexed (the query waits for it). */
+  indexing = $state.raw<{ done: number; total: number } | null>(null);
   order = $state<SearchOrder>('relevance');
   limit = $state(PAGE);
   private job = 0;
@@ -40,6 +42,13 @@ class SearchState {
     }
     this.error = null;
     this.running = true;
+    const poll = setInterval(() => {
+      void api()
+        .indexing()
+        .then((at) => {
+          if (job === this.job) this.indexing = at;
+        });
+    }, 500);
     try {
       const req = { query, inbox, order: this.order, limit: this.limit, now };
       const r = await api().search(job, req, this.onHits);
@@ -50,7 +59,11 @@ class SearchState {
       if (job === this.job)
         this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
     } finally {
-      if (job === this.job) this.running = false;
+      clearInterval(poll);
+      if (job === this.job) {
+        this.running = false;
+        this.indexing = null;
+      }
     }
   }
 

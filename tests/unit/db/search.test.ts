@@ -308,7 +308,14 @@ describe('search index = brute force', () => {
     await storeBatch(other, 'lkml', items.slice(0, 50));
     await other.searchDocs.clear();
     await other.postings.clear();
-    expect(await indexBacklog(other)).toBe(50);
+    const seen: [number, number][] = [];
+    expect(await indexBacklog(other, 20, (done, total) => seen.push([done, total]))).toBe(50);
+    expect(seen).toEqual([
+      [0, 50],
+      [20, 50],
+      [40, 50],
+      [50, 50],
+    ]);
     expect(await indexBacklog(other)).toBe(0);
     const r = await runSearch(other, parse('NOT zzzz'), { limit: Infinity });
     expect(r.matched).toBe(50);
