@@ -17,7 +17,7 @@ import Dexie from 'dexie';
 import {
   matchMessage,
   queryTerms,
-  splitBody,
+  diffFiles,
   tokenize,
   type QueryNode,
   type QueryTerm,
@@ -177,7 +177,7 @@ export function docTokens(doc: SearchDoc): Map<string, number> {
   add(doc.body, B);
   // Only diff headers (`diff --git`, `+++ `) name files: most bodies skip the split.
   if (doc.body.includes('diff --git ') || doc.body.includes('+++ '))
-    for (const f of splitBody(doc.body).files) add(f, D);
+    for (const f of diffFiles(doc.body)) add(f, D);
   add(doc.id, I);
   for (const t of doc.oopsTitles) add(t, O);
   for (const n of doc.attachmentNames ?? []) add(n, N);

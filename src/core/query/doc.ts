@@ -62,6 +62,16 @@ function stripDiffPrefix(path: string): string | null {
 
 /** Splits a body into quoted/non-quoted text and the pieces of any patch in it. */
 export function splitBody(body: string): BodyParts {
+  return scanBody(body, true);
+}
+
+/** The file names in a body's diff headers: splitBody(body).files, without the rest. */
+export function diffFiles(body: string): string[] {
+  return scanBody(body, false).files;
+}
+
+/** splitBody's walk; with `full` false only `files` is filled (the line tracking is the same). */
+function scanBody(body: string, full: boolean): BodyParts {
   const quoted: string[] = [];
   const nonQuoted: string[] = [];
   const files = new Set<string>();
@@ -79,26 +89,26 @@ export function splitBody(body: string): BodyParts {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith('>')) {
-      quoted.push(line);
+      if (full) quoted.push(line);
       oldLeft = newLeft = 0;
       continue;
     }
-    nonQuoted.push(line);
+    if (full) nonQuoted.push(line);
     if (oldLeft > 0 || newLeft > 0) {
       const mark = line[0] ?? ' ';
       if (mark === ' ' && oldLeft > 0 && newLeft > 0) {
-        context.push(line.slice(1));
+        if (full) context.push(line.slice(1));
         oldLeft--;
         newLeft--;
         continue;
       }
       if (mark === '-' && oldLeft > 0) {
-        removed.push(line.slice(1));
+        if (full) removed.push(line.slice(1));
         oldLeft--;
         continue;
       }
       if (mark === '+' && newLeft > 0) {
-        added.push(line.slice(1));
+        if (full) added.push(line.slice(1));
         newLeft--;
         continue;
       }
@@ -117,7 +127,7 @@ export function splitBody(body: string): BodyParts {
         break;
       }
       case 'i': {
-        const m = INDEX_LINE.exec(line);
+        const m = full ? INDEX_LINE.exec(line) : null;
         if (m) {
           preBlobs.push(m[1]);
           postBlobs.push(m[2]);
@@ -130,7 +140,7 @@ export function splitBody(body: string): BodyParts {
             const path = stripDiffPrefix(p);
             if (path !== null) files.add(path);
           }
-          nonQuoted.push(lines[i + 1]);
+          if (full) nonQuoted.push(lines[i + 1]);
           i++;
         }
         break;
@@ -139,7 +149,7 @@ export function splitBody(body: string): BodyParts {
         if (m) {
           oldLeft = m[1] === undefined ? 1 : Number(m[1]);
           newLeft = m[2] === undefined ? 1 : Number(m[2]);
-          if (m[3] !== '') hunkHeaders.push(m[3]);
+          if (full && m[3] !== '') hunkHeaders.push(m[3]);
         }
         break;
       }
@@ -224,6 +234,7 @@ export class PreparedDoc {
   private readonly lower: Partial<Record<Source, string[]>> = {};
   private readonly exactCache: Partial<Record<ExactField, string[]>> = {};
   private parts: BodyParts | undefined;
+  private files: string[] | undefined;
 
   constructor(readonly doc: SearchDoc) {}
 
@@ -301,7 +312,9 @@ export class PreparedDoc {
       case 'listId':
         return d.listId === undefined ? [] : [d.listId];
       case 'files':
-        return this.body().files;
+        // dfn: alone needs only the file names: the rest of the split is skipped.
+        this.files ??= this.parts?.files ?? diffFiles(d.body);
+        return this.files;
       case 'removed':
         return [this.body().removed];
       case 'added':

@@ -25,6 +25,13 @@ export type {
 export { parseQuery } from './parse';
 export { parseDateRange } from './date';
 export { matchMessage } from './match';
-export { PreparedDoc, prepareDoc, splitBody, type BodyParts, type SearchDoc } from './doc';
+export {
+  PreparedDoc,
+  diffFiles,
+  prepareDoc,
+  splitBody,
+  type BodyParts,
+  type SearchDoc,
+} from './doc';
 export { describeQuery, queryTerms, type QueryTerm } from './describe';
 export { tokenize } from './tokenize';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { matchMessage, prepareDoc, splitBody, type SearchDoc } from '../../../../src/core/query';
+import {
+  diffFiles,
+  matchMessage,
+  prepareDoc,
+  splitBody,
+  type SearchDoc,
+} from '../../../../src/core/query';
 import { makeDoc, parseOk } from './helpers';
 
 const PATCH_BODY = [
@@ -289,5 +295,18 @@ describe('splitBody', () => {
 
   it('ignores ---/+++ lines that are not a file header pair', () => {
     expect(splitBody('--- Original Message ---\nhi').files).toEqual([]);
+  });
+
+  it('names the same files when asked for file names only', () => {
+    const bodies = [
+      PATCH_BODY,
+      '--- /dev/null\n+++ b/new/file.c\n@@ -0,0 +1 @@\n+hello\n',
+      '--- Original Message ---\nhi',
+      // A diff header quoted, and one added by a hunk (a patch to a patch): neither counts.
+      '> diff --git a/q.c b/q.c\n@@ -1,1 +1,2 @@\n x\n+diff --git a/in.c b/in.c\n',
+      PATCH_BODY.replace('+++ b/', '+++ b/renamed/'),
+    ];
+    for (const body of bodies) expect(diffFiles(body)).toEqual(splitBody(body).files);
+    expect(diffFiles(bodies[3])).toEqual([]);
   });
 });
