@@ -311,14 +311,19 @@ export async function indexBacklog(
       const have = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
       const todo = ids.filter((id) => !have.has(id));
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
-      const crashes = await db.oopses.bulkGet(msgs.map((m) => m.id));
-      const raws = await db.raws.bulkGet(msgs.map((m) => m.id));
+      // Only crash reports have a crash row; the raw bytes are read for their size (z:).
+      const crashIds = msgs.flatMap((m) => (m.hasOops ? [m.id] : []));
+      const [crashes, raws] = await Promise.all([
+        crashIds.length ? db.oopses.bulkGet(crashIds) : [],
+        db.raws.bulkGet(msgs.map((m) => m.id)),
+      ]);
+      const crashOf = new Map(crashIds.map((id, k) => [id, crashes[k]]));
       await writeSegment(
         db,
         msgs.map((m, j) => ({
           m,
           inboxes: m.inboxes.map((x) => x.toLowerCase()),
-          crash: crashes[j] ?? null,
+          crash: crashOf.get(m.id) ?? null,
           size: raws[j]?.raw.length ?? 0,
         })),
       );
