@@ -799,20 +799,32 @@ async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<N
   }
 }
 
-function usesReadState(node: QueryNode): boolean {
+/** True when `test` holds for a term anywhere in the query. */
+function someTerm(node: QueryNode, test: (term: QueryNode) => boolean): boolean {
   switch (node.kind) {
-    case 'flag':
-      return node.flag === 'unread' || node.flag === 'read';
     case 'and':
     case 'or':
     case 'xor':
-      return node.children.some(usesReadState);
+      return node.children.some((c) => someTerm(c, test));
     case 'not':
-      return usesReadState(node.child);
+      return someTerm(node.child, test);
     default:
-      return false;
+      return test(node);
   }
 }
+
+const usesReadState = (q: QueryNode) =>
+  someTerm(q, (t) => t.kind === 'flag' && (t.flag === 'unread' || t.flag === 'read'));
+
+/** Crash titles and types are matched only by `oops:`, `type:` and `is:oops`. */
+const usesCrashes = (q: QueryNode) =>
+  someTerm(
+    q,
+    (t) =>
+      (t.kind === 'text' && t.field === 'oops') ||
+      (t.kind === 'exact' && t.field === 'type') ||
+      (t.kind === 'flag' && t.flag === 'oops'),
+  );
 
 /** Candidates in the order they are verified (and shown), handed out a chunk at a time. */
 interface Candidates {
@@ -1002,10 +1014,12 @@ export async function runSearch(
   let cancelled = false;
   /** Candidates handed out but never verified because the page filled up. */
   let unverified = false;
-  // Crash reports are few: which candidates have one is known from the postings, so
-  // their crash rows are read alongside the messages, not after them.
+  // Crash rows matter only to a query about crashes. Crash reports are few: which
+  // candidates have one is known from the postings, so their crash rows are read
+  // alongside the messages, not after them.
   const crashBits = new Uint8Array(cache.next);
-  for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
+  if (usesCrashes(query))
+    for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
   const fetch = async (nos: Uint32Array) => {
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
     const crashIds = ids.filter((_, k) => crashBits[nos[k]] === 1);
