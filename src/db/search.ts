@@ -25,7 +25,14 @@ import {
   type TextField,
 } from '../core/query';
 import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
-import type { LoupeDB, PostingRow, SavedSearchRow, SearchDocRow, StoredMessage } from './schema';
+import type {
+  LoupeDB,
+  OopsRow,
+  PostingRow,
+  SavedSearchRow,
+  SearchDocRow,
+  StoredMessage,
+} from './schema';
 
 // Field groups: one bit each in a posting's low GROUP_BITS bits.
 const S = 1;
@@ -284,6 +291,12 @@ export async function indexMessages(
   );
 }
 
+/** The crash rows of some messages (each a crash report), by message id. */
+async function crashRows(db: LoupeDB, ids: string[]): Promise<Map<string, OopsRow | undefined>> {
+  const rows = ids.length ? await db.oopses.bulkGet(ids) : [];
+  return new Map(ids.map((id, k) => [id, rows[k]]));
+}
+
 /**
  * Indexes stored messages that have no index entry yet (mail stored before the
  * index existed, or before an upgrade dropped it); `onProgress` hears how far it got.
@@ -312,12 +325,13 @@ export async function indexBacklog(
       const todo = ids.filter((id) => !have.has(id));
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
       // Only crash reports have a crash row; the raw bytes are read for their size (z:).
-      const crashIds = msgs.flatMap((m) => (m.hasOops ? [m.id] : []));
-      const [crashes, raws] = await Promise.all([
-        crashIds.length ? db.oopses.bulkGet(crashIds) : [],
+      const [crashOf, raws] = await Promise.all([
+        crashRows(
+          db,
+          msgs.flatMap((m) => (m.hasOops ? [m.id] : [])),
+        ),
         db.raws.bulkGet(msgs.map((m) => m.id)),
       ]);
-      const crashOf = new Map(crashIds.map((id, k) => [id, crashes[k]]));
       await writeSegment(
         db,
         msgs.map((m, j) => ({
@@ -1022,12 +1036,14 @@ export async function runSearch(
     for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
   const fetch = async (nos: Uint32Array) => {
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
-    const crashIds = ids.filter((_, k) => crashBits[nos[k]] === 1);
-    const [msgs, crashRows] = await Promise.all([
+    const [msgs, crashOf] = await Promise.all([
       db.messages.bulkGet(ids),
-      crashIds.length ? db.oopses.bulkGet(crashIds) : [],
+      crashRows(
+        db,
+        ids.filter((_, k) => crashBits[nos[k]] === 1),
+      ),
     ]);
-    return { nos, msgs, crashOf: new Map(crashIds.map((id, k) => [id, crashRows[k]])) };
+    return { nos, msgs, crashOf };
   };
   let next = cands.done ? null : fetch(cands.next(FIRST_CHUNK));
   for (let first = true; next; first = false) {
