@@ -621,20 +621,22 @@ interface Word {
   key: string;
   prefix: boolean;
   rows: PostingRow[];
+  /** A whole word's posting list in each segment that has it, in segment order (none for a prefix). */
+  lists: { seg: number; list: Uint32Array }[];
   /** Postings of the key in every group (Infinity for a prefix, which is never counted). */
   df: number;
 }
 
 async function word(ctx: PlanCtx, key: string, prefix: boolean): Promise<Word> {
   const rows = await bucketRows(ctx, bucketOf(key), prefix);
-  let df = prefix ? Infinity : 0;
+  const lists: Word['lists'] = [];
   if (!prefix)
     for (const r of rows) {
-      if (r.seg >= ctx.cache.next) continue;
-      const i = find(r.keys, key);
-      if (i >= 0) df += r.p[i].length;
+      const i = r.seg < ctx.cache.next ? find(r.keys, key) : -1;
+      if (i >= 0) lists.push({ seg: r.seg, list: r.p[i] });
     }
-  return { key, prefix, rows, df };
+  const df = prefix ? Infinity : lists.reduce((n, l) => n + l.list.length, 0);
+  return { key, prefix, rows, lists, df };
 }
 
 /** Adds a word's relevance to a message: rarer words weigh more, as do heavier groups. */
@@ -674,11 +676,7 @@ function collect(ctx: PlanCtx, w: Word, mask: number, score: boolean): NoSet {
  * met after a rare one, instead of a walk over all of its postings.
  */
 function lookup(ctx: PlanCtx, w: Word, mask: number, among: NoSet, score: boolean): NoSet {
-  const lists: { seg: number; list: Uint32Array }[] = [];
-  for (const r of w.rows) {
-    const i = r.seg < ctx.cache.next ? find(r.keys, w.key) : -1;
-    if (i >= 0) lists.push({ seg: r.seg, list: r.p[i] });
-  }
+  const { lists } = w;
   const { scores } = ctx;
   const f = score && scores ? idf(ctx, w.df) : 0;
   const out = new Uint32Array(among.length);
