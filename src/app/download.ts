@@ -1,5 +1,6 @@
 /** Client-side downloads: messages as mbox.gz built from the stored raw bytes. */
 import { mboxrdOf } from '../core/export';
+import { getRaw, rawsById } from '../db/queries';
 import { getDB } from '../db/schema';
 
 async function gzip(bytes: Uint8Array): Promise<Blob> {
@@ -22,8 +23,8 @@ function save(blob: Blob, name: string): void {
 
 /** Builds an mbox.gz of the given messages (in the given order) and returns it as a Blob. */
 export async function mboxGz(ids: string[]): Promise<Blob> {
-  const rows = await getDB().raws.bulkGet(ids);
-  return gzip(mboxrdOf(rows.flatMap((r) => (r ? [r.raw] : []))));
+  const raws = await rawsById(getDB(), ids);
+  return gzip(mboxrdOf(raws.filter((r): r is Uint8Array => !!r)));
 }
 
 /** Downloads messages as NAME.mbox.gz. */
@@ -37,11 +38,11 @@ export async function downloadAttachment(
   index: number,
   filename: string,
 ): Promise<void> {
-  const row = await getDB().raws.get(id);
-  if (!row) throw new Error(`the raw message <${id}> is not stored`);
+  const raw = await getRaw(getDB(), id);
+  if (!raw) throw new Error(`the raw message <${id}> is not stored`);
   // postal-mime is only needed here, so it loads on first use.
   const { default: PostalMime } = await import('postal-mime');
-  const email = await PostalMime.parse(row.raw, { attachmentEncoding: 'arraybuffer' });
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const a = email.attachments[index];
   if (!a) throw new Error(`attachment ${index + 1} is missing from <${id}>`);
   const bytes =

@@ -5,31 +5,30 @@
  * anything with MIME structure or a transfer encoding goes through postal-mime.
  */
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import { decodeText } from './decode';
 import { hash64 } from './hash';
 import { htmlToText } from './html';
 import type { Address, AttachmentMeta, MessageRecord } from './types';
 
-/** A message parsed from bytes; the store adds inbox names and the thread id. */
-export type ParsedMessage = Omit<MessageRecord, 'inboxes' | 'threadId'>;
+/**
+ * A message parsed from bytes; the store adds inbox names and the thread id.
+ * `textAt`: where `text` starts in `raw` when it is exactly decodeText of the rest
+ * (plain single-part mail), so the store can keep the body once; otherwise null.
+ */
+export type ParsedMessage = Omit<MessageRecord, 'inboxes' | 'threadId'> & { textAt: number | null };
 
 /** Longest Message-ID we keep as is; longer ones are replaced by a synthetic id. */
 const MAX_ID = 250;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const win1252 = new TextDecoder('windows-1252');
-
-/** Decodes bytes as UTF-8, or as windows-1252 when they are not valid UTF-8. */
-export function decodeText(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return win1252.decode(bytes);
-  }
+/** Charsets decodeText reads as they are (no charset means US-ASCII). */
+function isUtf8Family(charset: string | undefined): boolean {
+  const cs = (charset ?? '').toLowerCase();
+  return !cs || cs === 'us-ascii' || cs === 'utf-8' || cs === 'utf8';
 }
 
 function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  if (isUtf8Family(charset)) return decodeText(bytes);
   const cs = (charset ?? '').toLowerCase();
-  if (!cs || cs === 'us-ascii' || cs === 'utf-8' || cs === 'utf8') return decodeText(bytes);
   try {
     return new TextDecoder(cs).decode(bytes);
   } catch {
@@ -236,6 +235,8 @@ export function looksLikeOops(text: string): boolean {
 interface Body {
   text: string;
   attachments: AttachmentMeta[];
+  /** Set when `text` is decodeText(raw.subarray(at)). */
+  at?: number;
 }
 
 async function decodeBody(raw: Uint8Array, h: HeaderMap, bodyStart: number): Promise<Body> {
@@ -243,7 +244,9 @@ async function decodeBody(raw: Uint8Array, h: HeaderMap, bodyStart: number): Pro
   const cte = (first(h, 'content-transfer-encoding') ?? '').trim().toLowerCase();
   const simpleEncoding = cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary';
   if (ct.type === 'text/plain' && simpleEncoding) {
-    return { text: decodeCharset(raw.subarray(bodyStart), ct.charset), attachments: [] };
+    const plain = isUtf8Family(ct.charset);
+    const text = decodeCharset(raw.subarray(bodyStart), ct.charset);
+    return { text, attachments: [], ...(plain ? { at: bodyStart } : {}) };
   }
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   let text = email.text ?? '';
@@ -317,6 +320,8 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     body = { text: decodeText(raw.subarray(bodyStart)), attachments: [] };
   }
   const text = body.text.replace(/\r\n/g, '\n').replace(/\0/g, '');
+  // Both replacements only shorten: an unchanged length means the text is the bytes as decoded.
+  const textAt = body.at !== undefined && text.length === body.text.length ? body.at : null;
 
   return {
     id,
@@ -330,6 +335,7 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     inReplyTo,
     references,
     text,
+    textAt,
     attachments: body.attachments,
     hasPatch: looksLikePatch(subject, text),
     hasOops: looksLikeOops(text),

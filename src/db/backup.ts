@@ -10,7 +10,7 @@ import { toMboxrd } from '../core/export';
 import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { InboxRow, LoupeDB, SavedSearchRow, SettingRow } from './schema';
-import { ensureInbox } from './queries';
+import { ensureInbox, rawsById } from './queries';
 import { touchReadMarks } from './search';
 import { storeBatch, type IngestItem } from './store';
 
@@ -58,13 +58,13 @@ export function backupMbox(
           idAt = 0;
           continue;
         }
-        const rows = await db.raws.bulkGet(ids.slice(idAt, idAt + chunk));
+        const raws = await rawsById(db, ids.slice(idAt, idAt + chunk));
         idAt += chunk;
         let n = 0;
-        for (const r of rows) {
-          if (!r) continue;
+        for (const raw of raws) {
+          if (!raw) continue;
           // Raw bytes come out of IndexedDB on plain ArrayBuffers, as CompressionStream wants.
-          for (const part of toMboxrd(r.raw)) controller.enqueue(part as Uint8Array<ArrayBuffer>);
+          for (const part of toMboxrd(raw)) controller.enqueue(part as Uint8Array<ArrayBuffer>);
           n++;
         }
         counts.set(name, (counts.get(name) ?? 0) + n);

@@ -6,7 +6,7 @@
 import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
 import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
-import type { LoupeDB, StoredMessage, StoredThread } from './schema';
+import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
 
 /** What deleting an inbox removed. */
 export interface DeleteResult {
@@ -69,7 +69,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
   return db.transaction('rw', tables, async () => {
     const kept = (await db.messages.bulkGet(memberIds)).filter((m): m is StoredMessage => !!m);
     await db.messages.bulkPut(
-      kept.map((m) => ({ ...m, inboxes: m.inboxes.filter((x) => x !== name) })),
+      kept.map((m) => messageRow({ ...m, inboxes: m.inboxes.filter((x) => x !== name) })),
     );
     const touched = new Set([...lost, ...kept.map((m) => m.threadId)]);
     const rows = await db.inboxThreads

@@ -69,9 +69,20 @@ export async function threadMessages(
   return new Map(rows.map((m) => [m.id, m]));
 }
 
+/** Raw bytes of some messages, by id: in their rows, or in `raws` for mail stored before v8. */
+export async function rawsById(db: LoupeDB, ids: string[]): Promise<(Uint8Array | undefined)[]> {
+  const raws: (Uint8Array | undefined)[] = (await db.messages.bulkGet(ids)).map((m) => m?.raw);
+  const older = ids.filter((_, i) => !raws[i]);
+  if (older.length) {
+    const rows = new Map((await db.raws.bulkGet(older)).flatMap((r) => (r ? [[r.id, r.raw]] : [])));
+    ids.forEach((id, i) => (raws[i] ??= rows.get(id)));
+  }
+  return raws;
+}
+
 /** Raw bytes of a message. */
 export async function getRaw(db: LoupeDB, id: string): Promise<Uint8Array | undefined> {
-  return (await db.raws.get(id))?.raw;
+  return (await rawsById(db, [id]))[0];
 }
 
 /** Ids of the read messages among a thread's messages. */

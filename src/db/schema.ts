@@ -3,12 +3,30 @@
  * The rest of the app goes through the typed functions in src/db.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import { decodeText } from '../core/decode';
 import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
 
-/** A message row: the record without its raw bytes (kept in `raws`). */
-export type StoredMessage = Omit<MessageRecord, 'raw'>;
+/**
+ * A message row. Since v8 it holds its raw bytes, and plain mail stores its body
+ * once: `text` is left empty and `textAt` says where it starts in `raw` (the
+ * table's reading hook fills `text` in). Rows stored before v8 keep `text`, and
+ * their raw bytes in `raws`.
+ */
+export type StoredMessage = Omit<MessageRecord, 'raw'> & { raw?: Uint8Array; textAt?: number };
 
-/** Raw bytes of a message, for raw view, export and re-parsing. */
+/** A message as it is written: a row whose text can be read from its raw bytes leaves `text` empty. */
+export function messageRow<T extends StoredMessage>(m: T): T {
+  return m.textAt !== undefined && m.raw ? { ...m, text: '' } : m;
+}
+
+/** Fills in the text of a row that keeps it only in its raw bytes. */
+function withText(m: StoredMessage | undefined): StoredMessage | undefined {
+  if (m && m.textAt !== undefined && m.raw && m.text === '')
+    m.text = decodeText(m.raw.subarray(m.textAt));
+  return m;
+}
+
+/** Raw bytes of a message stored before v8, for raw view, export and re-parsing. */
 export interface RawRow {
   id: string;
   raw: Uint8Array;
@@ -211,6 +229,10 @@ export class LoupeDB extends Dexie {
         for (const t of ['postings', 'searchDocs', 'searchMeta', 'searchCache'])
           await tx.table(t).clear();
       });
+    // v8: message rows keep their raw bytes, and plain mail its body only as those
+    // bytes (`textAt`); rows stored before keep their layout, and `raws`.
+    this.version(8).stores({});
+    this.messages.hook('reading', withText);
   }
 }
 

@@ -324,21 +324,24 @@ export async function indexBacklog(
       const have = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
       const todo = ids.filter((id) => !have.has(id));
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
-      // Only crash reports have a crash row; the raw bytes are read for their size (z:).
+      // Only crash reports have a crash row; rows stored before v8 keep their raw bytes
+      // (read for their size, z:) in `raws`.
+      const older = msgs.flatMap((m) => (m.raw ? [] : [m.id]));
       const [crashOf, raws] = await Promise.all([
         crashRows(
           db,
           msgs.flatMap((m) => (m.hasOops ? [m.id] : [])),
         ),
-        db.raws.bulkGet(msgs.map((m) => m.id)),
+        older.length ? db.raws.bulkGet(older) : [],
       ]);
+      const sizeOf = new Map(raws.flatMap((r) => (r ? [[r.id, r.raw.length]] : [])));
       await writeSegment(
         db,
-        msgs.map((m, j) => ({
+        msgs.map((m) => ({
           m,
           inboxes: m.inboxes.map((x) => x.toLowerCase()),
           crash: crashOf.get(m.id) ?? null,
-          size: raws[j]?.raw.length ?? 0,
+          size: m.raw?.length ?? sizeOf.get(m.id) ?? 0,
         })),
       );
     });

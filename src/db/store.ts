@@ -1,5 +1,5 @@
 /**
- * The write path: a batch of parsed messages -> messages, raws and threads,
+ * The write path: a batch of parsed messages -> messages and threads,
  * in one transaction. Threading is incremental: only threads that share an id
  * (message or ghost) or a reply subject with the batch are re-threaded.
  */
@@ -13,7 +13,13 @@ import {
   type BuiltThread,
   type ThreadInput,
 } from '../core/thread';
-import type { LoupeDB, NodeRow, StoredMessage, StoredThread } from './schema';
+import {
+  messageRow,
+  type LoupeDB,
+  type NodeRow,
+  type StoredMessage,
+  type StoredThread,
+} from './schema';
 import { indexMessages, searchTables, type IndexTerms } from './search';
 
 /** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
@@ -41,7 +47,6 @@ export async function storeBatch(
 ): Promise<BatchResult> {
   const tables = [
     db.messages,
-    db.raws,
     db.threads,
     db.inboxThreads,
     db.reads,
@@ -72,7 +77,9 @@ export async function storeBatch(
 
     let threadsTouched = 0;
     if (crossPosted.length) {
-      await db.messages.bulkPut(crossPosted.map((r) => ({ ...r, inboxes: [...r.inboxes, inbox] })));
+      await db.messages.bulkPut(
+        crossPosted.map((r) => messageRow({ ...r, inboxes: [...r.inboxes, inbox] })),
+      );
       const threadIds = [...new Set(crossPosted.map((r) => r.threadId))];
       const threads = (await db.threads.bulkGet(threadIds)).filter((t): t is StoredThread => !!t);
       for (const t of threads) {
@@ -174,14 +181,15 @@ async function threadFresh(
   }
   const crashes = fresh.flatMap((m) => (m.crash ? [{ ...m.crash, id: m.id, date: m.date }] : []));
   if (crashes.length) await db.oopses.bulkPut(crashes);
+  // One row per message, raw bytes inline: plain mail keeps its body only as bytes.
   await db.messages.bulkPut(
-    fresh.map(({ raw: _raw, crash: _crash, terms: _terms, ...m }) => ({
+    fresh.map(({ crash: _crash, terms: _terms, textAt, ...m }) => ({
       ...m,
+      ...(textAt === null ? {} : { text: '', textAt }),
       inboxes: [inbox],
       threadId: threadOfNode.get(m.id) ?? m.id,
     })),
   );
-  await db.raws.bulkPut(fresh.map((m) => ({ id: m.id, raw: m.raw })));
   return rows.length;
 }
 

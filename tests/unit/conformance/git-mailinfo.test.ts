@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeText, parseDate, type ParsedMessage } from '../../../src/core/message';
+import { decodeText } from '../../../src/core/decode';
+import { parseDate, type ParsedMessage } from '../../../src/core/message';
 import { sharedCorpus } from '../shared';
 import { normalizeBody, parseFile, Tally } from './helpers';
 

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeText } from '../../../src/core/decode';
 import { splitMbox } from '../../../src/core/mbox';
 import {
   extractIds,
@@ -22,6 +23,28 @@ describe('message parsing', () => {
     expect(m.text).toContain('From the desk of Jörg');
     expect(m.id).toBe('eml1@example.org');
     expect(m.date).toBe(Date.UTC(2021, 5, 3, 8, 0));
+  });
+
+  it('says where the text of plain mail starts in its bytes, and only when it is exactly them', async () => {
+    const head = 'Message-ID: <p@x>\nSubject: s\n';
+    const plain = await parseMessage(enc.encode(`${head}\nCaf\u00e9 body\n-- \nsig\n`));
+    expect(plain.textAt).not.toBeNull();
+    expect(decodeText(plain.raw.subarray(plain.textAt ?? 0))).toBe(plain.text);
+    expect(plain.text).toBe('Caf\u00e9 body\n-- \nsig\n');
+    // Bytes that are decoded otherwise (CRLF line ends, quoted-printable, another charset) keep their text.
+    const crlf = await parseMessage(enc.encode(`${head}\r\nline one\r\nline two\r\n`));
+    expect([crlf.text, crlf.textAt]).toEqual(['line one\nline two\n', null]);
+    const qp = await parseMessage(
+      enc.encode(`${head}Content-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9\n`),
+    );
+    expect([qp.text.trim(), qp.textAt]).toEqual(['Caf\u00e9', null]);
+    const latin = await parseMessage(
+      new Uint8Array([
+        ...enc.encode(`${head}Content-Type: text/plain; charset=iso-8859-1\n\nCaf`),
+        0xe9,
+      ]),
+    );
+    expect([latin.text, latin.textAt]).toEqual(['Caf\u00e9', null]);
   });
 
   it('parses In-Reply-To and References into a parent and chain', async () => {

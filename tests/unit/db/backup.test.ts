@@ -9,7 +9,7 @@ import {
   restoreBackup,
   type BackupState,
 } from '../../../src/db/backup';
-import { ensureInbox, markRead } from '../../../src/db/queries';
+import { ensureInbox, markRead, rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
 import { saveSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
@@ -78,11 +78,15 @@ async function backup(
 
 async function snapshot(db: LoupeDB) {
   const msgs = await db.messages.orderBy('id').toArray();
-  const raws = await db.raws.orderBy('id').toArray();
+  const raws = await rawsById(
+    db,
+    msgs.map((m) => m.id),
+  );
   const threads = await db.threads.orderBy('id').toArray();
   return {
     messages: msgs.map((m) => ({ id: m.id, inboxes: [...m.inboxes].sort(), threadId: m.threadId })),
-    raws: raws.map((r) => [r.id, new TextDecoder().decode(r.raw)]),
+    raws: msgs.map((m, i) => [m.id, new TextDecoder().decode(raws[i])]),
+    texts: msgs.map((m) => m.text),
     reads: (await db.reads.orderBy('id').toArray()).map((r) => [r.id, r.threadId, r.at]),
     threads: threads.map((t) => [t.id, t.count, t.unread, [...t.inboxes].sort()]),
     inboxes: (await db.inboxes.orderBy('name').toArray()).map((i) => [
@@ -110,6 +114,7 @@ describe('backup and restore', () => {
     expect(r).toEqual({ messages: 5, added: 4, reads: 2 });
     const [a, b] = [await snapshot(src), await snapshot(dst)];
     expect(b.raws).toEqual(a.raws);
+    expect(b.texts).toEqual(a.texts);
     expect(b.messages).toEqual(a.messages);
     expect(b.reads).toEqual(a.reads);
     expect(b.threads).toEqual(a.threads);

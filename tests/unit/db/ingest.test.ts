@@ -95,12 +95,12 @@ describe('ingest failures', () => {
     const full = Object.assign(new Error('The quota has been exceeded.'), {
       name: 'QuotaExceededError',
     });
-    const original = db.raws.bulkPut.bind(db.raws);
+    const original = db.messages.bulkPut.bind(db.messages);
     let calls = 0;
-    db.raws.bulkPut = ((...args: Parameters<typeof original>) => {
+    db.messages.bulkPut = ((...args: Parameters<typeof original>) => {
       if (++calls > 1) throw full;
       return original(...args);
-    }) as typeof db.raws.bulkPut;
+    }) as typeof db.messages.bulkPut;
     const r = await ingestStream(db, streamOf(mbox(250)), {
       inbox: 'l',
       batchSize: 100,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../src/core/query';
 import type { ParsedMessage } from '../../../src/core/message';
 import { deleteInbox, inboxSizes, spaceNeeded } from '../../../src/db/maintenance';
-import { countThreads, ensureInbox, listThreads, markRead } from '../../../src/db/queries';
+import { countThreads, ensureInbox, getRaw, listThreads, markRead } from '../../../src/db/queries';
 import { runSearch, saveSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
 import { freshDb, mail as mailAt } from './helpers';
@@ -40,7 +40,7 @@ describe('deleteInbox', () => {
       'b-only@x',
       'r1@x',
     ]);
-    expect(await fx.db.raws.get('root@x')).toBeUndefined();
+    expect(await getRaw(fx.db, 'root@x')).toBeUndefined();
     expect((await fx.db.messages.get('r1@x'))?.inboxes).toEqual(['b']);
     expect(await fx.db.reads.get('root@x')).toBeUndefined();
     expect(await fx.db.reads.get('r1@x')).toBeDefined();

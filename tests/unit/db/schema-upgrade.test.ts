@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { threadOf } from '../../../src/db/queries';
+import { getRaw, threadOf } from '../../../src/db/queries';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/core/message';
@@ -85,6 +85,7 @@ describe('schema upgrades', () => {
       await fresh.delete();
       expect((await db.messages.get('old@x'))?.subject).toBe('kept across upgrades');
       expect((await db.raws.get('old@x'))?.raw.length).toBeGreaterThan(50);
+      expect(await getRaw(db, 'old@x')).toEqual((await db.raws.get('old@x'))?.raw);
       expect(await db.reads.get('old@x')).toMatchObject({ threadId: 'old@x', at: 5 });
       expect(await db.inboxes.get('linux-usb')).toMatchObject({ messageCount: 1 });
       // v2 gave every thread a crash field.

@@ -12,7 +12,7 @@ import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
 import { crashSummary } from '../../../src/core/oops';
 import { matchMessage, parseQuery, type QueryNode } from '../../../src/core/query';
-import { markRead } from '../../../src/db/queries';
+import { getRaw, markRead } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
 import {
   countMatches,
@@ -45,7 +45,7 @@ async function bruteForce(ast: QueryNode, inbox = '*'): Promise<string[]> {
   for (const m of msgs) {
     const crash = await db.oopses.get(m.id);
     const read = await db.reads.get(m.id);
-    const size = (await db.raws.get(m.id))?.raw.length ?? 0;
+    const size = (await getRaw(db, m.id))?.length ?? 0;
     const doc = toSearchDoc(m, m.inboxes, crash, !read, size);
     if (inbox !== '*' && !m.inboxes.includes(inbox)) continue;
     if (matchMessage(ast, doc)) out.push(m.id);

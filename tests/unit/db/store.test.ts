@@ -1,10 +1,19 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
-import { ALL, countThreads, listThreads, markRead, threadOf } from '../../../src/db/queries';
+import {
+  ALL,
+  countThreads,
+  getRaw,
+  listThreads,
+  markRead,
+  threadOf,
+} from '../../../src/db/queries';
+import type { StoredMessage } from '../../../src/db/schema';
 import { storeBatch } from '../../../src/db/store';
 import { projectRoot, sharedCorpus } from '../shared';
 import { freshDb, mail } from './helpers';
@@ -25,7 +34,29 @@ describe('storing batches', () => {
     expect(t.subject).toBe('[PATCH v2 1/2] usb: cdc-wdm: fix flush');
     expect(t.count).toBe(2);
     expect(t.tree.children.map((c) => c.id)).toEqual(['reply1@example.org']);
-    expect((await fx.db.raws.get('patch1@example.org'))?.raw.length).toBeGreaterThan(100);
+    expect((await getRaw(fx.db, 'patch1@example.org'))?.length).toBeGreaterThan(100);
+  });
+
+  it("keeps a plain message's body once, as its raw bytes, and reads the same text back", async () => {
+    const plain = await mail('plain@x', 1, [], 'plain', 'a body kept only as bytes');
+    const qp = await parseMessage(
+      enc.encode(
+        'Message-ID: <qp@x>\nSubject: qp\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9\n',
+      ),
+    );
+    await storeBatch(fx.db, 'l', [plain, qp]);
+    expect((await fx.db.messages.get('plain@x'))?.text).toBe(plain.text);
+    expect((await fx.db.messages.get('qp@x'))?.text).toBe(qp.text);
+    expect(await getRaw(fx.db, 'plain@x')).toEqual(plain.raw);
+    // Underneath the reading hook: the plain row stores no second copy of its body.
+    const bare = await new Dexie(fx.db.name).open();
+    const rows = await bare.table('messages').bulkGet(['plain@x', 'qp@x']);
+    bare.close();
+    expect(rows.map((r: StoredMessage) => [r.text, r.textAt, r.raw?.length])).toEqual([
+      ['', plain.textAt, plain.raw.length],
+      [qp.text, undefined, qp.raw.length],
+    ]);
+    expect(await fx.db.raws.count()).toBe(0);
   });
 
   it('changes nothing when the same messages are stored again', async () => {
