@@ -6,13 +6,16 @@ import { useMemoryBlob } from './memory-blob';
 useMemoryBlob();
 
 const api = {
-  /** Parses a chunk of raw messages; the raw buffers travel back with the records. */
+  /** Parses a chunk of raw messages; the raw and term buffers travel back with the records. */
   async parse(raws: Uint8Array[]): Promise<ParsedChunk> {
     const chunk = await parseRaws(raws);
-    return Comlink.transfer(
-      chunk,
-      chunk.items.map((m) => m.raw.buffer as ArrayBuffer),
-    );
+    // The term run is shared by the chunk's items: its buffers are listed once.
+    const buffers = new Set<ArrayBuffer>();
+    for (const m of chunk.items) {
+      buffers.add(m.raw.buffer as ArrayBuffer);
+      if (m.terms) buffers.add(m.terms.run.starts.buffer).add(m.terms.run.entries.buffer);
+    }
+    return Comlink.transfer(chunk, [...buffers]);
   },
 };
 

@@ -8,7 +8,7 @@ import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
 import { ensureInbox } from './queries';
-import { indexTerms } from './search';
+import { termRun } from './search';
 import { storeBatch, type IngestItem } from './store';
 
 /** Progress of one import, sent to the UI a few times a second. */
@@ -100,15 +100,25 @@ export interface ParsedChunk {
 /** Parses raw messages into storable items: in place, or in a parse worker. */
 export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
 
-/** Parses raw messages in the calling thread, with crash summaries and search terms. */
+/**
+ * Parses raw messages in the calling thread, with crash summaries and their search
+ * terms as one run. Text that is only the decoded raw bytes is left out: the store
+ * keeps it as those bytes, and the items travel lighter.
+ */
 export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
   const t0 = performance.now();
-  const items: IngestItem[] = [];
+  const parsed = [];
   for (const raw of raws) {
     const m = await parseMessage(raw);
-    const crash = m.hasOops ? crashSummary(m.text) : null;
-    items.push({ ...m, crash, terms: indexTerms(m, crash) });
+    parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });
   }
+  const run = termRun(parsed);
+  const items: IngestItem[] = parsed.map(({ m, crash }, at) => ({
+    ...m,
+    ...(m.textAt === null ? {} : { text: '' }),
+    crash,
+    terms: { run, at },
+  }));
   return { items, ms: performance.now() - t0 };
 }
 

@@ -25,14 +25,7 @@ import {
   type TextField,
 } from '../core/query';
 import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
-import type {
-  LoupeDB,
-  OopsRow,
-  PostingRow,
-  SavedSearchRow,
-  SearchDocRow,
-  StoredMessage,
-} from './schema';
+import type { LoupeDB, OopsRow, PostingRow, SavedSearchRow, StoredMessage } from './schema';
 
 // Field groups: one bit each in a posting's low GROUP_BITS bits.
 const S = 1;
@@ -121,17 +114,31 @@ export type IndexableMessage = Pick<
   | 'listId'
 >;
 
-/** A message's index keys and, per key, the field groups it occurs in. */
-export interface IndexTerms {
+/**
+ * The index terms of a run of messages (a parse worker's chunk), gathered in one
+ * pass so that they travel and merge as one table: each key once, then for each
+ * message holding it `(index in run) << GROUP_BITS | groups`, ascending.
+ */
+export interface TermRun {
+  /** Messages in the run. */
+  size: number;
   keys: string[];
-  groups: Uint16Array;
+  /** The entries of keys[k] are entries[starts[k]] up to entries[starts[k + 1]]. */
+  starts: Uint32Array<ArrayBuffer>;
+  entries: Uint32Array<ArrayBuffer>;
+}
+
+/** Where a message's terms are: its index in a term run. */
+export interface RunRef {
+  run: TermRun;
+  at: number;
 }
 
 /** A message as storeBatch hands it over; `terms` when a parse worker already tokenized it. */
 export type IndexItem = IndexableMessage & {
   crash?: CrashSummary | null;
   raw?: Uint8Array;
-  terms?: IndexTerms;
+  terms?: RunRef;
 };
 
 function addr(a: Address): string {
@@ -171,11 +178,14 @@ export function toSearchDoc(
 /** Index keys of one doc with the groups each occurs in. */
 export function docTokens(doc: SearchDoc): Map<string, number> {
   const out = new Map<string, number>();
+  eachToken(doc, (k, bits) => out.set(k, (out.get(k) ?? 0) | bits));
+  return out;
+}
+
+/** Hands every index key of a doc to `out` with a group it occurs in (keys repeat). */
+function eachToken(doc: SearchDoc, out: (key: string, bits: number) => void): void {
   const add = (text: string, bit: number) => {
-    for (const t of tokenize(text)) {
-      const k = clip(t);
-      out.set(k, (out.get(k) ?? 0) | bit);
-    }
+    for (const t of tokenize(text)) out(clip(t), bit);
   };
   add(doc.subject, S);
   add(doc.from, F);
@@ -190,21 +200,50 @@ export function docTokens(doc: SearchDoc): Map<string, number> {
   for (const n of doc.attachmentNames ?? []) add(n, N);
   if (doc.listId !== undefined) {
     add(doc.listId, L);
-    out.set(LID_KEY + exactKey(doc.listId), ANY);
+    out(LID_KEY + exactKey(doc.listId), ANY);
   }
-  if (doc.hasPatch) out.set(PATCH_KEY, ANY);
-  if (doc.oopsTitles.length || doc.oopsTypes.length) out.set(OOPS_KEY, ANY);
-  for (const t of doc.oopsTypes) out.set(TYPE_KEY + exactKey(t), ANY);
-  return out;
+  if (doc.hasPatch) out(PATCH_KEY, ANY);
+  if (doc.oopsTitles.length || doc.oopsTypes.length) out(OOPS_KEY, ANY);
+  for (const t of doc.oopsTypes) out(TYPE_KEY + exactKey(t), ANY);
 }
 
-/** The index terms of a message about to be stored (done where it is parsed, off the writer's thread). */
-export function indexTerms(
-  m: IndexableMessage,
-  crash: CrashSummary | null | undefined,
-): IndexTerms {
-  const tokens = docTokens(toSearchDoc(m, [], crash, true, 0));
-  return { keys: [...tokens.keys()], groups: Uint16Array.from(tokens.values()) };
+/**
+ * The index terms of messages about to be stored, as one run (done where they are
+ * parsed, off the writer's thread).
+ */
+export function termRun(
+  msgs: { m: IndexableMessage; crash: CrashSummary | null | undefined }[],
+): TermRun {
+  if (msgs.length > SEGMENT_MAX)
+    throw new Error(`a term run holds at most ${SEGMENT_MAX} messages`);
+  const lists = new Map<string, number[]>();
+  let total = 0;
+  msgs.forEach(({ m, crash }, i) => {
+    const base = i * 2 ** GROUP_BITS;
+    eachToken(toSearchDoc(m, [], crash, true, 0), (k, bits) => {
+      const list = lists.get(k);
+      if (!list) {
+        lists.set(k, [base + bits]);
+        total++;
+      } else if (list[list.length - 1] >= base) {
+        list[list.length - 1] = (list[list.length - 1] | bits) >>> 0;
+      } else {
+        list.push(base + bits);
+        total++;
+      }
+    });
+  });
+  const keys = [...lists.keys()];
+  const starts = new Uint32Array(keys.length + 1);
+  const entries = new Uint32Array(total);
+  let at = 0;
+  keys.forEach((k, j) => {
+    const list = lists.get(k) as number[];
+    entries.set(list, at);
+    at += list.length;
+    starts[j + 1] = at;
+  });
+  return { size: msgs.length, keys, starts, entries };
 }
 
 async function meta(db: LoupeDB, key: string): Promise<number> {
@@ -238,18 +277,17 @@ async function writeSegment(
   }
   const seg = Math.max(1, await meta(db, 'nextNo'));
   await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
-  const byToken = new Map<string, number[]>();
-  const rows: SearchDocRow[] = items.map(({ m, inboxes, crash, size }, i) => {
-    const { keys, groups } = m.terms ?? indexTerms(m, crash);
-    for (let k = 0; k < keys.length; k++) {
-      const list = byToken.get(keys[k]);
-      const e = i * 2 ** GROUP_BITS + groups[k];
-      if (list) list.push(e);
-      else byToken.set(keys[k], [e]);
-    }
-    return { no: seg + i, id: m.id, date: m.date, inboxes, seg, size };
-  });
-  await db.searchDocs.bulkAdd(rows);
+  await db.searchDocs.bulkAdd(
+    items.map(({ m, inboxes, size }, i) => ({
+      no: seg + i,
+      id: m.id,
+      date: m.date,
+      inboxes,
+      seg,
+      size,
+    })),
+  );
+  const byToken = segmentPostings(items);
   const buckets = new Map<string, PostingRow>();
   for (const t of [...byToken.keys()].sort()) {
     const b = bucketOf(t);
@@ -259,6 +297,44 @@ async function writeSegment(
     row.p.push(Uint32Array.from(byToken.get(t) as number[]));
   }
   await db.postings.bulkAdd([...buckets.values()]);
+}
+
+/**
+ * The postings of a segment per key, `i << GROUP_BITS | groups` for its i-th item,
+ * merged from the items' term runs; items without terms are tokenized here.
+ */
+function segmentPostings(
+  items: { m: IndexItem; crash: CrashSummary | null }[],
+): Map<string, number[]> {
+  const own = items.filter((x) => !x.m.terms);
+  const ownRun = own.length ? termRun(own) : null;
+  // Per run, the segment position of each of its messages (-1: not in this segment).
+  const places = new Map<TermRun, Int32Array>();
+  let ownAt = 0;
+  items.forEach(({ m }, i) => {
+    const { run, at } = m.terms ?? { run: ownRun as TermRun, at: ownAt++ };
+    let place = places.get(run);
+    if (!place) places.set(run, (place = new Int32Array(run.size).fill(-1)));
+    place[at] = i;
+  });
+  const byToken = new Map<string, number[]>();
+  const unsorted = new Set<number[]>();
+  for (const [run, place] of places) {
+    const { keys, starts, entries } = run;
+    for (let k = 0; k < keys.length; k++) {
+      let list = byToken.get(keys[k]);
+      for (let j = starts[k]; j < starts[k + 1]; j++) {
+        const i = place[entries[j] >>> GROUP_BITS];
+        if (i < 0) continue;
+        const e = i * 2 ** GROUP_BITS + (entries[j] & ANY);
+        if (!list) byToken.set(keys[k], (list = []));
+        else if (list.length && list[list.length - 1] > e) unsorted.add(list);
+        list.push(e);
+      }
+    }
+  }
+  for (const list of unsorted) list.sort((a, b) => a - b);
+  return byToken;
 }
 
 /**

@@ -20,10 +20,15 @@ import {
   type StoredMessage,
   type StoredThread,
 } from './schema';
-import { indexMessages, searchTables, type IndexTerms } from './search';
+import { indexMessages, searchTables, type RunRef } from './search';
 
 /** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
-export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: IndexTerms };
+/**
+ * A parsed message ready to store: its crash summary when it holds a crash report,
+ * its search terms when already tokenized (then `text` may be left empty when
+ * `textAt` says where it is in `raw`: the row keeps it there).
+ */
+export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: RunRef };
 
 /** What one stored batch changed. */
 export interface BatchResult {

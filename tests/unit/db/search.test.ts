@@ -25,6 +25,7 @@ import {
   toSearchDoc,
   type SearchHit,
 } from '../../../src/db/search';
+import { parseRaws } from '../../../src/db/ingest';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot } from '../shared';
 
@@ -76,14 +77,21 @@ beforeAll(async () => {
     file,
   ]);
   items = [];
-  for (const raw of splitMbox(readFileSync(file))) {
+  const raws = splitMbox(readFileSync(file));
+  for (const raw of raws) {
     const m = await parseMessage(raw);
     items.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
   }
+  // The first inbox comes as parse workers send it: term runs of 64 messages, which
+  // batches cut across, and bodies left in their bytes; every 7th message is
+  // tokenized by the writer instead. The second inbox is all tokenized by the writer.
+  const parsed: IngestItem[] = [];
+  for (let i = 0; i < 500; i += 64) parsed.push(...(await parseRaws(raws.slice(i, i + 64))).items);
+  const lkml = parsed.map((m, i) => (i % 7 ? m : { ...items[i] }));
   db = new LoupeDB('search-test');
   await db.open();
   // Two inboxes, a cross-post overlap, and batches small enough to make many segments.
-  for (let i = 0; i < 500; i += 100) await storeBatch(db, 'lkml', items.slice(i, i + 100));
+  for (let i = 0; i < 500; i += 100) await storeBatch(db, 'lkml', lkml.slice(i, i + 100));
   await storeBatch(db, 'Linux-USB', items.slice(450, 700));
   const some = await db.messages.limit(40).toArray();
   for (const m of some) await markRead(db, m.threadId, [m.id]);
