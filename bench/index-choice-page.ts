@@ -357,9 +357,9 @@ async function load(c: Candidate): Promise<number> {
     case 'loupe': {
       // What runSearch's doc cache needs before a lookup: which posting numbers are live.
       const db = new LoupeDB(DB_NAMES.loupeIndex);
-      const nos = await db.searchDocs.toCollection().primaryKeys();
-      const live = new Uint8Array(Math.max(0, ...nos) + 1);
-      for (const no of nos) live[no] = 1;
+      const segs = await db.searchSegs.toArray();
+      const live = new Uint8Array(Math.max(0, ...segs.map((s) => s.seg + s.ids.length)) + 1);
+      for (const s of segs) s.ids.forEach((id, i) => (live[s.seg + i] = id ? 1 : 0));
       loupeIndex = { db, live, buckets: new Map() };
       break;
     }

@@ -5,7 +5,7 @@
  */
 import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
-import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
+import { deleteInboxIndex, indexedSizes, searchTables, touchReadMarks } from './search';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
 
 /** What deleting an inbox removed. */
@@ -197,18 +197,12 @@ const STORED_PER_RAW_BYTE = 2.5;
 /** Message count and approximate size of every inbox, without loading message bodies. */
 export async function inboxSizes(db: LoupeDB): Promise<InboxSize[]> {
   const inboxes = await db.inboxes.orderBy('name').toArray();
+  const sizes = await indexedSizes(db);
   return Promise.all(
     inboxes.map(async ({ name }) => {
       const messages = await db.messages.where('inboxes').equals(name).count();
-      let rawBytes = 0;
-      let indexed = 0;
-      await db.searchDocs
-        .where('inboxes')
-        .equals(name.toLowerCase())
-        .each((d) => {
-          rawBytes += d.size;
-          indexed++;
-        });
+      const { bytes, count: indexed } = sizes.get(name.toLowerCase()) ?? { bytes: 0, count: 0 };
+      let rawBytes = bytes;
       // Messages not indexed yet count at the average size of the indexed ones.
       if (indexed && indexed < messages) rawBytes = (rawBytes / indexed) * messages;
       return { name, messages, rawBytes, approxBytes: Math.round(rawBytes * STORED_PER_RAW_BYTE) };

@@ -84,18 +84,26 @@ export interface SettingRow {
   value: unknown;
 }
 
-/** One indexed message: its posting number and what the query planner narrows on. */
-export interface SearchDocRow {
-  /** Posting number, allocated from searchMeta `nextNo`; postings store it, not the Message-ID. */
-  no: number;
-  id: string;
-  date: number;
-  /** Lowercased inbox names (the `inbox:` prefix compares lowercased). */
-  inboxes: string[];
-  /** The posting segment (first `no` of the import batch) holding this message's tokens. */
+/**
+ * The messages of one index segment (an import batch): posting numbers `seg`,
+ * `seg + 1`, … in order, with what the query planner narrows on. Numbers are
+ * allocated from searchMeta `nextNo`; postings store them, not Message-IDs.
+ */
+export interface SearchSegRow {
   seg: number;
-  /** Raw size in bytes, for `z:`. */
-  size: number;
+  /** Message-ID per number ('' once the message left the index). */
+  ids: string[];
+  dates: Float64Array<ArrayBuffer>;
+  /** Raw sizes in bytes, for `z:`. */
+  sizes: Float64Array<ArrayBuffer>;
+  /** Lowercased inbox names per number when indexed (the `inbox:` prefix compares lowercased). */
+  inboxes: string[][];
+}
+
+/** A message indexed in one inbox that it was cross-posted to later (the segment row stays as written). */
+export interface SearchInboxRow {
+  no: number;
+  inbox: string;
 }
 
 /**
@@ -155,7 +163,8 @@ export class LoupeDB extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   oopses!: EntityTable<OopsRow, 'id'>;
   nodes!: EntityTable<NodeRow, 'id'>;
-  searchDocs!: EntityTable<SearchDocRow, 'no'>;
+  searchSegs!: EntityTable<SearchSegRow, 'seg'>;
+  searchInboxes!: Dexie.Table<SearchInboxRow, [number, string]>;
   postings!: Dexie.Table<PostingRow, [string, number]>;
   savedSearches!: EntityTable<SavedSearchRow, 'id'>;
   searchMeta!: EntityTable<SearchMetaRow, 'key'>;
@@ -232,6 +241,46 @@ export class LoupeDB extends Dexie {
     // v8: message rows keep their raw bytes, and plain mail its body only as those
     // bytes (`textAt`); rows stored before keep their layout, and `raws`.
     this.version(8).stores({});
+    // v9: the index keeps one row per segment instead of one per message (a row per
+    // message was a tenth of the import's time); cross-posts indexed later get a row
+    // of their own. The per-message rows are folded into segments: postings stay.
+    this.version(9)
+      .stores({ searchDocs: null, searchSegs: 'seg, *ids', searchInboxes: '[no+inbox], inbox' })
+      .upgrade(async (tx) => {
+        const docs: {
+          no: number;
+          id: string;
+          date: number;
+          inboxes: string[];
+          seg: number;
+          size: number;
+        }[] = await tx.table('searchDocs').toArray();
+        const segs = new Map<number, typeof docs>();
+        for (const d of docs) {
+          const list = segs.get(d.seg) ?? [];
+          if (!list.length) segs.set(d.seg, list);
+          list.push(d);
+        }
+        const rows: SearchSegRow[] = [...segs].map(([seg, list]) => {
+          const n = Math.max(...list.map((d) => d.no)) - seg + 1;
+          const row: SearchSegRow = {
+            seg,
+            ids: Array<string>(n).fill(''),
+            dates: new Float64Array(n),
+            sizes: new Float64Array(n),
+            inboxes: Array.from({ length: n }, (): string[] => []),
+          };
+          for (const d of list) {
+            row.ids[d.no - seg] = d.id;
+            row.dates[d.no - seg] = d.date;
+            row.sizes[d.no - seg] = d.size;
+            row.inboxes[d.no - seg] = d.inboxes;
+          }
+          return row;
+        });
+        await tx.table('searchSegs').bulkAdd(rows);
+        await tx.table('searchCache').clear();
+      });
     this.messages.hook('reading', withText);
   }
 }

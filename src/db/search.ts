@@ -5,8 +5,8 @@
  * Index layout: every import batch is a segment. Per token and segment one row
  * `postings[token+seg]` packs `(no - seg) << GROUP_BITS | fieldGroups` per
  * message, so a batch is written with appends only (no read-modify-write) and a
- * token's postings are one key-range read. `searchDocs` maps posting numbers to
- * Message-IDs (plus date/size/inboxes, which the planner narrows on).
+ * token's postings are one key-range read. `searchSegs` maps a segment's posting
+ * numbers to Message-IDs (plus date/size/inboxes, which the planner narrows on).
  *
  * Queries: the positive terms narrow to candidates; every candidate is then
  * verified with matchMessage over the stored message, so the result set is
@@ -25,7 +25,14 @@ import {
   type TextField,
 } from '../core/query';
 import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
-import type { LoupeDB, OopsRow, PostingRow, SavedSearchRow, StoredMessage } from './schema';
+import type {
+  LoupeDB,
+  OopsRow,
+  PostingRow,
+  SavedSearchRow,
+  SearchSegRow,
+  StoredMessage,
+} from './schema';
 
 // Field groups: one bit each in a posting's low GROUP_BITS bits.
 const S = 1;
@@ -256,7 +263,22 @@ async function bumpGen(db: LoupeDB): Promise<void> {
 
 /** The tables an index write touches; storeBatch adds them to its transaction. */
 export function searchTables(db: LoupeDB) {
-  return [db.searchDocs, db.postings, db.searchMeta];
+  return [db.searchSegs, db.searchInboxes, db.postings, db.searchMeta];
+}
+
+/** Where some indexed messages are: their segment row and index in it, by Message-ID. */
+async function findIndexed(
+  db: LoupeDB,
+  ids: string[],
+): Promise<Map<string, { row: SearchSegRow; i: number }>> {
+  const out = new Map<string, { row: SearchSegRow; i: number }>();
+  if (!ids.length) return out;
+  const wanted = new Set(ids);
+  for (const row of await db.searchSegs.where('ids').anyOf(ids).distinct().toArray())
+    row.ids.forEach((id, i) => {
+      if (wanted.has(id)) out.set(id, { row, i });
+    });
+  return out;
 }
 
 async function writeSegment(
@@ -267,26 +289,26 @@ async function writeSegment(
   if (!items.length) return;
   if (items.length > SEGMENT_MAX)
     throw new Error(`a segment holds at most ${SEGMENT_MAX} messages`);
-  const stale = maybeIndexed.length
-    ? await db.searchDocs.where('id').anyOf(maybeIndexed).primaryKeys()
-    : [];
-  if (stale.length) {
+  const stale = await findIndexed(db, maybeIndexed);
+  if (stale.size) {
     // A message deleted and imported again: its old postings die with the old number.
-    await db.searchDocs.bulkDelete(stale);
+    const rows = new Set<SearchSegRow>();
+    for (const { row, i } of stale.values()) {
+      row.ids[i] = '';
+      rows.add(row);
+    }
+    await db.searchSegs.bulkPut([...rows]);
     await bumpGen(db);
   }
   const seg = Math.max(1, await meta(db, 'nextNo'));
   await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
-  await db.searchDocs.bulkAdd(
-    items.map(({ m, inboxes, size }, i) => ({
-      no: seg + i,
-      id: m.id,
-      date: m.date,
-      inboxes,
-      seg,
-      size,
-    })),
-  );
+  await db.searchSegs.add({
+    seg,
+    ids: items.map((x) => x.m.id),
+    dates: Float64Array.from(items, (x) => x.m.date),
+    sizes: Float64Array.from(items, (x) => x.size),
+    inboxes: items.map((x) => x.inboxes),
+  });
   const byToken = segmentPostings(items);
   const buckets = new Map<string, PostingRow>();
   for (const t of [...byToken.keys()].sort()) {
@@ -351,12 +373,15 @@ export async function indexMessages(
 ): Promise<void> {
   const ib = inbox.toLowerCase();
   if (crossPosted.length) {
-    await db.searchDocs
-      .where('id')
-      .anyOf(crossPosted.map((m) => m.id))
-      .modify((r) => {
-        if (!r.inboxes.includes(ib)) r.inboxes = [...r.inboxes, ib];
-      });
+    const found = await findIndexed(
+      db,
+      crossPosted.map((m) => m.id),
+    );
+    await db.searchInboxes.bulkPut(
+      [...found.values()].flatMap(({ row, i }) =>
+        row.inboxes[i].includes(ib) ? [] : [{ no: row.seg + i, inbox: ib }],
+      ),
+    );
     // Searchers keep inbox membership in memory: a changed membership starts them over.
     await bumpGen(db);
   }
@@ -386,18 +411,20 @@ export async function indexBacklog(
   // counting every message on each start (a schema upgrade that drops the index clears it).
   if (await meta(db, 'complete')) return 0;
   const done = () => db.searchMeta.put({ key: 'complete', value: 1 });
-  const [messages, docs] = await Promise.all([db.messages.count(), db.searchDocs.count()]);
-  if (messages <= docs) {
+  const [messages, indexed] = await Promise.all([
+    db.messages.count(),
+    db.searchSegs.orderBy('ids').uniqueKeys(),
+  ]).then(([n, ids]) => [n, new Set(ids.filter(Boolean))] as const);
+  if (messages <= indexed.size) {
     await done();
     return 0;
   }
-  const indexed = new Set(await db.searchDocs.orderBy('id').keys());
   const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
   for (let i = 0; i < missing.length; i += batch) {
     onProgress?.(i, missing.length);
     const ids = missing.slice(i, i + batch);
     await db.transaction('rw', [db.messages, db.oopses, db.raws, ...searchTables(db)], async () => {
-      const have = new Set(await db.searchDocs.where('id').anyOf(ids).keys());
+      const have = await findIndexed(db, ids);
       const todo = ids.filter((id) => !have.has(id));
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
       // Only crash reports have a crash row; rows stored before v8 keep their raw bytes
@@ -431,23 +458,57 @@ export async function indexBacklog(
 export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void> {
   const ib = inbox.toLowerCase();
   await db.transaction('rw', searchTables(db), async () => {
-    const rows = await db.searchDocs.where('inboxes').equals(ib).toArray();
-    const segs = new Set(rows.map((r) => r.seg));
-    const [gone, kept] = [
-      rows.filter((r) => r.inboxes.length <= 1),
-      rows.filter((r) => r.inboxes.length > 1),
-    ];
-    await db.searchDocs.bulkDelete(gone.map((r) => r.no));
-    await db.searchDocs.bulkPut(
-      kept.map((r) => ({ ...r, inboxes: r.inboxes.filter((x) => x !== ib) })),
-    );
-    // Postings of a segment with no live message left are dead weight; others are
-    // skipped at query time because their numbers no longer resolve.
-    const live = new Set<number>();
-    await db.searchDocs.each((r) => void live.add(r.seg));
-    for (const seg of segs) if (!live.has(seg)) await db.postings.where('seg').equals(seg).delete();
+    await db.searchInboxes.where('inbox').equals(ib).delete();
+    // Numbers still held by another inbox they were cross-posted to later.
+    const elsewhere = new Set((await db.searchInboxes.toArray()).map((r) => r.no));
+    for (const row of await db.searchSegs.toArray()) {
+      let changed = false;
+      row.inboxes = row.inboxes.map((list, i) => {
+        const left = list.includes(ib) ? list.filter((x) => x !== ib) : list;
+        changed ||= left !== list;
+        if (row.ids[i] && !left.length && !elsewhere.has(row.seg + i)) {
+          row.ids[i] = '';
+          changed = true;
+        }
+        return left;
+      });
+      if (!changed) continue;
+      if (row.ids.some(Boolean)) {
+        await db.searchSegs.put(row);
+      } else {
+        // Postings of a segment with no live message left are dead weight; others are
+        // skipped at query time because their numbers no longer resolve.
+        await db.searchSegs.delete(row.seg);
+        await db.postings.where('seg').equals(row.seg).delete();
+      }
+    }
     await bumpGen(db);
   });
+}
+
+/** Raw bytes and count of the indexed messages of every inbox (lowercased), without reading mail. */
+export async function indexedSizes(
+  db: LoupeDB,
+): Promise<Map<string, { bytes: number; count: number }>> {
+  const out = new Map<string, { bytes: number; count: number }>();
+  const add = (ib: string, size: number) => {
+    const s = out.get(ib) ?? { bytes: 0, count: 0 };
+    if (!s.count) out.set(ib, s);
+    s.bytes += size;
+    s.count++;
+  };
+  const sizeOf = new Map<number, number>();
+  await db.transaction('r', [db.searchSegs, db.searchInboxes], async () => {
+    for (const row of await db.searchSegs.toArray())
+      row.ids.forEach((id, i) => {
+        if (!id) return;
+        sizeOf.set(row.seg + i, row.sizes[i]);
+        for (const ib of row.inboxes[i]) add(ib, row.sizes[i]);
+      });
+    for (const r of await db.searchInboxes.toArray())
+      if (sizeOf.has(r.no)) add(r.inbox, sizeOf.get(r.no) as number);
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------- queries
@@ -502,7 +563,10 @@ async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCa
   // An index dropped and built again may reuse generation and numbers: the last doc must match.
   let last = row.next - 1;
   while (last > 0 && !row.ids[last]) last--;
-  if (last > 0 && (await db.searchDocs.get(last))?.id !== row.ids[last]) return null;
+  if (last > 0) {
+    const seg = await db.searchSegs.where('seg').belowOrEqual(last).last();
+    if (seg?.ids[last - seg.seg] !== row.ids[last]) return null;
+  }
   const c = new DocCache();
   c.gen = row.gen;
   c.next = row.next;
@@ -535,16 +599,18 @@ function loadCache(db: LoupeDB): Promise<DocCache> {
 }
 
 async function readCache(db: LoupeDB): Promise<DocCache> {
-  const tables = [db.searchDocs, db.searchMeta, db.searchCache];
+  const tables = [db.searchSegs, db.searchInboxes, db.searchMeta, db.searchCache];
   const { c, read } = await db.transaction('r', tables, async () => {
     const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
     const old = caches.get(db);
     if (old && old.gen === gen && old.next >= next) return { c: old, read: 0 };
     const c = (old && old.gen === gen ? old : await savedCache(db, gen, next)) ?? new DocCache();
-    const rows = await db.searchDocs.where('no').aboveOrEqual(c.next).toArray();
+    const rows = await db.searchSegs.where('seg').aboveOrEqual(c.next).toArray();
     if (!rows.length && c.gen === gen) return { c, read: 0 };
+    // Cross-posts indexed later change the generation: a cache of this one has them.
+    const extra = c.gen === gen ? [] : await db.searchInboxes.toArray();
     let top = Math.max(next, c.next);
-    for (const r of rows) top = Math.max(top, r.no + 1);
+    for (const r of rows) top = Math.max(top, r.seg + r.ids.length);
     const grow = (a: Float64Array) => {
       const b = new Float64Array(top);
       b.set(a);
@@ -557,16 +623,24 @@ async function readCache(db: LoupeDB): Promise<DocCache> {
       b.set(bits);
       c.inboxes.set(ib, b);
     }
+    const member = (ib: string, no: number) => {
+      let bits = c.inboxes.get(ib);
+      if (!bits) c.inboxes.set(ib, (bits = new Uint8Array(top)));
+      bits[no] = 1;
+    };
+    let docs = 0;
     for (const r of rows) {
-      c.ids[r.no] = r.id;
-      c.dates[r.no] = r.date;
-      c.sizes[r.no] = r.size;
-      for (const ib of r.inboxes) {
-        let bits = c.inboxes.get(ib);
-        if (!bits) c.inboxes.set(ib, (bits = new Uint8Array(top)));
-        bits[r.no] = 1;
-      }
+      r.ids.forEach((id, i) => {
+        if (!id) return;
+        const no = r.seg + i;
+        c.ids[no] = id;
+        c.dates[no] = r.dates[i];
+        c.sizes[no] = r.sizes[i];
+        for (const ib of r.inboxes[i]) member(ib, no);
+        docs++;
+      });
     }
+    for (const x of extra) if (c.ids[x.no] !== undefined) member(x.inbox, x.no);
     c.threads.clear();
     const live: number[] = [];
     for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
@@ -577,7 +651,7 @@ async function readCache(db: LoupeDB): Promise<DocCache> {
       c,
       Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a),
     );
-    return { c, read: rows.length };
+    return { c, read: docs };
   });
   caches.set(db, c);
   if (read >= SAVE_AFTER) saveCache(db, c);
@@ -855,9 +929,12 @@ async function plan(node: QueryNode, ctx: PlanCtx, positive: boolean): Promise<N
         return fromCache(ctx, (no) => sets.some(([, bits]) => bits[no] === 1));
       }
       if (field === 'mid') {
-        const col = ctx.db.searchDocs.where('id');
-        const c = prefix ? col.startsWithIgnoreCase(value) : col.equalsIgnoreCase(value);
-        return union([Uint32Array.from(await c.primaryKeys())]);
+        const ids = ctx.cache.ids;
+        const want = value.toLowerCase();
+        return fromCache(ctx, (no) => {
+          const id = (ids[no] as string).toLowerCase();
+          return prefix ? id.startsWith(want) : id === want;
+        });
       }
       return null;
     }

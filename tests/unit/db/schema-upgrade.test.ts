@@ -6,6 +6,7 @@ import { parseMessage } from '../../../src/core/message';
 import { parseQuery } from '../../../src/core/query';
 import { LoupeDB } from '../../../src/db/schema';
 import { indexBacklog, runSearch } from '../../../src/db/search';
+import { storeBatch } from '../../../src/db/store';
 
 const NAME = 'loupe-upgrade-test';
 afterEach(async () => {
@@ -102,6 +103,98 @@ describe('schema upgrades', () => {
       const ids: string[] = [];
       await runSearch(db, q.ast, { onHits: (h) => ids.push(...h.map((x) => x.id)) });
       expect(ids).toEqual(['old@x']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/** The stores of schema version 8: one index row per message (searchDocs). */
+const V8 = {
+  messages: 'id, threadId, *inboxes',
+  raws: 'id',
+  threads: 'id, lastDate, subjectKey',
+  inboxThreads: '[inbox+threadId], [inbox+lastDate], threadId',
+  inboxes: 'name',
+  reads: 'id, threadId',
+  settings: 'key',
+  oopses: 'id, title, type, date',
+  nodes: 'id',
+  searchDocs: 'no, &id, *inboxes',
+  postings: '[t+seg], seg',
+  savedSearches: '++id',
+  searchMeta: 'key',
+  searchCache: 'key',
+};
+
+describe('the version 9 index upgrade', () => {
+  it('folds per-message index rows into segments and keeps every posting', async () => {
+    // A store written by today's code, turned back into the version 8 layout.
+    const now = new LoupeDB(`${NAME}-now`);
+    await now.open();
+    const mails = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        parseMessage(
+          new TextEncoder().encode(
+            `Message-ID: <m${i}@x>\nFrom: Ann <ann@x>\nSubject: wombat ${i}\nDate: Mon, 1 Jun 2020 ${10 + i}:00:00 +0000\n\n${i % 2 ? 'odd' : 'even'} body\n`,
+          ),
+        ),
+      ),
+    );
+    await storeBatch(now, 'lkml', mails.slice(0, 5));
+    await storeBatch(now, 'lkml', mails.slice(5, 10));
+    await storeBatch(now, 'linux-mm', mails.slice(8, 12));
+    const ask = async (db: LoupeDB, query: string, inbox = '*') => {
+      const q = parseQuery(query, Date.now());
+      if (!q.ok) throw new Error(q.error.message);
+      const ids: string[] = [];
+      await runSearch(db, q.ast, { inbox, onHits: (h) => ids.push(...h.map((x) => x.id)) });
+      return ids.sort();
+    };
+    const queries: [string, string][] = [
+      ['wombat', '*'],
+      ['odd', 'lkml'],
+      ['even', 'linux-mm'],
+      ['inbox:linux-mm', '*'],
+    ];
+    const want = await Promise.all(queries.map(([q, ib]) => ask(now, q, ib)));
+    const extra = await now.searchInboxes.toArray();
+    const docs = (await now.searchSegs.toArray()).flatMap((s) =>
+      s.ids.flatMap((id, i) => {
+        const no = s.seg + i;
+        const more = extra.filter((x) => x.no === no).map((x) => x.inbox);
+        const inboxes = [...s.inboxes[i], ...more];
+        return id ? [{ no, id, date: s.dates[i], inboxes, seg: s.seg, size: s.sizes[i] }] : [];
+      }),
+    );
+    const old = new Dexie(NAME);
+    old.version(8).stores(V8);
+    await old.open();
+    for (const t of Object.keys(V8))
+      if (t !== 'searchDocs' && t !== 'searchCache')
+        await old.table(t).bulkAdd(await now.table(t).toArray());
+    await old.table('searchDocs').bulkAdd(docs);
+    old.close();
+    await now.delete();
+
+    const db = new LoupeDB(NAME);
+    await db.open();
+    try {
+      expect(await Promise.all(queries.map(([q, ib]) => ask(db, q, ib)))).toEqual(want);
+      expect(want[0]).toHaveLength(12);
+      const segs = await db.searchSegs.toArray();
+      expect(segs.map((s) => [s.seg, s.ids.length])).toEqual([
+        [1, 5],
+        [6, 5],
+        [11, 2],
+      ]);
+      expect(segs[1].inboxes.map((l) => [...l].sort().join())).toEqual([
+        'lkml',
+        'lkml',
+        'lkml',
+        'linux-mm,lkml',
+        'linux-mm,lkml',
+      ]);
     } finally {
       db.close();
     }

@@ -13,7 +13,7 @@ import { parseMessage } from '../../../src/core/message';
 import { crashSummary } from '../../../src/core/oops';
 import { matchMessage, parseQuery, type QueryNode } from '../../../src/core/query';
 import { getRaw, markRead } from '../../../src/db/queries';
-import { LoupeDB } from '../../../src/db/schema';
+import { LoupeDB, type SearchSegRow } from '../../../src/db/schema';
 import {
   countMatches,
   deleteInboxIndex,
@@ -137,10 +137,16 @@ const QUERIES = [
 ];
 
 describe('search index = brute force', () => {
-  it('stores a doc per message and merges cross-posts', async () => {
-    expect(await db.searchDocs.count()).toBe(await db.messages.count());
-    const doc = await db.searchDocs.where('id').equals(items[460].id).first();
-    expect(doc?.inboxes.sort()).toEqual(['linux-usb', 'lkml']);
+  it('numbers every message once, in segments, and records cross-posts beside them', async () => {
+    const segs = await db.searchSegs.toArray();
+    const ids = segs.flatMap((s) => s.ids).filter(Boolean);
+    expect(ids.length).toBe(await db.messages.count());
+    expect(new Set(ids).size).toBe(ids.length);
+    // 460 came with lkml; Linux-USB got it later, as a row of its own.
+    const seg = segs.find((s) => s.ids.includes(items[460].id)) as SearchSegRow;
+    const no = seg.seg + seg.ids.indexOf(items[460].id);
+    expect(seg.inboxes[no - seg.seg]).toEqual(['lkml']);
+    expect(await db.searchInboxes.get([no, 'linux-usb'])).toBeDefined();
   });
 
   for (const q of QUERIES) {
@@ -314,7 +320,7 @@ describe('search index = brute force', () => {
     const other = new LoupeDB('search-backlog');
     await other.open();
     await storeBatch(other, 'lkml', items.slice(0, 50));
-    await other.searchDocs.clear();
+    await other.searchSegs.clear();
     await other.postings.clear();
     const seen: [number, number][] = [];
     expect(await indexBacklog(other, 20, (done, total) => seen.push([done, total]))).toBe(50);
@@ -379,7 +385,7 @@ describe('search index = brute force', () => {
     await again.open();
     expect(await count(again)).toBe(want(700));
     // The index dropped and built again: the saved table no longer matches it.
-    await again.searchDocs.clear();
+    await again.searchSegs.clear();
     await again.postings.clear();
     await again.searchMeta.clear();
     await indexBacklog(again);
@@ -396,6 +402,9 @@ describe('search index = brute force', () => {
     await deleteInboxIndex(db, 'Linux-USB');
     const r = await viaIndex(parse(''));
     expect(r.ids).toEqual(before);
-    expect(await db.searchDocs.where('inboxes').equals('linux-usb').count()).toBe(0);
+    expect(await db.searchInboxes.where('inbox').equals('linux-usb').count()).toBe(0);
+    const segs = await db.searchSegs.toArray();
+    expect(segs.flatMap((s) => s.inboxes.flat()).filter((ib) => ib === 'linux-usb')).toEqual([]);
+    expect(segs.flatMap((s) => s.ids).filter(Boolean).length).toBe(before.length);
   });
 });
