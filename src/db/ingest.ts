@@ -137,7 +137,7 @@ export async function ingestStream(
 ): Promise<IngestResult> {
   const start = performance.now();
   const p = emptyProgress(opts.totalBytes ?? null);
-  const batchSize = opts.batchSize ?? 2000;
+  const batchSize = opts.batchSize ?? 5000;
   const parse = opts.parse ?? parseRaws;
   const maxInFlight = (opts.parallel ?? 1) + Math.ceil(batchSize / CHUNK);
   let lastReport = 0;

@@ -404,7 +404,7 @@ async function crashRows(db: LoupeDB, ids: string[]): Promise<Map<string, OopsRo
  */
 export async function indexBacklog(
   db: LoupeDB,
-  batch = 500,
+  batch = 2000,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number> {
   // Every import indexes what it stores, so once the backlog is done a marker saves

@@ -9,10 +9,14 @@
 
 const WORD_RUN = /[\p{L}\p{M}\p{N}_]+/gu;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
+// In ASCII text the same runs, matched without Unicode tables (most mail is ASCII).
+const ASCII_WORD_RUN = /[a-z0-9_]+/g;
+const NON_ASCII = /[^\0-\x7f]/;
 
 /** Splits text into lowercase word tokens, in order. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(WORD_RUN) ?? [];
+  const lower = text.toLowerCase();
+  return lower.match(NON_ASCII.test(lower) ? WORD_RUN : ASCII_WORD_RUN) ?? [];
 }
 
 function isWordCodePoint(cp: number | undefined): boolean {

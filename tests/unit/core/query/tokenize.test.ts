@@ -35,6 +35,13 @@ describe('tokenize', () => {
     ]);
   });
 
+  it('splits ASCII text exactly as the Unicode word rule does', () => {
+    const ascii = Array.from({ length: 128 }, (_, c) => `a${String.fromCharCode(c)}Z9`).join('');
+    const unicode = ascii.toLowerCase().match(/[\p{L}\p{M}\p{N}_]+/gu);
+    expect(tokenize(ascii)).toEqual(unicode);
+    expect(tokenize(ascii).length).toBeGreaterThan(60);
+  });
+
   it('keeps non-ASCII letters and digits in words', () => {
     expect(tokenize('Grüße — Ωmega 42')).toEqual(['grüße', 'ωmega', '42']);
   });
