@@ -633,9 +633,11 @@ async function searchBench(page, c) {
     await db.postings.each((p) => {
       postingBytes += p.p.reduce((n, a) => n + a.byteLength, 0) + p.keys.join('').length * 2;
     });
-    const docs = await db.searchDocs.count();
-    await db.transaction('rw', [db.searchDocs, db.postings, db.searchMeta], async () => {
-      await Promise.all([db.searchDocs.clear(), db.postings.clear(), db.searchMeta.clear()]);
+    let docs = 0;
+    await db.searchSegs.each((s) => (docs += s.ids.filter(Boolean).length));
+    const tables = [db.searchSegs, db.searchInboxes, db.postings, db.searchMeta];
+    await db.transaction('rw', tables, async () => {
+      await Promise.all(tables.map((t) => t.clear()));
     });
     return { postingBytes, docs };
   });
