@@ -241,7 +241,7 @@ export function spaceNeeded(s: SpaceInput): number | null {
   }
   if (!s.totalBytes) return null;
   // Nothing committed to measure: typical ratios (gzip'd mail inflates about
-  // 4x, and storing costs about 2.5x the raw mail).
+  // 4x, and storing costs about 1.5x the raw mail).
   const left = s.totalBytes - (s.messages > 0 ? s.bytesRead * (s.added / s.messages) : 0);
   return Math.round(left * (s.gzip ? 4 : 1) * STORED_PER_RAW_BYTE * 1.1);
 }

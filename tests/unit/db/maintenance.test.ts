@@ -100,7 +100,7 @@ describe('spaceNeeded', () => {
   });
   it('falls back to typical ratios when nothing was committed', () => {
     const s = { ...base, added: 0, usageBefore: 5, usageAfter: 5, bytesRead: 0, totalBytes: 1e6 };
-    expect(spaceNeeded({ ...s, messages: 0 })).toBe(Math.round(1e6 * 2.5 * 1.1));
+    expect(spaceNeeded({ ...s, messages: 0 })).toBe(Math.round(1e6 * 1.5 * 1.1));
   });
   it('is unknown without usage figures or a size', () => {
     const s = { ...base, usageBefore: null, usageAfter: null, bytesRead: 1, totalBytes: null };
