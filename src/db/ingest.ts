@@ -137,7 +137,10 @@ export async function ingestStream(
 ): Promise<IngestResult> {
   const start = performance.now();
   const p = emptyProgress(opts.totalBytes ?? null);
-  const batchSize = opts.batchSize ?? 5000;
+  // Bigger batches import faster (5,000 messages: about 12% at 10k), but an aborted one
+  // leaves its bytes counted: after a quota error at 5,000 Chromium's usage stayed
+  // above the quota, and even deleting an inbox to free space failed.
+  const batchSize = opts.batchSize ?? 2000;
   const parse = opts.parse ?? parseRaws;
   const maxInFlight = (opts.parallel ?? 1) + Math.ceil(batchSize / CHUNK);
   let lastReport = 0;
