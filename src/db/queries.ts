@@ -71,7 +71,10 @@ export async function threadMessages(
 
 /** Raw bytes of some messages, by id: in their rows, or in `raws` for mail stored before v8. */
 export async function rawsById(db: LoupeDB, ids: string[]): Promise<(Uint8Array | undefined)[]> {
-  const raws: (Uint8Array | undefined)[] = (await db.messages.bulkGet(ids)).map((m) => m?.raw);
+  // raw(): the rows skip the reading hook, which would decode text nobody reads here.
+  const rows = await db.messages.where(':id').anyOf(ids).raw().toArray();
+  const inline = new Map(rows.map((m) => [m.id, m.raw]));
+  const raws = ids.map((id) => inline.get(id));
   const older = ids.filter((_, i) => !raws[i]);
   if (older.length) {
     const rows = new Map((await db.raws.bulkGet(older)).flatMap((r) => (r ? [[r.id, r.raw]] : [])));
