@@ -24,6 +24,7 @@ import {
   type SearchDoc,
   type TextField,
 } from '../core/query';
+import { CostLru } from '../core/lru';
 import type { Address, CrashSummary, MessageRecord, ThreadNode } from '../core/types';
 import type {
   LoupeDB,
@@ -531,6 +532,12 @@ class DocCache {
   bucketBytes = 0;
   /** Thread context of hits, valid until the next import (which changes `next`). */
   threads = new Map<string, HitThread | null>();
+  /**
+   * Messages read to verify and show hits, valid until the next import (which may
+   * move them to a merged thread) or the next change of generation (a cross-post
+   * or a deletion: a new cache).
+   */
+  messages = new CostLru<string, StoredMessage>(MESSAGE_CACHE_BYTES);
 }
 
 interface HitThread {
@@ -539,6 +546,9 @@ interface HitThread {
   /** Message-IDs in thread order. */
   order: string[];
 }
+
+/** Messages kept in memory between queries, at most (the least recently used go first). */
+const MESSAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Posting rows kept in memory between queries, at most (they are dropped all at once past it). */
 const BUCKET_CACHE_BYTES = 96 * 1024 * 1024;
@@ -642,6 +652,7 @@ async function readCache(db: LoupeDB): Promise<DocCache> {
     }
     for (const x of extra) if (c.ids[x.no] !== undefined) member(x.inbox, x.no);
     c.threads.clear();
+    c.messages.clear();
     const live: number[] = [];
     for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
     const dates = c.dates;
@@ -1191,7 +1202,7 @@ export async function runSearch(
   const fetch = async (nos: Uint32Array) => {
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
     const [msgs, crashOf] = await Promise.all([
-      db.messages.bulkGet(ids),
+      readMessages(db, cache, ids),
       crashRows(
         db,
         ids.filter((_, k) => crashBits[nos[k]] === 1),
@@ -1439,6 +1450,34 @@ interface Found {
   m: StoredMessage;
   doc: SearchDoc;
   unread: boolean;
+}
+
+/**
+ * Messages by Message-ID, from the searcher's memory when a query read them
+ * before. IndexedDB costs about 0.15 ms a row however small it is, so a query
+ * that pages, changes order or grows by a letter reads only what it did not
+ * see. Kept without their raw bytes, which no hit needs.
+ */
+async function readMessages(
+  db: LoupeDB,
+  cache: DocCache,
+  ids: string[],
+): Promise<(StoredMessage | undefined)[]> {
+  const out = ids.map((id) => cache.messages.get(id));
+  const missing = ids.filter((_, k) => !out[k]);
+  if (!missing.length) return out;
+  const rows = await db.messages.bulkGet(missing);
+  let r = 0;
+  for (let k = 0; k < out.length; k++) {
+    if (out[k]) continue;
+    const m = rows[r++];
+    if (!m) continue;
+    delete m.raw;
+    // UTF-16 at worst, plus the headers and the object around them.
+    cache.messages.set(m.id, m, 2 * m.text.length + 1024);
+    out[k] = m;
+  }
+  return out;
 }
 
 /** Reads the thread context of messages into the cache (threads seen before are kept). */

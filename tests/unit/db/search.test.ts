@@ -365,6 +365,42 @@ describe('search index = brute force', () => {
     await other.delete();
   });
 
+  it('shows a hit read by an earlier query in the thread and inboxes that later imports gave it', async () => {
+    const other = new LoupeDB('search-moved');
+    await other.open();
+    const mail = (id: string, refs: string, subject: string) =>
+      parseMessage(
+        new TextEncoder().encode(
+          [
+            'From: Ann Author <ann@example.org>',
+            'To: linux-kernel@vger.kernel.org',
+            `Subject: ${subject}`,
+            'Date: Mon, 1 Jan 2024 10:00:00 +0000',
+            `Message-ID: <${id}>`,
+            ...(refs ? [`In-Reply-To: <${refs}>`, `References: <${refs}>`] : []),
+            '',
+            'The zanzibarish lock is taken twice.',
+            '',
+          ].join('\n'),
+        ),
+      );
+    const hit = async () => {
+      const hits: SearchHit[] = [];
+      await runSearch(other, parse('zanzibarish'), { onHits: (h) => hits.push(...h) });
+      return hits.find((h) => h.id === 'reply@x');
+    };
+    // The reply comes first: its parent is missing, so its thread is the ghost parent's.
+    await storeBatch(other, 'lkml', [await mail('reply@x', 'parent@x', 'Re: [PATCH] lock')]);
+    expect((await hit())?.threadId).toBe('parent@x');
+    // The parent arrives, itself a reply to a missing root: the thread moves up to it.
+    await storeBatch(other, 'lkml', [await mail('parent@x', 'root@x', '[PATCH] lock')]);
+    expect((await hit())?.threadId).toBe('root@x');
+    // The same reply cross-posted to a second list.
+    await storeBatch(other, 'netdev', [await mail('reply@x', 'parent@x', 'Re: [PATCH] lock')]);
+    expect((await hit())?.inboxes.sort()).toEqual(['lkml', 'netdev']);
+    await other.delete();
+  });
+
   it('starts from the saved table of posting numbers and still sees later mail', async () => {
     const name = 'search-saved';
     const first = new LoupeDB(name);
