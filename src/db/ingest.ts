@@ -139,7 +139,9 @@ export async function ingestStream(
   const p = emptyProgress(opts.totalBytes ?? null);
   // Bigger batches import faster (5,000 messages: about 12% at 10k), but an aborted one
   // leaves its bytes counted: after a quota error at 5,000 Chromium's usage stayed
-  // above the quota, and even deleting an inbox to free space failed.
+  // above the quota, and even deleting an inbox to free space failed. Free space from
+  // navigator.storage.estimate() cannot pick the size: Chromium reports a quota of 60%
+  // of the disk whatever is really free (and ignores a DevTools quota override).
   const batchSize = opts.batchSize ?? 2000;
   const parse = opts.parse ?? parseRaws;
   const maxInFlight = (opts.parallel ?? 1) + Math.ceil(batchSize / CHUNK);
