@@ -23,7 +23,7 @@ import {
 import type { CrashSummary } from '../src/core/types';
 import { LoupeDB, type PostingRow } from '../src/db/schema';
 import {
-  bucketOf,
+  rowKeys,
   docTokens,
   eachPosting,
   indexMessages,
@@ -376,14 +376,17 @@ async function load(c: Candidate): Promise<number> {
 async function loupeWord(word: string): Promise<Set<number>> {
   if (!loupeIndex) throw new Error('loupe not loaded');
   const { db, live, buckets } = loupeIndex;
-  const b = bucketOf(word);
-  let rows = buckets.get(b);
-  if (!rows) {
-    rows = await db.postings
-      .where('[t+seg]')
-      .between([b, Dexie.minKey], [b, Dexie.maxKey], true, true)
-      .toArray();
-    buckets.set(b, rows);
+  const rows: PostingRow[] = [];
+  for (const t of rowKeys(word)) {
+    let some = buckets.get(t);
+    if (!some) {
+      some = await db.postings
+        .where('[t+seg]')
+        .between([t, Dexie.minKey], [t, Dexie.maxKey], true, true)
+        .toArray();
+      buckets.set(t, some);
+    }
+    rows.push(...some);
   }
   const out = new Set<number>();
   eachPosting(rows, word, false, Infinity, (no, groups) => {

@@ -98,6 +98,16 @@ const WEIGHT = Float32Array.from({ length: ANY + 1 }, (_, g) =>
 // Longer words are indexed truncated: a lookup truncates too, and verify decides.
 const MAX_TOKEN = 64;
 const SPECIAL = '\u0001';
+/**
+ * A key with more postings than this in a segment gets a posting row of its own
+ * (`t` = OWN + key), out of its bucket, so that looking up "thompson" does not read
+ * the lists of "the", "this" and "that". In 2,000-message segments of generated
+ * mail that is about 180 keys, 40% of the posting bytes.
+ */
+const OWN_ROW_MIN = 512;
+const OWN = '\u0002';
+/** Marks a cached range of posting rows apart from the rows of one `t`. */
+const MANY = '\u0003';
 const PATCH_KEY = `${SPECIAL}is:patch`;
 const OOPS_KEY = `${SPECIAL}is:oops`;
 const TYPE_KEY = `${SPECIAL}type:`;
@@ -312,14 +322,20 @@ async function writeSegment(
   });
   const byToken = segmentPostings(items);
   const buckets = new Map<string, PostingRow>();
+  const own: PostingRow[] = [];
   for (const t of [...byToken.keys()].sort()) {
+    const list = Uint32Array.from(byToken.get(t) as number[]);
+    if (list.length > OWN_ROW_MIN) {
+      own.push({ t: OWN + t, seg, keys: [t], p: [list] });
+      continue;
+    }
     const b = bucketOf(t);
     let row = buckets.get(b);
     if (!row) buckets.set(b, (row = { t: b, seg, keys: [], p: [] }));
     row.keys.push(t);
-    row.p.push(Uint32Array.from(byToken.get(t) as number[]));
+    row.p.push(list);
   }
-  await db.postings.bulkAdd([...buckets.values()]);
+  await db.postings.bulkAdd([...buckets.values(), ...own]);
 }
 
 /**
@@ -706,6 +722,9 @@ interface PlanCtx {
   scores: Float32Array | null;
 }
 
+/** The `t` of the posting rows that can hold a whole key: its bucket's, and its own. */
+export const rowKeys = (key: string): [string, string] => [bucketOf(key), OWN + key];
+
 /** The posting bucket of a token: its first two characters. */
 export function bucketOf(t: string): string {
   return t.slice(0, 2);
@@ -725,32 +744,51 @@ function find(keys: string[], key: string): number {
 }
 
 /**
- * The posting rows of a bucket. Segments are only ever appended (a deletion
- * starts a new cache generation), so rows read once stay right and a later
- * query reads only the segments written since.
+ * The posting rows whose `t` is `t`, or starts with it (`many`). Segments are
+ * only ever appended (a deletion starts a new cache generation), so rows of one
+ * `t` read once stay right and a later query reads only the segments written
+ * since; a range of `t` is read again whole once the index has grown. Ranges
+ * of one character span a whole letter: read, not kept.
  */
-async function bucketRows(ctx: PlanCtx, b: string, prefix: boolean): Promise<PostingRow[]> {
+async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<PostingRow[]> {
   const range = ctx.db.postings.where('[t+seg]');
-  // A one-character prefix spans every bucket that starts with it: read, not kept.
-  if (prefix && b.length < 2)
-    return range.between([b, Dexie.minKey], [b + '\uffff', Dexie.maxKey], true, true).toArray();
+  const wide = many && t.replace(OWN, '').length < 2;
+  if (wide)
+    return range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true).toArray();
   const { cache } = ctx;
   if (cache.bucketBytes > BUCKET_CACHE_BYTES) {
     cache.buckets.clear();
     cache.bucketBytes = 0;
   }
-  const hit = cache.buckets.get(b);
+  const name = many ? t + MANY : t;
+  const hit = cache.buckets.get(name);
   if (hit && hit.from >= cache.next) return hit.rows;
-  const from = hit?.from ?? 0;
-  const fresh = await range.between([b, from], [b, Dexie.maxKey], true, true).toArray();
+  const from = many ? 0 : (hit?.from ?? 0);
+  const fresh = await (
+    many
+      ? range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true)
+      : range.between([t, from], [t, Dexie.maxKey], true, true)
+  ).toArray();
   for (const r of fresh)
     cache.bucketBytes += r.p.reduce((n, a) => n + a.byteLength, 0) + 2 * r.keys.join('').length;
   // Rows of a segment written after the doc cache loaded may be among them (postings()
   // skips them until it knows their numbers): the next read starts past every row read.
   const next = fresh.reduce((m, r) => Math.max(m, r.seg + 1), Math.max(from, cache.next));
-  const rows = hit ? [...hit.rows, ...fresh] : fresh;
-  cache.buckets.set(b, { from: next, rows });
+  const rows = hit && !many ? [...hit.rows, ...fresh] : fresh;
+  cache.buckets.set(name, { from: next, rows });
   return rows;
+}
+
+/**
+ * The posting rows that can hold `key` (or, for a prefix, keys starting with it),
+ * in segment order: its bucket's, and its own rows where it is common.
+ */
+async function rowsOf(ctx: PlanCtx, key: string, prefix: boolean): Promise<PostingRow[]> {
+  const [bucket, own] = await Promise.all([
+    postingRows(ctx, bucketOf(key), prefix && key.length < 2),
+    postingRows(ctx, OWN + key, prefix),
+  ]);
+  return own.length ? [...bucket, ...own].sort((a, b) => a.seg - b.seg) : bucket;
 }
 
 /**
@@ -792,7 +830,7 @@ interface Word {
 }
 
 async function word(ctx: PlanCtx, key: string, prefix: boolean): Promise<Word> {
-  const rows = await bucketRows(ctx, bucketOf(key), prefix);
+  const rows = await rowsOf(ctx, key, prefix);
   const lists: Word['lists'] = [];
   if (!prefix)
     for (const r of rows) {

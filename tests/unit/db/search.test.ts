@@ -401,6 +401,38 @@ describe('search index = brute force', () => {
     await other.delete();
   });
 
+  it('keeps the postings of a common word in rows of its own and answers the same', async () => {
+    const one = new LoupeDB('search-own-rows');
+    await one.open();
+    // One segment of 700 messages: words in more than 512 of them leave their buckets.
+    await storeBatch(one, 'lkml', items.slice(0, 700));
+    const own = await one.postings.filter((r) => r.t.startsWith('\u0002')).toArray();
+    const words = own.flatMap((r) => r.keys);
+    expect(words).toContain('the');
+    expect(own.every((r) => r.keys.length === 1 && r.p[0].length > 512)).toBe(true);
+    const bucket = await one.postings.get(['th', 1]);
+    expect(bucket?.keys).not.toContain('the');
+    expect(bucket?.keys.length).toBeGreaterThan(0);
+    for (const q of [
+      'the',
+      'thread',
+      'th*',
+      'the*',
+      't*',
+      '"the lock"',
+      'the -thread',
+      'is:patch',
+    ]) {
+      const ast = parse(q);
+      const want = items.filter((m) =>
+        matchMessage(ast, toSearchDoc(m, ['lkml'], m.crash, true, m.raw.length)),
+      );
+      const r = await runSearch(one, ast, { limit: Infinity });
+      expect(r.matched, q).toBe(want.length);
+    }
+    await one.delete();
+  });
+
   it('starts from the saved table of posting numbers and still sees later mail', async () => {
     const name = 'search-saved';
     const first = new LoupeDB(name);
