@@ -27,6 +27,7 @@ import {
   docTokens,
   eachPosting,
   indexMessages,
+  postingRowBytes,
   runSearch,
   searchTables,
   toSearchDoc,
@@ -321,7 +322,7 @@ async function build(c: Candidate): Promise<{ ms: number; payloadBytes: number |
       }
       let bytes = 0;
       await db.postings.each((r) => {
-        bytes += r.p.reduce((n, a) => n + a.byteLength, 0) + 2 * r.keys.join('').length;
+        bytes += postingRowBytes(r);
       });
       db.close();
       payloadBytes = bytes;

@@ -639,7 +639,8 @@ async function searchBench(page, c) {
     const db = window.loupe.db();
     let postingBytes = 0;
     await db.postings.each((p) => {
-      postingBytes += p.p.reduce((n, a) => n + a.byteLength, 0) + p.keys.join('').length * 2;
+      const lists = p.lists?.byteLength ?? p.p.reduce((n, a) => n + a.byteLength, 0);
+      postingBytes += lists + p.keys.join('').length * 2;
     });
     let docs = 0;
     await db.searchSegs.each((s) => (docs += s.ids.filter(Boolean).length));

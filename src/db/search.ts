@@ -321,21 +321,33 @@ async function writeSegment(
     inboxes: items.map((x) => x.inboxes),
   });
   const byToken = segmentPostings(items);
-  const buckets = new Map<string, PostingRow>();
-  const own: PostingRow[] = [];
-  for (const t of [...byToken.keys()].sort()) {
-    const list = Uint32Array.from(byToken.get(t) as number[]);
-    if (list.length > OWN_ROW_MIN) {
-      own.push({ t: OWN + t, seg, keys: [t], p: [list] });
-      continue;
-    }
-    const b = bucketOf(t);
-    let row = buckets.get(b);
-    if (!row) buckets.set(b, (row = { t: b, seg, keys: [], p: [] }));
-    row.keys.push(t);
-    row.p.push(list);
+  const rows = new Map<string, string[]>();
+  for (const key of [...byToken.keys()].sort()) {
+    const t = (byToken.get(key) as number[]).length > OWN_ROW_MIN ? OWN + key : bucketOf(key);
+    const keys = rows.get(t);
+    if (keys) keys.push(key);
+    else rows.set(t, [key]);
   }
-  await db.postings.bulkAdd([...buckets.values(), ...own]);
+  await db.postings.bulkAdd(
+    Array.from(rows, ([t, keys]): PostingRow => {
+      const starts = new Uint32Array(keys.length + 1);
+      keys.forEach((k, i) => (starts[i + 1] = starts[i] + (byToken.get(k) as number[]).length));
+      const lists = new Uint32Array(starts[keys.length]);
+      keys.forEach((k, i) => lists.set(byToken.get(k) as number[], starts[i]));
+      return { t, seg, keys, lists, starts };
+    }),
+  );
+}
+
+/** The posting list of a row's i-th key. */
+function listAt(r: PostingRow, i: number): Uint32Array {
+  return 'p' in r ? r.p[i] : r.lists.subarray(r.starts[i], r.starts[i + 1]);
+}
+
+/** About what a posting row takes in memory. */
+export function postingRowBytes(r: PostingRow): number {
+  const lists = 'p' in r ? r.p.reduce((n, a) => n + a.byteLength, 0) : r.lists.byteLength;
+  return lists + 2 * r.keys.join('').length;
 }
 
 /**
@@ -769,8 +781,7 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
       ? range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true)
       : range.between([t, from], [t, Dexie.maxKey], true, true)
   ).toArray();
-  for (const r of fresh)
-    cache.bucketBytes += r.p.reduce((n, a) => n + a.byteLength, 0) + 2 * r.keys.join('').length;
+  for (const r of fresh) cache.bucketBytes += postingRowBytes(r);
   // Rows of a segment written after the doc cache loaded may be among them (postings()
   // skips them until it knows their numbers): the next read starts past every row read.
   const next = fresh.reduce((m, r) => Math.max(m, r.seg + 1), Math.max(from, cache.next));
@@ -809,11 +820,11 @@ export function eachPosting(
     if (r.seg >= below) continue;
     if (!prefix) {
       const i = find(r.keys, key);
-      if (i >= 0) take(r.seg, r.p[i]);
+      if (i >= 0) take(r.seg, listAt(r, i));
       continue;
     }
     r.keys.forEach((k, i) => {
-      if (k.startsWith(key)) take(r.seg, r.p[i]);
+      if (k.startsWith(key)) take(r.seg, listAt(r, i));
     });
   }
 }
@@ -835,7 +846,7 @@ async function word(ctx: PlanCtx, key: string, prefix: boolean): Promise<Word> {
   if (!prefix)
     for (const r of rows) {
       const i = r.seg < ctx.cache.next ? find(r.keys, key) : -1;
-      if (i >= 0) lists.push({ seg: r.seg, list: r.p[i] });
+      if (i >= 0) lists.push({ seg: r.seg, list: listAt(r, i) });
     }
   const df = prefix ? Infinity : lists.reduce((n, l) => n + l.list.length, 0);
   return { key, prefix, rows, lists, df };
