@@ -65,6 +65,14 @@ async function viaIndex(ast: QueryNode, inbox = '*', order: 'date' | 'relevance'
   return { ids: hits.map((h) => h.id).sort(), hits, summary: r };
 }
 
+/** A database of its own holding the first `n` generated messages, stored in one batch. */
+async function storeOf(name: string, n: number): Promise<LoupeDB> {
+  const d = new LoupeDB(name);
+  await d.open();
+  await storeBatch(d, 'lkml', items.slice(0, n));
+  return d;
+}
+
 beforeAll(async () => {
   const file = join(tmpdir(), `loupe-search-${process.pid}.mbox`);
   execFileSync('python3', [
@@ -317,9 +325,7 @@ describe('search index = brute force', () => {
   });
 
   it('indexes a backlog of messages stored before the index', async () => {
-    const other = new LoupeDB('search-backlog');
-    await other.open();
-    await storeBatch(other, 'lkml', items.slice(0, 50));
+    const other = await storeOf('search-backlog', 50);
     await other.searchSegs.clear();
     await other.postings.clear();
     const seen: [number, number][] = [];
@@ -337,9 +343,7 @@ describe('search index = brute force', () => {
   });
 
   it('answers from postings read earlier and still finds mail stored after them', async () => {
-    const other = new LoupeDB('search-later');
-    await other.open();
-    await storeBatch(other, 'lkml', items.slice(0, 300));
+    const other = await storeOf('search-later', 300);
     const q = parse('deadlock OR nvme');
     const count = async () => (await runSearch(other, q, { limit: Infinity })).matched;
     const first = await count();
@@ -437,9 +441,7 @@ describe('search index = brute force', () => {
 
   it('reads posting rows stored one array per key, as before', async () => {
     const name = 'search-old-rows';
-    const first = new LoupeDB(name);
-    await first.open();
-    await storeBatch(first, 'lkml', items.slice(0, 300));
+    const first = await storeOf(name, 300);
     const queries = [
       'deadlock OR nvme',
       'th*',
@@ -475,9 +477,7 @@ describe('search index = brute force', () => {
 
   it('starts from the saved table of posting numbers and still sees later mail', async () => {
     const name = 'search-saved';
-    const first = new LoupeDB(name);
-    await first.open();
-    await storeBatch(first, 'lkml', items.slice(0, 600));
+    const first = await storeOf(name, 600);
     const q = parse('deadlock OR nvme OR is:patch');
     const count = async (d: LoupeDB) => (await runSearch(d, q, { limit: Infinity })).matched;
     const want = (n: number) =>
