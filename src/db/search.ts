@@ -764,9 +764,8 @@ function find(keys: string[], key: string): number {
  */
 async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<PostingRow[]> {
   const range = ctx.db.postings.where('[t+seg]');
-  const wide = many && t.replace(OWN, '').length < 2;
-  if (wide)
-    return range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true).toArray();
+  const starting = range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true);
+  if (many && t.replace(OWN, '').length < 2) return starting.toArray();
   const { cache } = ctx;
   if (cache.bucketBytes > BUCKET_CACHE_BYTES) {
     cache.buckets.clear();
@@ -777,9 +776,7 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
   if (hit && hit.from >= cache.next) return hit.rows;
   const from = many ? 0 : (hit?.from ?? 0);
   const fresh = await (
-    many
-      ? range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true)
-      : range.between([t, from], [t, Dexie.maxKey], true, true)
+    many ? starting : range.between([t, from], [t, Dexie.maxKey], true, true)
   ).toArray();
   for (const r of fresh) cache.bucketBytes += postingRowBytes(r);
   // Rows of a segment written after the doc cache loaded may be among them (postings()
@@ -795,9 +792,10 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
  * in segment order: its bucket's, and its own rows where it is common.
  */
 async function rowsOf(ctx: PlanCtx, key: string, prefix: boolean): Promise<PostingRow[]> {
+  const [b, o] = rowKeys(key);
   const [bucket, own] = await Promise.all([
-    postingRows(ctx, bucketOf(key), prefix && key.length < 2),
-    postingRows(ctx, OWN + key, prefix),
+    postingRows(ctx, b, prefix && key.length < 2),
+    postingRows(ctx, o, prefix),
   ]);
   return own.length ? [...bucket, ...own].sort((a, b) => a.seg - b.seg) : bucket;
 }
