@@ -782,6 +782,8 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
   // Rows of a segment written after the doc cache loaded may be among them (postings()
   // skips them until it knows their numbers): the next read starts past every row read.
   const next = fresh.reduce((m, r) => Math.max(m, r.seg + 1), Math.max(from, cache.next));
+  // A range read again replaces the rows kept of it: they no longer count.
+  if (hit && many) for (const r of hit.rows) cache.bucketBytes -= postingRowBytes(r);
   const rows = hit && !many ? [...hit.rows, ...fresh] : fresh;
   cache.buckets.set(name, { from: next, rows });
   return rows;
