@@ -5,6 +5,7 @@
  */
 import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
+import { nodeMap } from './nodes';
 import { deleteInboxIndex, indexedSizes, searchTables, touchReadMarks } from './search';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
 
@@ -28,7 +29,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
   // Keys only: message rows carry whole bodies, and most of them are just deleted.
   const { memberIds, gone, lost } = await db.transaction(
     'r',
-    [db.messages, db.inboxes, db.nodes],
+    [db.messages, db.inboxes, db.nodeLog],
     async () => {
       const memberIds = await db.messages.where('inboxes').equals(name).primaryKeys();
       const others = (await db.inboxes.toCollection().primaryKeys()).filter((n) => n !== name);
@@ -36,7 +37,8 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
         others.length ? await db.messages.where('inboxes').anyOf(others).primaryKeys() : [],
       );
       const gone = memberIds.filter((id) => !elsewhere.has(id));
-      const lost = new Set((await db.nodes.bulkGet(gone)).flatMap((n) => (n ? [n.threadId] : [])));
+      const nodes = await nodeMap(db);
+      const lost = new Set(gone.flatMap((id) => nodes.get(id) ?? []));
       return { memberIds, gone, lost };
     },
   );
@@ -58,7 +60,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     db.messages,
     db.threads,
     db.inboxThreads,
-    db.nodes,
+    db.nodeLog,
     db.reads,
     db.oopses,
     db.inboxes,
@@ -67,6 +69,10 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     ...searchTables(db),
   ];
   return db.transaction('rw', tables, async () => {
+    const nodes = await nodeMap(db);
+    // Node changes, written as one row at the end (later entries win).
+    const changes = new Map<string, string | null>();
+    const forget = (ids: string[]) => ids.forEach((id) => changes.set(id, null));
     const kept = (await db.messages.bulkGet(memberIds)).filter((m): m is StoredMessage => !!m);
     await db.messages.bulkPut(
       kept.map((m) => messageRow({ ...m, inboxes: m.inboxes.filter((x) => x !== name) })),
@@ -82,7 +88,7 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     // A thread only this inbox held goes whole, without looking at its messages.
     const whole = threads.filter((t) => t.inboxes.length === 1 && t.inboxes[0] === name);
     await db.threads.bulkDelete(whole.map((t) => t.id));
-    await db.nodes.bulkDelete(whole.flatMap((t) => t.nodeIds));
+    for (const t of whole) forget(t.nodeIds);
     await db.inboxThreads
       .where('threadId')
       .anyOf(whole.map((t) => t.id))
@@ -98,14 +104,15 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
         continue;
       }
       await db.threads.delete(t.id);
-      await db.nodes.bulkDelete(t.nodeIds);
+      forget(t.nodeIds);
       await db.inboxThreads.where('threadId').equals(t.id).delete();
       if (!left.length) {
         threadsDeleted++;
         continue;
       }
-      threadsRebuilt += await rethread(db, left);
+      threadsRebuilt += await rethread(db, left, changes);
     }
+    await nodes.write(changes);
     await deleteInboxIndex(db, name);
     await db.savedSearches.filter((s) => s.inbox === name).delete();
     // What the inbox's sync remembered: its partial threads and where a backfill stopped.
@@ -125,8 +132,12 @@ async function writeInboxes(db: LoupeDB, t: StoredThread, inboxes: string[]): Pr
   await db.inboxThreads.bulkDelete(dropped.map((x): [string, string] => [x, t.id]));
 }
 
-/** Threads the messages left of a thread again (losing a message may split it). */
-async function rethread(db: LoupeDB, left: StoredMessage[]): Promise<number> {
+/** Threads the messages left of a thread again (losing a message may split it); their nodes go into `nodes`. */
+async function rethread(
+  db: LoupeDB,
+  left: StoredMessage[],
+  nodes: Map<string, string | null>,
+): Promise<number> {
   const byId = new Map(left.map((m) => [m.id, m]));
   const read = new Set(
     await db.reads
@@ -164,7 +175,7 @@ async function rethread(db: LoupeDB, left: StoredMessage[]): Promise<number> {
       nodeIds: [...b.messageIds, ...b.ghostIds],
     };
     await db.threads.put(row);
-    await db.nodes.bulkPut(row.nodeIds.map((id) => ({ id, threadId: row.id })));
+    for (const id of row.nodeIds) nodes.set(id, row.id);
     await db.inboxThreads.bulkPut(
       row.inboxes.map((inbox) => ({ inbox, threadId: row.id, lastDate: row.lastDate })),
     );

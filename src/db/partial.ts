@@ -4,6 +4,7 @@
  * the thread view can say so (and offer a retry) until a download succeeds.
  */
 import type { RemoteError, RemoteErrorKind } from './sync';
+import { nodeMap } from './nodes';
 import type { LoupeDB } from './schema';
 
 /** One partial thread: a cut-off gzip, an error page, a 5xx while newer replies were missing. */
@@ -31,8 +32,9 @@ export async function partialThreads(db: LoupeDB, inbox: string): Promise<Partia
 
 /** Records a failed thread download, but only when part of that thread is stored to be marked. */
 export async function markPartial(db: LoupeDB, inbox: string, ids: string[], err: RemoteError) {
-  await db.transaction('rw', db.settings, db.nodes, async () => {
-    const held = (await db.nodes.bulkGet(ids)).some(Boolean);
+  await db.transaction('rw', db.settings, db.nodeLog, async () => {
+    const nodes = await nodeMap(db);
+    const held = ids.some((id) => nodes.get(id) !== undefined);
     if (!held) return;
     const key = PARTIAL + inbox;
     const list = ((await db.settings.get(key))?.value as PartialThread[] | undefined) ?? [];
@@ -45,17 +47,17 @@ export async function markPartial(db: LoupeDB, inbox: string, ids: string[], err
 
 /** Forgets the partial marks a complete download of the thread of `ids` has made stale. */
 export async function clearPartial(db: LoupeDB, inbox: string, ids: string[]) {
-  await db.transaction('rw', db.settings, db.nodes, async () => {
+  await db.transaction('rw', db.settings, db.nodeLog, async () => {
     const key = PARTIAL + inbox;
     const list = ((await db.settings.get(key))?.value as PartialThread[] | undefined) ?? [];
     if (!list.length) return;
-    const thread = (await db.nodes.get(ids[0]))?.threadId;
+    const nodes = await nodeMap(db);
+    const thread = nodes.get(ids[0]);
     const fetched = new Set(ids);
     const keep: PartialThread[] = [];
     for (const p of list) {
       if (p.ids.some((id) => fetched.has(id))) continue;
-      const nodes = await db.nodes.bulkGet(p.ids);
-      if (thread && nodes.some((n) => n?.threadId === thread)) continue;
+      if (thread && p.ids.some((id) => nodes.get(id) === thread)) continue;
       keep.push(p);
     }
     if (keep.length === list.length) return;

@@ -1,5 +1,6 @@
 /** Typed reads and small writes used by the UI. */
 import Dexie from 'dexie';
+import { nodeMap } from './nodes';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
 import { touchReadMarks } from './search';
 
@@ -45,10 +46,21 @@ export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | und
   return db.messages.get(id);
 }
 
-/** The thread a message (or ghost) belongs to: its node says, without reading the message. */
+/**
+ * The thread a message (or ghost) belongs to. A thread's id is its root's; a stored
+ * message names its thread; any other ghost is looked up in the node log, which a
+ * first lookup in this realm reads whole.
+ */
 export async function threadOf(db: LoupeDB, id: string): Promise<StoredThread | undefined> {
-  const node = await db.nodes.get(id);
-  return node ? db.threads.get(node.threadId) : undefined;
+  const own = await db.threads.get(id);
+  if (own) return own;
+  // Read raw: the row's text is not needed.
+  const m = await db.messages.where(':id').equals(id).raw().first();
+  if (m) return db.threads.get(m.threadId);
+  return db.transaction('r', db.nodeLog, db.threads, async () => {
+    const thread = (await nodeMap(db)).get(id);
+    return thread === undefined ? undefined : db.threads.get(thread);
+  });
 }
 
 /** Some stored messages, by id (missing ones are left out). */

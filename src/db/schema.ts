@@ -4,6 +4,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { decodeText } from '../core/decode';
+import { logRow } from './nodes';
 import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
 
 /**
@@ -39,10 +40,24 @@ export interface StoredThread extends ThreadRecord {
   unread: number;
 }
 
-/** Which thread a message or ghost id belongs to: the threader's lookup table. */
+/** Which thread a message or ghost id belongs to: a row per id, up to v9. */
 export interface NodeRow {
   id: string;
   threadId: string;
+}
+
+/**
+ * Threads of message and ghost ids written by one transaction, or of every id in
+ * a snapshot (src/db/nodes.ts). Rows are replayed in `seq` order.
+ */
+export interface NodeLogRow {
+  seq?: number;
+  /** A snapshot replaces every row before it. */
+  snapshot: boolean;
+  ids: string[];
+  /** Per id, its thread as an index into `threads`; 0xffffffff when it left the store. */
+  at: Uint32Array<ArrayBuffer>;
+  threads: string[];
 }
 
 /** One inbox's membership of a thread, ordered by last activity for the list view. */
@@ -176,7 +191,7 @@ export class LoupeDB extends Dexie {
   reads!: EntityTable<ReadRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
   oopses!: EntityTable<OopsRow, 'id'>;
-  nodes!: EntityTable<NodeRow, 'id'>;
+  nodeLog!: EntityTable<NodeLogRow, 'seq'>;
   searchSegs!: EntityTable<SearchSegRow, 'seg'>;
   searchInboxes!: Dexie.Table<SearchInboxRow, [number, string]>;
   postings!: Dexie.Table<PostingRow, [string, number]>;
@@ -294,6 +309,18 @@ export class LoupeDB extends Dexie {
         });
         await tx.table('searchSegs').bulkAdd(rows);
         await tx.table('searchCache').clear();
+      });
+    // v10: thread membership moves from a row per id to a log of a row per write
+    // (src/db/nodes.ts): the rows are folded into one snapshot.
+    this.version(10)
+      .stores({ nodes: null, nodeLog: '++seq' })
+      .upgrade(async (tx) => {
+        const rows: NodeRow[] = await tx.table('nodes').toArray();
+        const snapshot = logRow(
+          rows.map((r) => [r.id, r.threadId] as const),
+          true,
+        );
+        if (rows.length) await tx.table('nodeLog').add(snapshot);
       });
     this.messages.hook('reading', withText);
   }

@@ -13,13 +13,8 @@ import {
   type BuiltThread,
   type ThreadInput,
 } from '../core/thread';
-import {
-  messageRow,
-  type LoupeDB,
-  type NodeRow,
-  type StoredMessage,
-  type StoredThread,
-} from './schema';
+import { nodeMap, type NodeMap } from './nodes';
+import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
 import { indexMessages, searchTables, type RunRef } from './search';
 
 /** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
@@ -56,18 +51,17 @@ export async function storeBatch(
     db.inboxThreads,
     db.reads,
     db.oopses,
-    db.nodes,
+    db.nodeLog,
     ...searchTables(db),
   ];
   return db.transaction('rw', tables, async () => {
     const unique = new Map<string, IngestItem>();
     for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
     const ids = [...unique.keys()];
-    // Every stored message has a node row (so does every ghost): an id without one is
+    // Every stored message has a node (so does every ghost): an id without one is
     // new, and only the others need their message row read.
-    const known = new Map<string, NodeRow | undefined>();
-    (await db.nodes.bulkGet(ids)).forEach((n, i) => known.set(ids[i], n));
-    const seen = ids.filter((id) => known.get(id));
+    const nodes = await nodeMap(db);
+    const seen = ids.filter((id) => nodes.get(id) !== undefined);
     const rows = new Map<string, StoredMessage | undefined>();
     (await db.messages.bulkGet(seen)).forEach((r, i) => rows.set(seen[i], r));
     const fresh: IngestItem[] = [];
@@ -95,10 +89,10 @@ export async function storeBatch(
         threadsTouched++;
       }
     }
-    if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh, known);
     // A message deleted and imported again may have left an index entry; only ids seen
     // before (they have a node) can.
-    const maybeIndexed = fresh.flatMap((m) => (known.get(m.id) ? [m.id] : []));
+    const maybeIndexed = fresh.flatMap((m) => (nodes.get(m.id) !== undefined ? [m.id] : []));
+    if (fresh.length) threadsTouched += await threadFresh(db, inbox, fresh, nodes);
     await indexMessages(db, fresh, inbox, crossPosted, maybeIndexed);
     return { added: fresh.length, crossPosted: crossPosted.length, duplicates, threadsTouched };
   });
@@ -108,7 +102,7 @@ async function threadFresh(
   db: LoupeDB,
   inbox: string,
   fresh: IngestItem[],
-  known: Map<string, NodeRow | undefined>,
+  nodes: NodeMap,
 ): Promise<number> {
   const mentioned = new Set<string>();
   const replyKeys = new Set<string>();
@@ -119,11 +113,12 @@ async function threadFresh(
       replyKeys.add(subjectKey(m.subject));
   }
   const old = new Map<string, StoredThread>();
-  const ask = [...mentioned].filter((id) => !known.has(id));
-  const nodes = await db.nodes.bulkGet(ask);
-  for (const id of mentioned) if (known.has(id)) nodes.push(known.get(id));
-  const oldIds = [...new Set(nodes.flatMap((n) => (n ? [n.threadId] : [])))];
-  for (const t of await db.threads.bulkGet(oldIds)) if (t) old.set(t.id, t);
+  const oldIds = new Set<string>();
+  for (const id of mentioned) {
+    const t = nodes.get(id);
+    if (t !== undefined) oldIds.add(t);
+  }
+  for (const t of await db.threads.bulkGet([...oldIds])) if (t) old.set(t.id, t);
   if (replyKeys.size) {
     for (const t of await db.threads
       .where('subjectKey')
@@ -154,10 +149,10 @@ async function threadFresh(
   await db.threads.bulkDelete(gone);
   await db.inboxThreads.where('threadId').anyOf(gone).delete();
   await db.threads.bulkPut(rows);
-  // Only nodes that are new or changed thread need a row written.
-  await db.nodes.bulkPut(
+  // Only nodes that are new or changed thread are written.
+  await nodes.write(
     rows.flatMap((r) =>
-      r.nodeIds.flatMap((id) => (oldOf.get(id)?.id === r.id ? [] : [{ id, threadId: r.id }])),
+      r.nodeIds.flatMap((id) => (oldOf.get(id)?.id === r.id ? [] : [[id, r.id] as const])),
     ),
   );
   await db.inboxThreads.bulkPut(

@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/core/message';
 import { parseQuery } from '../../../src/core/query';
+import { nodeMap } from '../../../src/db/nodes';
 import { LoupeDB } from '../../../src/db/schema';
 import { indexBacklog, runSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
@@ -92,8 +93,11 @@ describe('schema upgrades', () => {
       // v2 gave every thread a crash field.
       expect((await db.threads.get('old@x'))?.crash).toBeNull();
       expect(await db.oopses.count()).toBe(0);
-      // v4 moved thread membership into the nodes table.
-      expect(await db.nodes.get('old@x')).toEqual({ id: 'old@x', threadId: 'old@x' });
+      // v4 moved thread membership into the nodes table, and v10 into the node log.
+      const logged = await db.transaction('r', db.nodeLog, async () =>
+        (await nodeMap(db)).get('old@x'),
+      );
+      expect(logged).toBe('old@x');
       expect((await threadOf(db, 'old@x'))?.id).toBe('old@x');
 
       // Mail stored before the search index existed becomes searchable.
@@ -127,8 +131,8 @@ const V8 = {
   searchCache: 'key',
 };
 
-describe('the version 9 index upgrade', () => {
-  it('folds per-message index rows into segments and keeps every posting', async () => {
+describe('the version 9 and 10 upgrades', () => {
+  it('folds per-message index rows into segments, keeps every posting and moves nodes into the log', async () => {
     // A store written by today's code, turned back into the version 8 layout.
     const now = new LoupeDB(`${NAME}-now`);
     await now.open();
@@ -171,8 +175,13 @@ describe('the version 9 index upgrade', () => {
     old.version(8).stores(V8);
     await old.open();
     for (const t of Object.keys(V8))
-      if (t !== 'searchDocs' && t !== 'searchCache')
+      if (t !== 'searchDocs' && t !== 'searchCache' && t !== 'nodes')
         await old.table(t).bulkAdd(await now.table(t).toArray());
+    // Version 8 kept a node row per id.
+    const threads = await now.threads.toArray();
+    await old
+      .table('nodes')
+      .bulkAdd(threads.flatMap((t) => t.nodeIds.map((id) => ({ id, threadId: t.id }))));
     await old.table('searchDocs').bulkAdd(docs);
     old.close();
     await now.delete();
@@ -188,6 +197,14 @@ describe('the version 9 index upgrade', () => {
         [6, 5],
         [11, 2],
       ]);
+      // Version 10 folded the node rows into the node log: every id still finds its thread.
+      const logged = await db.transaction('r', db.nodeLog, async () => {
+        const nodes = await nodeMap(db);
+        return threads.flatMap((t) => t.nodeIds.map((id) => [id, nodes.get(id)]));
+      });
+      expect(logged).toEqual(threads.flatMap((t) => t.nodeIds.map((id) => [id, t.id])));
+      expect(logged).toHaveLength(12);
+      expect(await db.nodeLog.count()).toBe(1);
       expect(segs[1].inboxes.map((l) => [...l].sort().join())).toEqual([
         'lkml',
         'lkml',

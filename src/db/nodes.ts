@@ -1,0 +1,133 @@
+/**
+ * Which thread every stored message and ghost id belongs to: the threader's lookup
+ * table. It lives in IndexedDB as an append-only log (`nodeLog`) and in memory as a
+ * map, because Chromium charges 0.1-0.3 ms for every IndexedDB request whatever its
+ * size: a row and a lookup per message were a quarter of an import's time. A write
+ * is one log row; a transaction first replays the rows written since this realm
+ * last looked (by any tab or worker), so the map is exact inside it.
+ */
+import Dexie from 'dexie';
+import type { LoupeDB, NodeLogRow } from './schema';
+
+/** Log rows after which a write folds the log into one snapshot row. */
+const FOLD_AFTER = 64;
+/** `at` of an id that left the store. */
+const REMOVED = 0xffffffff;
+
+interface Replayed {
+  map: Map<string, string>;
+  /** The last row applied. */
+  seq: number;
+  /** Rows applied since the last snapshot. */
+  rows: number;
+}
+
+const replayed = new WeakMap<LoupeDB, Replayed>();
+const ofTransaction = new WeakMap<IDBTransaction, Promise<NodeMap>>();
+
+/** The thread of each id as this transaction sees it; changes go to the log as one row. */
+export interface NodeMap {
+  /** The thread of a stored message or ghost id. */
+  get(id: string): string | undefined;
+  /** Records threads of ids (null: the id left the store). Nothing is written for no changes. */
+  write(changes: Iterable<readonly [string, string | null]>): Promise<void>;
+}
+
+/** The row that records `changes`. */
+export function logRow(
+  changes: Iterable<readonly [string, string | null]>,
+  snapshot = false,
+): NodeLogRow {
+  const ids: string[] = [];
+  const at: number[] = [];
+  const threads: string[] = [];
+  const index = new Map<string, number>();
+  for (const [id, thread] of changes) {
+    ids.push(id);
+    if (thread === null) {
+      at.push(REMOVED);
+      continue;
+    }
+    let i = index.get(thread);
+    if (i === undefined) {
+      i = threads.push(thread) - 1;
+      index.set(thread, i);
+    }
+    at.push(i);
+  }
+  return { snapshot, ids, at: Uint32Array.from(at), threads };
+}
+
+/** Hands each id of a row to `f` with its thread (null: it left the store). */
+function eachNode(row: NodeLogRow, f: (id: string, thread: string | null) => void): void {
+  row.ids.forEach((id, i) => {
+    const at = row.at[i];
+    f(id, at === REMOVED ? null : row.threads[at]);
+  });
+}
+
+function apply(r: Replayed, row: NodeLogRow): void {
+  if (row.snapshot) {
+    r.map.clear();
+    r.rows = 0;
+  } else r.rows++;
+  eachNode(row, (id, thread) => {
+    if (thread === null) r.map.delete(id);
+    else r.map.set(id, thread);
+  });
+  r.seq = row.seq ?? r.seq;
+}
+
+/**
+ * The node map inside the current transaction, which must include `db.nodeLog`
+ * (read-write to write). The first call in a realm reads the whole log.
+ */
+export function nodeMap(db: LoupeDB): Promise<NodeMap> {
+  const tx = Dexie.currentTransaction;
+  if (!tx) throw new Error('nodeMap runs inside a transaction over nodeLog');
+  // One map per transaction: a second replay would apply its own uncommitted rows.
+  let map = ofTransaction.get(tx.idbtrans);
+  if (!map) ofTransaction.set(tx.idbtrans, (map = openNodeMap(db, tx.idbtrans)));
+  return map;
+}
+
+async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
+  let r = replayed.get(db);
+  if (!r) {
+    r = { map: new Map(), seq: 0, rows: 0 };
+    replayed.set(db, r);
+  }
+  const state = r;
+  for (const row of await db.nodeLog.where(':id').above(state.seq).toArray()) apply(state, row);
+  // This transaction's rows reach the shared map once it commits (unless a later
+  // replay applied them first); a transaction that fails leaves it as it was.
+  const written = new Map<string, string | null>();
+  const rows: NodeLogRow[] = [];
+  tx.addEventListener('complete', () => {
+    for (const row of rows) if ((row.seq ?? 0) > state.seq) apply(state, row);
+  });
+  return {
+    get(id) {
+      const w = written.get(id);
+      return w === undefined ? state.map.get(id) : (w ?? undefined);
+    },
+    async write(changes) {
+      const row = logRow(changes);
+      if (!row.ids.length) return;
+      // No other writer can come between the replay above and this row (same transaction).
+      row.seq = await db.nodeLog.add(row);
+      rows.push(row);
+      eachNode(row, (id, thread) => written.set(id, thread));
+      if (state.rows + rows.length <= FOLD_AFTER) return;
+      const all = new Map(state.map);
+      for (const [id, thread] of written) {
+        if (thread === null) all.delete(id);
+        else all.set(id, thread);
+      }
+      const snapshot = logRow(all, true);
+      snapshot.seq = await db.nodeLog.add(snapshot);
+      await db.nodeLog.where(':id').below(snapshot.seq).delete();
+      rows.push(snapshot);
+    },
+  };
+}
