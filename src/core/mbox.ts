@@ -59,8 +59,13 @@ export function concat(
   return out;
 }
 
-/** Incremental splitter: push chunks, get completed raw messages back. */
+/**
+ * Incremental splitter: push chunks, get completed raw messages back. Only lines
+ * that start with "F" or ">" (or come first) are looked at closely; a message is
+ * kept as views of the chunks it spans and copied out once.
+ */
 export class MboxSplitter {
+  /** A line cut by the end of the last chunk. */
   private carry: Uint8Array | null = null;
   private parts: Uint8Array[] = [];
   private size = 0;
@@ -68,6 +73,8 @@ export class MboxSplitter {
   /** null until the first line is seen: then mbox (true) or a bare message (false). */
   private isMbox: boolean | null = null;
   private lastLineBlank = false;
+  /** Bytes of the last line kept, to drop it when it is the blank line before a separator. */
+  private lastLineLen = 0;
 
   /** Feeds one chunk; returns the messages completed by it. */
   push(chunk: Uint8Array): Uint8Array[] {
@@ -81,12 +88,25 @@ export class MboxSplitter {
       this.carry = null;
     }
     let pos = 0;
+    // buf[from, pos) belongs to the current message and is not in `parts` yet.
+    let from = 0;
     for (;;) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0) break;
-      this.line(buf.subarray(pos, nl + 1), out);
-      pos = nl + 1;
+      const end = nl + 1;
+      const first = buf[pos];
+      if (this.isMbox === true && first !== 0x46 && first !== GT) {
+        const len = end - pos;
+        this.lines++;
+        this.lastLineLen = len;
+        this.lastLineBlank = len === 1 || (len === 2 && first === CR);
+      } else {
+        this.take(buf.subarray(from, pos));
+        from = pos + this.line(buf.subarray(pos, end), out);
+      }
+      pos = end;
     }
+    this.take(buf.subarray(from, pos));
     if (pos < buf.length) this.carry = buf.slice(pos);
     return out;
   }
@@ -95,55 +115,76 @@ export class MboxSplitter {
   end(): Uint8Array[] {
     const out: Uint8Array[] = [];
     if (this.carry) {
-      this.line(this.carry, out);
+      const drop = this.line(this.carry, out);
+      this.take(this.carry.subarray(drop));
       this.carry = null;
     }
     this.flush(out);
     return out;
   }
 
-  private line(line: Uint8Array, out: Uint8Array[]): void {
+  private take(bytes: Uint8Array): void {
+    if (!bytes.length) return;
+    this.parts.push(bytes);
+    this.size += bytes.length;
+  }
+
+  /**
+   * Looks at a line that may separate messages, escape a From or come first;
+   * returns how many of its leading bytes are not part of the message.
+   */
+  private line(line: Uint8Array, out: Uint8Array[]): number {
     const len = line.length;
     if (this.isMbox === null) {
       // Whitespace before the first From_ line is not a message (git mailsplit skips it too).
-      if (isBlank(line)) return;
+      if (isBlank(line)) return len;
       this.isMbox = startsWithFrom(line, 0, len);
-      if (this.isMbox) return;
+      if (this.isMbox) return len;
     }
     if (this.isMbox && line[0] === 0x46) {
       const bare = trimEol(line);
       const separated = this.lastLineBlank || this.lines === 0;
       if (separated ? isFromLine(bare) : isStrictFromLine(bare)) {
         this.flush(out);
-        return;
+        return len;
       }
     }
-    let keep = line;
+    let drop = 0;
     if (this.isMbox && line[0] === GT) {
       let i = 1;
       while (i < len && line[i] === GT) i++;
-      if (startsWithFrom(line, i, len)) keep = line.subarray(1);
+      if (startsWithFrom(line, i, len)) drop = 1;
     }
-    this.parts.push(keep);
-    this.size += keep.length;
     this.lines++;
+    this.lastLineLen = len - drop;
     this.lastLineBlank = len === 1 || (len === 2 && line[0] === CR);
+    return drop;
   }
 
   private flush(out: Uint8Array[]): void {
     if (this.lines === 0) return;
-    let parts = this.parts;
+    const parts = this.parts;
     let size = this.size;
     // The blank line before a From_ separator belongs to the mbox, not the message.
-    if (this.isMbox && this.lastLineBlank && parts.length > 1) {
-      size -= parts[parts.length - 1].length;
-      parts = parts.slice(0, -1);
+    if (this.isMbox && this.lastLineBlank && this.lines > 1) {
+      size -= this.lastLineLen;
+      for (let n = this.lastLineLen; n > 0;) {
+        const last = parts[parts.length - 1];
+        if (last.length <= n) {
+          parts.pop();
+          n -= last.length;
+        } else {
+          parts[parts.length - 1] = last.subarray(0, last.length - n);
+          n = 0;
+        }
+      }
     }
     if (hasContent(parts)) out.push(concat(parts, size));
     this.parts = [];
     this.size = 0;
     this.lines = 0;
     this.lastLineBlank = false;
+    this.lastLineLen = 0;
   }
 }
 
