@@ -9,8 +9,14 @@
 import Dexie from 'dexie';
 import type { LoupeDB, NodeLogRow } from './schema';
 
-/** Log rows after which a write folds the log into one snapshot row. */
-const FOLD_AFTER = 64;
+/**
+ * A write folds the log into one snapshot row once the rows since the last one
+ * hold more entries than the map (at least FOLD_ENTRIES), or number more than
+ * FOLD_ROWS: a fold rewrites every id, so it waits until about as many were
+ * logged, and a start never replays much more than the map's size.
+ */
+const FOLD_ENTRIES = 50_000;
+const FOLD_ROWS = 1000;
 /** `at` of an id that left the store. */
 const REMOVED = 0xffffffff;
 
@@ -18,8 +24,9 @@ interface Replayed {
   map: Map<string, string>;
   /** The last row applied. */
   seq: number;
-  /** Rows applied since the last snapshot. */
+  /** Rows applied since the last snapshot, and the ids they held. */
   rows: number;
+  logged: number;
 }
 
 const replayed = new WeakMap<LoupeDB, Replayed>();
@@ -70,7 +77,11 @@ function apply(r: Replayed, row: NodeLogRow): void {
   if (row.snapshot) {
     r.map.clear();
     r.rows = 0;
-  } else r.rows++;
+    r.logged = 0;
+  } else {
+    r.rows++;
+    r.logged += row.ids.length;
+  }
   eachNode(row, (id, thread) => {
     if (thread === null) r.map.delete(id);
     else r.map.set(id, thread);
@@ -94,7 +105,7 @@ export function nodeMap(db: LoupeDB): Promise<NodeMap> {
 async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
   let r = replayed.get(db);
   if (!r) {
-    r = { map: new Map(), seq: 0, rows: 0 };
+    r = { map: new Map(), seq: 0, rows: 0, logged: 0 };
     replayed.set(db, r);
   }
   const state = r;
@@ -103,6 +114,7 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
   // replay applied them first); a transaction that fails leaves it as it was.
   const written = new Map<string, string | null>();
   const rows: NodeLogRow[] = [];
+  let sinceFold = { rows: state.rows, ids: state.logged };
   tx.addEventListener('complete', () => {
     for (const row of rows) if ((row.seq ?? 0) > state.seq) apply(state, row);
   });
@@ -118,7 +130,9 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
       row.seq = await db.nodeLog.add(row);
       rows.push(row);
       eachNode(row, (id, thread) => written.set(id, thread));
-      if (state.rows + rows.length <= FOLD_AFTER) return;
+      sinceFold = { rows: sinceFold.rows + 1, ids: sinceFold.ids + row.ids.length };
+      if (sinceFold.ids <= Math.max(FOLD_ENTRIES, state.map.size) && sinceFold.rows <= FOLD_ROWS)
+        return;
       const all = new Map(state.map);
       for (const [id, thread] of written) {
         if (thread === null) all.delete(id);
@@ -128,6 +142,7 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
       snapshot.seq = await db.nodeLog.add(snapshot);
       await db.nodeLog.where(':id').below(snapshot.seq).delete();
       rows.push(snapshot);
+      sinceFold = { rows: 0, ids: 0 };
     },
   };
 }

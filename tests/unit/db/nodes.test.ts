@@ -47,17 +47,24 @@ describe('the node log', () => {
     expect(await a.nodeLog.count()).toBe(3);
   });
 
-  it('folds many writes into one snapshot that a connection which read before the fold still follows', async () => {
+  it('folds the log into one snapshot that a connection which read before the fold still follows', async () => {
     const a = await connect();
     const b = await connect();
     await write(a, [['m0', 't0']]);
     expect(await threadsOf(b, ['m0'])).toEqual(['t0']);
-    for (let i = 1; i <= 70; i++) await write(a, [[`m${i}`, `t${i % 7}`]]);
+    // Rows holding more ids than the map (and at least 50,000) are folded.
+    const ids = Array.from({ length: 60_000 }, (_, i) => `m${i}`);
+    await write(
+      a,
+      ids.map((id, i) => [id, `t${i % 7}`]),
+    );
+    expect(await a.nodeLog.count()).toBe(1);
+    // So are more than 1,000 rows, however small.
+    for (let i = 0; i < 1001; i++) await write(a, [[`m${i}`, i === 5 ? null : `t${i % 7}`]]);
+    expect(await a.nodeLog.count()).toBe(1);
     await write(a, [['m0', null]]);
-    // 72 writes: one fold after the 65th row left a snapshot and the rows since.
-    expect(await a.nodeLog.count()).toBeLessThan(10);
-    const ids = Array.from({ length: 71 }, (_, i) => `m${i}`);
-    const want = ids.map((_, i) => (i === 0 ? null : `t${i % 7}`));
+    expect(await a.nodeLog.count()).toBe(2);
+    const want = ids.map((_, i) => (i === 0 || i === 5 ? null : `t${i % 7}`));
     expect(await threadsOf(b, ids)).toEqual(want);
     // A connection that never looked reads the snapshot and what followed it.
     expect(await threadsOf(await connect(), ids)).toEqual(want);
