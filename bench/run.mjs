@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: Loupe's performance figures next to its peers' on this machine.
  *
- *   npm run bench [-- --quick | --full] [--no-peers] [--no-pi] [--pi-all] [--no-search]
+ *   npm run bench [-- --quick | --full] [--no-peers] [--peers-all] [--no-pi] [--pi-all] [--no-search]
  *                 [--search-runs N] [--port 5250] [--keep] [--out bench/results/latest.json]
  *
  * --quick (default): the 10,000-message corpus. --full adds 100,000 messages
- * (many minutes). public-inbox-index runs on the 10k corpus only unless --pi-all.
+ * (about 11 minutes in all). The peers run on the 10k corpus only (notmuch would take
+ * 14 minutes on 100k) unless --peers-all; public-inbox-index too unless --pi-all.
  *
  * Steps: `vite build` into a temp folder (sizes), gen_mbox.py corpora and
  * bench/gen-thread.mjs (a 1,000-message thread + a 5,000-line patch) into the
@@ -42,6 +43,7 @@ const { values: opt } = parseArgs({
     'no-peers': { type: 'boolean', default: false },
     'no-pi': { type: 'boolean', default: false },
     'pi-all': { type: 'boolean', default: false },
+    'peers-all': { type: 'boolean', default: false },
     'no-search': { type: 'boolean', default: false },
     'search-runs': { type: 'string', default: '6' },
     port: { type: 'string', default: '5250' },
@@ -524,7 +526,7 @@ function peers(c) {
       version: firstLine('notmuch', ['--version'], env),
     };
   }
-  if (!opt['no-pi'] && (c.messages <= 10_000 || opt['pi-all'])) {
+  if (!opt['no-pi'] && (c.messages <= 10_000 || opt['pi-all'] || opt['peers-all'])) {
     log(`${c.key}: public-inbox (import not timed, then public-inbox-index on a fresh index)`);
     const env = peerEnv(path.join(tmp, `home-pi-${c.key}`));
     env.PI_CONFIG = path.join(env.HOME, 'pi-config');
@@ -844,6 +846,7 @@ try {
   server = null;
   if (!opt['no-peers'])
     for (const pc of perCorpus) {
+      if (pc.c.messages > 10_000 && !opt['peers-all']) continue;
       loads[`peers_${pc.c.key}`] = load();
       pc.p = peers(pc.c);
     }
