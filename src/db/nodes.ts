@@ -109,15 +109,19 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
     replayed.set(db, r);
   }
   const state = r;
-  for (const row of await db.nodeLog.where(':id').above(state.seq).toArray()) apply(state, row);
+  // Read-only transactions may replay side by side: a row one of them applied
+  // already is not applied again (it would undo what later rows changed).
+  const replay = (row: NodeLogRow) => {
+    if ((row.seq ?? 0) > state.seq) apply(state, row);
+  };
+  for (const row of await db.nodeLog.where(':id').above(state.seq).toArray()) replay(row);
   // This transaction's rows reach the shared map once it commits (unless a later
   // replay applied them first); a transaction that fails leaves it as it was.
   const written = new Map<string, string | null>();
   const rows: NodeLogRow[] = [];
-  let sinceFold = { rows: state.rows, ids: state.logged };
-  tx.addEventListener('complete', () => {
-    for (const row of rows) if ((row.seq ?? 0) > state.seq) apply(state, row);
-  });
+  let rowsSinceFold = state.rows;
+  let idsSinceFold = state.logged;
+  tx.addEventListener('complete', () => rows.forEach(replay));
   return {
     get(id) {
       const w = written.get(id);
@@ -130,8 +134,9 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
       row.seq = await db.nodeLog.add(row);
       rows.push(row);
       eachNode(row, (id, thread) => written.set(id, thread));
-      sinceFold = { rows: sinceFold.rows + 1, ids: sinceFold.ids + row.ids.length };
-      if (sinceFold.ids <= Math.max(FOLD_ENTRIES, state.map.size) && sinceFold.rows <= FOLD_ROWS)
+      rowsSinceFold++;
+      idsSinceFold += row.ids.length;
+      if (idsSinceFold <= Math.max(FOLD_ENTRIES, state.map.size) && rowsSinceFold <= FOLD_ROWS)
         return;
       const all = new Map(state.map);
       for (const [id, thread] of written) {
@@ -142,7 +147,8 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
       snapshot.seq = await db.nodeLog.add(snapshot);
       await db.nodeLog.where(':id').below(snapshot.seq).delete();
       rows.push(snapshot);
-      sinceFold = { rows: 0, ids: 0 };
+      rowsSinceFold = 0;
+      idsSinceFold = 0;
     },
   };
 }
