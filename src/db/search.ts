@@ -794,10 +794,10 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
  * in segment order: its bucket's, and its own rows where it is common.
  */
 async function rowsOf(ctx: PlanCtx, key: string, prefix: boolean): Promise<PostingRow[]> {
-  const [b, o] = rowKeys(key);
+  const [bucketKey, ownKey] = rowKeys(key);
   const [bucket, own] = await Promise.all([
-    postingRows(ctx, b, prefix && key.length < 2),
-    postingRows(ctx, o, prefix),
+    postingRows(ctx, bucketKey, prefix && key.length < 2),
+    postingRows(ctx, ownKey, prefix),
   ]);
   return own.length ? [...bucket, ...own].sort((a, b) => a.seg - b.seg) : bucket;
 }
