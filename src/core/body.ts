@@ -2,6 +2,7 @@
  * A message body as blocks a reader sees: prose, quotes by level, diffs with
  * line kinds, the signature. The UI renders these as text nodes, never HTML.
  */
+import { safeHref } from './links';
 
 /** Kind of one diff line. */
 export type DiffLineKind = 'file' | 'meta' | 'hunk' | 'add' | 'del' | 'ctx';
@@ -108,7 +109,8 @@ export function linkify(line: string): TextPart[] {
   for (const m of line.matchAll(URL_RE)) {
     const at = m.index ?? 0;
     if (at > last) parts.push({ url: false, text: line.slice(last, at) });
-    parts.push({ url: true, text: m[0], href: m[0] });
+    const href = safeHref(m[0]);
+    parts.push(href ? { url: true, text: m[0], href } : { url: false, text: m[0] });
     last = at + m[0].length;
   }
   if (last < line.length) parts.push({ url: false, text: line.slice(last) });
