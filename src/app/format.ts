@@ -24,13 +24,6 @@ export function formatAddress(a: { name: string; address: string }): string {
   return a.address ? `${a.name} <${a.address}>` : a.name;
 }
 
-/** Series tag from a subject: "[PATCH v2 3/7]" -> "v2 3/7". */
-export function seriesTag(subject: string): string | null {
-  const m = /\[(?:RFC )?PATCH(?: RFC)?(?:\s+[^\]]*?)?\s*(v\d+)?\s*(\d+\/\d+)?\]/i.exec(subject);
-  if (!m) return null;
-  return [m[1], m[2]].filter(Boolean).join(' ') || 'patch';
-}
-
 /** "1.2 MB", "340 KB", "12 B". */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

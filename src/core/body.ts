@@ -3,6 +3,7 @@
  * line kinds, the signature. The UI renders these as text nodes, never HTML.
  */
 import { safeHref } from './links';
+import { diffStartsAt, isDiffstatLine } from './patch';
 
 /** Kind of one diff line. */
 export type DiffLineKind = 'file' | 'meta' | 'hunk' | 'add' | 'del' | 'ctx';
@@ -19,8 +20,6 @@ function quoteDepth(line: string): number {
   const m = /^((?:> ?)+)/.exec(line);
   return m ? (m[1].match(/>/g) ?? []).length : 0;
 }
-
-const DIFFSTAT = /^ \S.* \| +(\d+ ?[+-]*|Bin .*)$|^ \d+ files? changed/;
 
 function diffKind(line: string): DiffLineKind | null {
   if (line.startsWith('diff --git ') || line.startsWith('Index: ')) return 'file';
@@ -55,12 +54,7 @@ export function parseBody(text: string): Block[] {
   };
   while (i < lines.length) {
     const line = lines[i];
-    if (
-      line.startsWith('diff --git ') ||
-      (line.startsWith('--- ') &&
-        lines[i + 1]?.startsWith('+++ ') &&
-        lines[i + 2]?.startsWith('@@'))
-    ) {
+    if (diffStartsAt(lines, i)) {
       const diff: { kind: DiffLineKind; text: string }[] = [];
       const fileMatch = / b\/(\S+)$/.exec(line) ?? /^\+\+\+ (?:b\/)?(\S+)/.exec(lines[i + 1] ?? '');
       let inHunk = false;
@@ -90,7 +84,7 @@ export function parseBody(text: string): Block[] {
     }
     const depth = quoteDepth(line);
     if (depth > 0) push({ kind: 'quote', depth, lines: [line] });
-    else if (DIFFSTAT.test(line)) push({ kind: 'diffstat', lines: [line] });
+    else if (isDiffstatLine(line)) push({ kind: 'diffstat', lines: [line] });
     else push({ kind: 'text', lines: [line] });
     i++;
   }

@@ -8,6 +8,7 @@ import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { decodeText } from './decode';
 import { hash64 } from './hash';
 import { htmlToText } from './html';
+import { looksLikePatch } from './patch';
 import type { Address, AttachmentMeta, MessageRecord } from './types';
 
 /**
@@ -218,14 +219,8 @@ function mediaType(ct: string | undefined): { type: string; charset?: string } {
   return { type, charset: cs?.[1] };
 }
 
-const PATCH_RE = /^(?:diff --git |--- \S.*\n\+\+\+ \S|Index: \S.*\n=+\n)/m;
 const OOPS_RE =
   /(?:^|\n)[^\n>]{0,40}(?:BUG: |WARNING: |KASAN: |KMSAN: |KCSAN: |UBSAN: |KFENCE: |INFO: task \S.* blocked|INFO: rcu|general protection fault|Unable to handle kernel|kernel BUG at|Kernel panic|watchdog: BUG: soft lockup|possible circular locking|possible recursive locking|inconsistent lock state|unreferenced object|Call Trace:)/;
-
-/** Cheap checks used for flags and the list badges. */
-export function looksLikePatch(subject: string, text: string): boolean {
-  return PATCH_RE.test(text) || (/\[PATCH/i.test(subject) && /^@@ /m.test(text));
-}
 
 /** True when a text contains something that looks like a kernel crash report. */
 export function looksLikeOops(text: string): boolean {

@@ -5,6 +5,7 @@
  */
 import type { ExactField, TextField } from './ast';
 import { assertNever } from './ast';
+import { diffStartsAt } from '../patch';
 
 /** What a message looks like to the query evaluator. */
 export interface SearchDoc {
@@ -135,7 +136,7 @@ function scanBody(body: string, full: boolean): BodyParts {
         break;
       }
       case '-':
-        if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+        if (diffStartsAt(lines, i)) {
           for (const p of [line.slice(4), lines[i + 1].slice(4)]) {
             const path = stripDiffPrefix(p);
             if (path !== null) files.add(path);
