@@ -57,7 +57,11 @@ export function parseSubject(raw: string): PatchSubject {
   for (;;) {
     const m = /^\[([^\]]*)\]\s*/.exec(subject);
     if (!m) break;
-    const bracketed = m[1].trim().replace(/(patch)(v\d+)/gi, '$1 $2');
+    // Mercurial's patchbomb numbers "[PATCH 1 of 3]".
+    const bracketed = m[1]
+      .trim()
+      .replace(/(patch)(v\d+)/gi, '$1 $2')
+      .replace(/\b(\d{1,4}) of (\d{1,4})\b/g, '$1/$2');
     for (const word of bracketed.split(/\s+/)) {
       const chunk = word.replace(/^[,;]+|[,;]+$/g, '');
       if (!chunk) continue;

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../../src/core/message';
-import { buildThreads, flattenTree, isReplySubject, subjectKey } from '../../../src/core/thread';
+import { detectSeries } from '../../../src/core/series/detect';
+import { buildThreads, flattenTree, subjectKey } from '../../../src/core/thread';
 import { sharedCorpus } from '../shared';
 import { parseFile, Tally } from './helpers';
 
@@ -19,17 +20,10 @@ interface SeriesTest {
   parse_in_order: { file: string; expected_cover_patch_reply: [number, number, number] }[];
 }
 
-const TAG = /^\s*\[[^\]]*\b(?:PATCH|RFC)\b[^\]]*\]/i;
-
-/** Like patchwork: a diff makes a patch; a tagged non-reply without one is a cover letter. */
-function classify(m: ParsedMessage): 'cover' | 'patch' | 'reply' {
-  if (m.hasPatch) return 'patch';
-  if (
-    !isReplySubject(m.subject) &&
-    (TAG.test(m.subject) || /\bPATCH\b.*\b0+\s*(?:\/|of)\s*\d/i.test(m.subject))
-  )
-    return 'cover';
-  return 'reply';
+/** Patchwork's three kinds, from the series model: its cover letters, messages with a diff, the rest. */
+function classifier(msgs: ParsedMessage[]): (m: ParsedMessage) => 'cover' | 'patch' | 'reply' {
+  const covers = new Set(detectSeries(msgs).covers.map((c) => c.mail.id));
+  return (m) => (m.hasPatch ? 'patch' : covers.has(m.id) ? 'cover' : 'reply');
 }
 
 /** The docstring's "- subject" items as (depth, subject): depth is the rank of the indent. */
@@ -91,6 +85,7 @@ describe.skipIf(!dir)('patchwork series conformance', () => {
       for (const step of test.parse_in_order) {
         const msgs = await parseFile(join(dir ?? '', step.file));
         const counts = [0, 0, 0];
+        const classify = classifier(msgs);
         for (const m of msgs) counts[['cover', 'patch', 'reply'].indexOf(classify(m))]++;
         t.check(
           counts.join() === step.expected_cover_patch_reply.join(),
