@@ -10,7 +10,8 @@ async function gzip(bytes: Uint8Array): Promise<Blob> {
   return new Response(stream).blob();
 }
 
-function save(blob: Blob, name: string): void {
+/** Offers a blob as a file download. */
+export function save(blob: Blob, name: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

@@ -2,12 +2,13 @@
  * Hash routes shaped like lore URLs, so links are shareable:
  * #/INBOX/ (thread list), #/INBOX/MSGID/ (message in its thread),
  * #/INBOX/MSGID/T/ (nested), #/INBOX/MSGID/t/ (flat), #/INBOX/MSGID/raw,
+ * #/INBOX/MSGID/series (the series the message belongs to, its versions and range-diff),
  * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/.
  */
 import { ALL } from '../db/queries';
 
 export type View =
-  'list' | 'message' | 'nested' | 'flat' | 'raw' | 'search' | 'crashes' | 'settings';
+  'list' | 'message' | 'nested' | 'flat' | 'raw' | 'series' | 'search' | 'crashes' | 'settings';
 
 export interface Route {
   inbox: string;
@@ -35,7 +36,15 @@ export function parseHash(hash: string): Route {
   const msgid = safeDecode(parts[1]);
   const tail = parts[2] ?? '';
   const view: View =
-    tail === 'T' ? 'nested' : tail === 't' ? 'flat' : tail === 'raw' ? 'raw' : 'message';
+    tail === 'T'
+      ? 'nested'
+      : tail === 't'
+        ? 'flat'
+        : tail === 'raw'
+          ? 'raw'
+          : tail === 'series'
+            ? 'series'
+            : 'message';
   return { inbox, msgid, view };
 }
 
@@ -62,6 +71,8 @@ export function toHash(r: Route): string {
       return `${base}t/`;
     case 'raw':
       return `${base}raw`;
+    case 'series':
+      return `${base}series`;
     case 'list':
     case 'message':
       return base;

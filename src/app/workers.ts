@@ -6,9 +6,11 @@
 import * as Comlink from 'comlink';
 import type { IngestApi } from '../../workers/ingest';
 import type { SearchApi } from '../../workers/search';
+import type { SeriesApi } from '../../workers/series';
 
 let ingest: Comlink.Remote<IngestApi> | null = null;
 let search: Comlink.Remote<SearchApi> | null = null;
+let series: Comlink.Remote<SeriesApi> | null = null;
 let job = 1;
 
 /** The ingest worker: imports, sync, backfill. */
@@ -31,6 +33,17 @@ export function searchWorker(): Comlink.Remote<SearchApi> {
     }),
   );
   return search;
+}
+
+/** The series worker: range-diffs. */
+export function seriesWorker(): Comlink.Remote<SeriesApi> {
+  series ??= Comlink.wrap<SeriesApi>(
+    new Worker(new URL('../../workers/series.ts', import.meta.url), {
+      type: 'module',
+      name: 'series',
+    }),
+  );
+  return series;
 }
 
 /** A job id unique across the app's workers. */
