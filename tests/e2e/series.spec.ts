@@ -1,0 +1,111 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, importFiles, start } from './app';
+
+const COVER_V2 = 'cover.20261109090000.ada@frobnic.example';
+
+/** The tree the fixture series was written against (tests/fixtures/mail/series-frob-*.mbox). */
+const FROB_C = `// SPDX-License-Identifier: GPL-2.0
+#include <linux/module.h>
+
+static int frob_count;
+
+int frob_get(void)
+{
+\treturn frob_count;
+}
+
+void frob_put(void)
+{
+\tfrob_count--;
+}
+`;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Loupe Test', '-c', 'user.email=test@loupe.invalid', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
+}
+
+test('a series in two threads: both versions, a range-diff, and an am-ready mbox that git am applies', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await start(page);
+  await page.goto('./#/all/');
+  expect(await importFiles(page, [fixture('mail/series-frob-v1.mbox')])).toContain(
+    'Imported 5 messages',
+  );
+  expect(await importFiles(page, [fixture('mail/series-frob-v2.mbox')])).toContain(
+    'Imported 7 messages',
+  );
+
+  await page.goto(`./#/all/${COVER_V2}/series`);
+  const versions = page.getByRole('table', { name: 'Versions' });
+  await expect(versions.locator('tbody tr')).toHaveCount(2);
+  await expect(versions.locator('tbody tr').nth(0)).toContainText('v1');
+  await expect(versions.locator('tbody tr').nth(0)).toContainText('2/2');
+  await expect(versions.locator('tbody tr').nth(1)).toContainText('v2');
+  await expect(versions.locator('tbody tr').nth(1)).toContainText('3/3');
+
+  const review = page.getByRole('table', { name: 'Patches of v2' });
+  await expect(review.locator('tbody tr').nth(0)).toContainText('unchanged');
+  await expect(review.locator('tbody tr').nth(1)).toContainText('changed');
+  await expect(review.locator('tbody tr').nth(1)).toContainText('NAK / changes requested');
+  await expect(review.locator('tbody tr').nth(2)).toContainText('new');
+  await expect(review.locator('tbody tr').nth(2)).toContainText('T: Ben Okafor');
+
+  const range = page.getByRole('region', { name: 'Range-diff v1..v2' });
+  await expect(range).toContainText('1 same · 1 changed · 1 added · 0 dropped');
+  const statuses = await range
+    .locator('[data-status]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  expect(statuses).toEqual(['=', '!', '>']);
+  const changed = range.locator('[data-status="!"]');
+  await expect(changed).toContainText('message changed');
+  await expect(changed.getByRole('figure')).toContainText('WARN_ON_ONCE(frob_count == 0)');
+  mkdirSync('test-results', { recursive: true });
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.screenshot({ path: 'test-results/series-view.png' });
+  await range.scrollIntoViewIfNeeded();
+  await range.screenshot({ path: 'test-results/range-diff.png' });
+
+  await page.goto(`./#/all/${COVER_V2}/`);
+  const bar = page.getByRole('region', { name: 'Patch series' });
+  await expect(bar).toContainText('3/3 patches');
+  await expect(bar.locator('code')).toHaveText(
+    /^git am v2_20261109_ada_frob_make_the_counter_safe\.mbx$/,
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    bar.getByRole('button', { name: 'Download am-ready mbox' }).click(),
+  ]);
+  const repo = mkdtempSync(join(tmpdir(), 'loupe-am-'));
+  const mbox = join(repo, '..', `${repo.split('/').pop()}.mbx`);
+  await download.saveAs(mbox);
+  expect(download.suggestedFilename()).toBe('v2_20261109_ada_frob_make_the_counter_safe.mbx');
+  const text = readFileSync(mbox, 'utf8');
+  expect(text.match(/^From git@z /gm)).toHaveLength(3);
+
+  mkdirSync(join(repo, 'lib'));
+  writeFileSync(join(repo, 'lib/frob.c'), FROB_C);
+  writeFileSync(join(repo, 'README'), 'frob: a tiny reference counter\n');
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'base');
+  git(repo, 'am', mbox);
+  const log = git(repo, 'log', '--format=%s%n%b%x00', 'HEAD~3..HEAD').split('\0');
+  expect(log[0]).toContain('frob: add frob_reset()');
+  expect(log[0]).toContain('Tested-by: Ben Okafor <ben@kernel.example>');
+  expect(log[0]).toContain('Acked-by: Chen Wei <chen.wei@kernel.example>');
+  expect(log[2]).toContain('frob: read the counter once');
+  expect(readFileSync(join(repo, 'lib/frob.c'), 'utf8')).toContain('WARN_ON_ONCE(frob_count == 0)');
+});
