@@ -20,6 +20,8 @@ export interface LoadedSeries {
   versions: LoadedVersion[];
   /** Index in `versions` of the version whose thread holds the message. */
   current: number;
+  /** Message-IDs a cover letter links to (other versions) that are not in the cache. */
+  notCached: string[];
 }
 
 /** Reads the series of the thread holding `msgid`; null when it holds no patch. */
@@ -45,7 +47,8 @@ export async function loadSeries(db: LoupeDB, msgid: string): Promise<LoadedSeri
     0,
     versions.findIndex((v) => v.threadId === thread.id && v.series === base),
   );
-  return { versions, current };
+  const stored = await Promise.all(linked.map(async (id) => !!(await threadOf(db, id))));
+  return { versions, current, notCached: linked.filter((_, i) => !stored[i]) };
 }
 
 /** The am-ready mbox text of one version and what it holds. */
