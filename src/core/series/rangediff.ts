@@ -25,6 +25,9 @@ export interface RangePatch {
   body: string;
 }
 
+/** A line of a pair's diff, or a run of unchanged lines left out. */
+export type RangeLine = DiffOp | { op: 'skip'; count: number };
+
 /** `=` same, `!` changed, `<` only in the old version, `>` only in the new. */
 export type RangeStatus = '=' | '!' | '<' | '>';
 
@@ -35,11 +38,15 @@ export interface RangeEntry {
   new: RangePatch | null;
   /** Whether the commit message (above `---`) changed. */
   messageChanged: boolean;
-  /** The diff of the two patches (`!` only): `del` lines were in the old, `add` in the new. */
-  lines: DiffOp[];
+  /**
+   * The diff of the two patches (`!` only): `del` lines were in the old, `add` in the
+   * new, with three unchanged lines around each change, as git range-diff shows it.
+   */
+  lines: RangeLine[];
 }
 
 const CREATION_FACTOR = 0.6;
+const CONTEXT = 3;
 
 /** Pairs and compares the patches of two versions. */
 export function rangeDiff(oldPatches: RangePatch[], newPatches: RangePatch[]): RangeEntry[] {
@@ -106,10 +113,31 @@ export function rangeDiff(oldPatches: RangePatch[], newPatches: RangePatch[]): R
       old: oldPatches[i],
       new: p,
       messageChanged: commitMessage(oldPatches[i].body) !== commitMessage(p.body),
-      lines: same ? [] : lines,
+      lines: same ? [] : withContext(lines, CONTEXT),
     });
   });
   flushOld(oldPatches.length);
+  return out;
+}
+
+/** Keeps `context` unchanged lines around each change; longer unchanged runs become a skip. */
+function withContext(ops: DiffOp[], context: number): RangeLine[] {
+  const near = new Uint8Array(ops.length);
+  ops.forEach((o, i) => {
+    if (o.op === 'same') return;
+    for (let k = Math.max(0, i - context); k <= Math.min(ops.length - 1, i + context); k++)
+      near[k] = 1;
+  });
+  const out: RangeLine[] = [];
+  let skipped = 0;
+  ops.forEach((o, i) => {
+    if (near[i]) {
+      if (skipped) out.push({ op: 'skip', count: skipped });
+      skipped = 0;
+      out.push(o);
+    } else skipped++;
+  });
+  if (skipped) out.push({ op: 'skip', count: skipped });
   return out;
 }
 

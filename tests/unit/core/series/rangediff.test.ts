@@ -32,12 +32,10 @@ describe('range-diff', () => {
     ]);
     const changed = entries[1];
     expect(changed.messageChanged).toBe(true);
-    expect(changed.lines.filter((l) => l.op === 'add').map((l) => l.text)).toContain(
-      '+\tif (WARN_ON_ONCE(frob_count == 0))',
-    );
-    expect(changed.lines.filter((l) => l.op === 'del').map((l) => l.text)).toContain(
-      '+\tif (frob_count > 0)',
-    );
+    const text = (op: string) =>
+      changed.lines.flatMap((l) => (l.op === op && 'text' in l ? [l.text] : []));
+    expect(text('add')).toContain('+\tif (WARN_ON_ONCE(frob_count == 0))');
+    expect(text('del')).toContain('+\tif (frob_count > 0)');
   });
 
   it('pairs by diff similarity when subjects were reworded, and reports dropped patches in place', () => {
@@ -72,6 +70,9 @@ describe('range-diff', () => {
     const next = [...old].reverse().map((p, i) => ({ ...make(p.number, 'x'), number: i + 1 }));
     const entries = rangeDiff(old, next);
     expect(entries.filter((e) => e.status === '!')).toHaveLength(50);
+    // One line changed in 1,000: the change with three lines either side, the rest skipped.
+    expect(entries[0].lines.filter((l) => l.op !== 'skip')).toHaveLength(8);
+    expect(entries[0].lines[0]).toEqual({ op: 'skip', count: expect.any(Number) });
     expect(entries.every((e) => e.old && e.new && e.new.id === `${e.old.number}x`)).toBe(true);
   });
 });
