@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { openMailStream, splitMboxStream } from '../src/core/mbox';
 import { parseMessage, type ParsedMessage } from '../src/core/message';
 import { amReady, writeAmMbox } from '../src/core/series/am';
-import { detectSeries, threadAround } from '../src/core/series/detect';
+import { detectSeries } from '../src/core/series/detect';
+import { threadAround } from '../src/core/series/gather';
 import { trailerText } from '../src/core/series/trailers';
 
 async function readMbox(file: string): Promise<ParsedMessage[]> {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ParsedMessage } from '../../../src/core/message';
 import { amReady, writeAmMbox } from '../../../src/core/series/am';
-import { detectSeries, threadAround } from '../../../src/core/series/detect';
+import { detectSeries } from '../../../src/core/series/detect';
+import { threadAround } from '../../../src/core/series/gather';
 
 const run = promisify(execFile);
 

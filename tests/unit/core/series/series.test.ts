@@ -5,7 +5,8 @@ import { splitMbox } from '../../../../src/core/mbox';
 import { parseMessage, type ParsedMessage } from '../../../../src/core/message';
 import { amReady, writeAmMbox } from '../../../../src/core/series/am';
 import { collectTrailers } from '../../../../src/core/series/collect';
-import { detectSeries, threadAround } from '../../../../src/core/series/detect';
+import { detectSeries } from '../../../../src/core/series/detect';
+import { threadAround } from '../../../../src/core/series/gather';
 import { findTrailers, givenTrailers, sameAddress } from '../../../../src/core/series/trailers';
 import { projectRoot } from '../../shared';
 
