@@ -1,4 +1,5 @@
 /** Crash-report records shared by the detector, the analyser and the UI. All are JSON-serialisable. */
+import type { SetupFailure } from './setupFailure';
 
 /** Why a frame should not be trusted when reading a trace. */
 export type UnreliableReason =
@@ -90,6 +91,8 @@ export interface OopsAnalysis {
   /** Guilty function taken from the title (after the last " in "), or null. */
   frame: string | null;
   corrupted: boolean;
+  /** syzbot's kind for a kernel that failed to build, boot or start the fuzzer, else null. */
+  failure: SetupFailure | null;
   reports: OopsReport[];
   kernel: KernelInfo | null;
   syzbot: SyzbotMeta | null;
