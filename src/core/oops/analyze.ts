@@ -29,6 +29,7 @@ function toReport(lines: readonly TextLine[], cut: CutReport): OopsReport {
     title,
     type: crashTypeOf(cut.title),
     corrupted: cut.corrupted,
+    headerOnly: cut.headerOnly,
     start: lines[cut.first].start,
     end: last.end,
     frames: parseFrames(own),

@@ -58,7 +58,7 @@ function familyOf(line: string): OopsFamily | null {
 }
 
 // Old syzbot mails wrapped long lines, ending the broken part with two spaces.
-const WRAPPED = / {2}$/;
+const WRAPPED = /\S {2}$/;
 
 /** Splits text into digested lines; a line a mailer wrapped is one line again. */
 export function digestLines(text: string): TextLine[] {
@@ -109,6 +109,8 @@ export interface CutReport {
   title: string;
   altTitles: string[];
   corrupted: boolean;
+  /** No format recognised the report: its header line became the title. */
+  headerOnly: boolean;
 }
 
 // Without enough report text before it, a "Kernel panic" line is the report's tail, not noise.
@@ -196,6 +198,7 @@ export function cutReport(
     title: desc.title,
     altTitles: desc.altTitles,
     corrupted,
+    headerOnly: desc.format === null,
   };
 }
 

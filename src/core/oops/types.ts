@@ -48,6 +48,8 @@ export interface OopsReport {
   title: string;
   type: string | null;
   corrupted: boolean;
+  /** No known report format matched: the header line itself is the title. */
+  headerOnly: boolean;
   /** Character offset of the header line in the analysed text. */
   start: number;
   /** Character offset just past the last line attributed to the report. */
