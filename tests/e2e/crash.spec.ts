@@ -14,7 +14,8 @@ test('a syzbot report opens with a crash panel, folded traces and dimmed unrelia
   await expect(panel.getByTestId('crash-title')).toHaveText(
     'INFO: task hung in locks_remove_posix',
   );
-  await expect(panel.getByTestId('crash-type')).toHaveText('HANG');
+  await expect(panel.getByTestId('crash-type')).toHaveText('hang');
+  await expect(panel.getByTestId('crash-type')).toHaveAttribute('title', /syzkaller type: HANG/);
   await expect(panel.getByTestId('crash-kernel')).toHaveText('5.7.0-rc5-syzkaller');
   await expect(panel.getByTestId('folded-count')).toHaveText('5 identical traces');
   await expect(panel.getByTestId('trace')).toHaveCount(1);
@@ -55,5 +56,5 @@ test('the crash index groups reports of one crash from two threads and two inbox
   await row.getByRole('link').click();
   await expect(page.getByTestId('crash-panel').first()).toBeVisible();
   await page.goto('./#/local/');
-  await expect(page.getByTestId('thread-row').first().locator('.badge.oops')).toHaveText('HANG');
+  await expect(page.getByTestId('thread-row').first().getByTestId('crash-type')).toHaveText('hang');
 });

@@ -17,3 +17,4 @@ export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
 export { analyzeMail, crashSummary, unquoted } from './summary';
 export { releaseTag, sourceLink } from './source';
+export { crashLabel, crashLabelTitle } from './labels';
