@@ -25,7 +25,8 @@ export function setupFailure(
   meta: SyzbotMeta,
   hasReport: boolean,
 ): SetupFailure | null {
-  if (meta.syzRepro || meta.cRepro || !meta.gitTree) return null;
+  // Every mail syzbot sends names its dashboard page; a shortened copy says too little.
+  if (meta.syzRepro || meta.cRepro || !meta.gitTree || !meta.dashboardLink) return null;
   if (!FIRST_REPORT.test(text) || NO_REPRODUCER_YET.test(text)) return null;
   if (!hasReport) return BUILD_ERROR_LINE.test(text) ? 'build error' : null;
   return BOOT_TASK.test(text) ? 'boot error' : 'test error';
