@@ -19,5 +19,12 @@ export { analyzeMail, crashSummary, unquoted } from './summary';
 export { releaseTag, sourceLink } from './source';
 export { crashLabel, crashLabelTitle } from './labels';
 export { collectBugs, type BugIndexMail, type SyzbotBug } from './bugIndex';
-export { bugName, dashboardUrl, extidsOf, syzbotSubject, type SyzbotSubject } from './syzbotBug';
+export {
+  bugName,
+  dashboardUrl,
+  extidsOf,
+  syzbotSubject,
+  syzbotTitle,
+  type SyzbotSubject,
+} from './syzbotBug';
 export { eventsOf, triage, type BugEvent, type BugStatus, type BugTriage } from './syzbotStatus';

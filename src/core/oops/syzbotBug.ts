@@ -5,8 +5,8 @@
  */
 
 /** syzbot's per-bug address: syzbot+EXTID@syzkaller.appspotmail.com. */
-const BUG_ADDRESS = /\bsyzbot\+([0-9a-f]{12,40})@syzkaller\.appspotmail\.com/gi;
-const DASHBOARD_EXTID = /syzkaller\.appspot\.com\/bug\?(?:[^\s&]*&)*extid=([0-9a-f]{12,40})/gi;
+const BUG_ADDRESS = /\bsyzbot\+([0-9a-f]{8,40})@syzkaller\.appspotmail\.com/gi;
+const DASHBOARD_EXTID = /syzkaller\.appspot\.com\/bug\?(?:[^\s&]*&)*extid=([0-9a-f]{8,40})/gi;
 const DASHBOARD = 'https://syzkaller.appspot.com/bug?extid=';
 
 /** What syzbot's Subject says about a bug. */
@@ -70,4 +70,15 @@ export function isSyzbotReport(from: string, text: string): boolean {
     fromSyzbot(from) &&
     /^syzbot (?:found|has found a reproducer for) the following (?:issue|crash|bug)/m.test(text)
   );
+}
+
+/** syzbot's own title of the bug a report mail carries, or null when syzbot did not send it. */
+export function syzbotTitle(
+  from: string,
+  subject: string,
+  text: string,
+): (SyzbotSubject & { name: string }) | null {
+  if (!isSyzbotReport(from, text)) return null;
+  const s = syzbotSubject(subject);
+  return s.title ? { ...s, name: bugName(s.title, s.seq) } : null;
 }

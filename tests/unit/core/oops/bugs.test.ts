@@ -124,7 +124,7 @@ describe.skipIf(real === null)('syzbot threads from real lists', () => {
     console.log(`keyrings syzbot threads: ${msgs.length} mails, ${bugs.length} bugs`, byStatus);
     expect(bugs.length).toBeGreaterThan(0);
     for (const b of bugs) {
-      expect(b.extid).toMatch(/^[0-9a-f]{12,40}$/);
+      expect(b.extid).toMatch(/^[0-9a-f]{20}$/);
       expect(b.title).not.toMatch(/^\[|\(\d+\)$/);
     }
   });
