@@ -26,6 +26,8 @@ export interface Frame {
   /** Every reason the frame looks dubious (empty when it looks fine). */
   reasons: UnreliableReason[];
   context: FrameContext;
+  /** The heading of a stack printed after the crashing one ("Freed by task 12"), else null. */
+  stack: string | null;
   /** Index of the source line within the lines given to the parser. */
   lineIndex: number;
 }

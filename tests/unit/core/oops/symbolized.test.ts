@@ -17,7 +17,13 @@ describe('a symbolized syzbot report', () => {
     const put = frames.find((f) => f.fn === 'rfcomm_dlc_put');
     expect(put).toMatchObject({ inline: true, file: 'include/net/bluetooth/rfcomm.h', line: 258 });
     const release = frames.find((f) => f.fn === 'rfcomm_sock_release');
-    expect(release).toMatchObject({ inline: false, offset: 0x1c2, line: 925 });
+    expect(release).toMatchObject({ inline: false, offset: 0x1c2, line: 925, stack: null });
+  });
+
+  it('names the allocation and free stacks each frame belongs to', () => {
+    const frames = a?.reports[0].frames ?? [];
+    expect(frames.find((f) => f.fn === 'rfcomm_dlc_alloc')?.stack).toBe('Allocated by task 6121');
+    expect(frames.find((f) => f.fn === 'kfree')?.stack).toBe('Freed by task 6120');
   });
 });
 
