@@ -87,8 +87,8 @@ export async function crashIndex(db: LoupeDB, filter: CrashFilter = {}): Promise
     ? await db.messages.where('threadId').anyOf(syzThreads).toArray()
     : [];
   const bugs = collectBugs(threadMail.map((m) => asMail(m, crashOf.get(m.id) ?? null)));
-  const claimed = new Set(bugs.flatMap((b) => b.messageIds));
-  for (const b of bugs) for (const e of threadMail) if (claimedBy(b, e)) claimed.add(e.id);
+  // A bug's mail with a crash in it (a failed test's report) is the bug's, not a title of its own.
+  const claimed = new Set(bugs.flatMap((b) => b.memberIds));
 
   const groups = new Map<string, CrashGroup>();
   const group = (title: string, type: string | null): CrashGroup => {
@@ -161,14 +161,4 @@ export async function crashIndex(db: LoupeDB, filter: CrashFilter = {}): Promise
     labels: [...labels].sort(),
     subsystems: [...subsystems].sort(),
   };
-}
-
-// Crash-carrying mail of a bug's threads that names the bug (a failed test's report) is the
-// bug's, not a title of its own.
-function claimedBy(bug: SyzbotBug, m: StoredMessage): boolean {
-  return (
-    bug.threadIds.includes(m.threadId) &&
-    (m.text.includes(bug.extid) ||
-      [...m.to, ...m.cc, m.from].some((a) => a.address.includes(bug.extid)))
-  );
 }

@@ -57,6 +57,8 @@ export interface SyzbotBug {
   lastActivity: number;
   /** Report mails, newest first. */
   messageIds: string[];
+  /** Every mail that joined the bug. */
+  memberIds: string[];
   threadIds: string[];
   inboxes: string[];
   events: BugEvent[];
@@ -133,6 +135,7 @@ function finish(d: Draft, first: BugIndexMail): SyzbotBug {
     corrupted: newest.crash?.corrupted ?? false,
     lastActivity: mails[mails.length - 1].date,
     messageIds: reports.length ? [...reports].reverse().map((m) => m.id) : [first.id],
+    memberIds: mails.map((m) => m.id),
     threadIds: [...new Set(mails.map((m) => m.threadId))],
     inboxes: [...new Set(mails.flatMap((m) => m.inboxes))].sort(),
     events,
