@@ -27,6 +27,8 @@ export function setupFailure(
 ): SetupFailure | null {
   // Every mail syzbot sends names its dashboard page; a shortened copy says too little.
   if (meta.syzRepro || meta.cRepro || !meta.gitTree || !meta.dashboardLink) return null;
+  // Its setup failures are titled by the tree's short name ("linux-next"), never by a URL.
+  if (!/^[\w.-]+$/.test(meta.gitTree)) return null;
   if (!FIRST_REPORT.test(text) || NO_REPRODUCER_YET.test(text)) return null;
   if (!hasReport) return BUILD_ERROR_LINE.test(text) ? 'build error' : null;
   return BOOT_TASK.test(text) ? 'boot error' : 'test error';

@@ -104,6 +104,14 @@ describe("syzbot's setup failures", () => {
     expect(analyzeOops(mail)?.title).toBe('general protection fault in sys_frob_register');
   });
 
+  it('are not guessed for a tree named by URL, which syzbot never puts in such a title', () => {
+    const mail = gpfMail('6.8.0-syzkaller', { repro: false }).replace(
+      'git tree:       net-next',
+      'git tree:       https://github.com/google/kmsan.git master',
+    );
+    expect(analyzeOops(mail)?.failure).toBeNull();
+  });
+
   it('title a failed build by its tree alone', () => {
     const mail = gpfMail('6.8.0-syzkaller', { repro: false }).replace(
       /Oops:[^]*$/,
