@@ -9,6 +9,11 @@ export function shortDate(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** "2020-05-25" in the reader's time zone: the day part of shortDate, for dense tables. */
+export function shortDay(ms: number): string {
+  return shortDate(ms).slice(0, 10);
+}
+
 /** Full local date with zone offset. */
 export function longDate(ms: number): string {
   if (!ms) return 'unknown date';

@@ -3,6 +3,7 @@ import { FAMILIES, INFO_WITH_STACK, NOT_A_NEW_REPORT } from './families';
 import type { OopsFamily, OopsFormat } from './formats';
 import { matchesAny } from './pattern';
 import { FRAME_LINES, RISCV_STACK_START, STACK_STARTS } from './stackrules';
+import { CURRENT_SYSCALL_PREFIXES } from './era';
 import { describe } from './title';
 
 // "[  12.345678][ T123] " console prefix, optionally behind a dropped-messages note, a login
@@ -29,6 +30,20 @@ export interface TextLine {
   questionable: boolean;
   /** The first family whose header occurs here (and is not benign), else null. */
   family: OopsFamily | null;
+  /** A symbolizer-inserted line for an inlined callee: not in the raw log syzkaller titled. */
+  inlined: boolean;
+}
+
+// Symbolized reports (every syzbot mail) expand "func+0x1/0x2" into one "callee file.h:12
+// [inline]" line per inlined level, header lines included, then add " file.c:34" to the real
+// frame. syzkaller titles the raw log, so inlined lines are left out and locations dropped.
+const INLINED = /[A-Za-z0-9_.]+ +[A-Za-z0-9_\-./]+:-?[0-9]+(?::[0-9]+)? +\[inline\]/;
+const LOCATION =
+  /(\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[A-Za-z0-9_.-]+(?: [0-9a-f]+)?\])?) +[A-Za-z0-9_\-./]+:-?[0-9]+(?::[0-9]+)?/g;
+
+/** A symbolized line as the raw console printed it: source locations removed. */
+export function desymbolize(line: string): string {
+  return line.includes('+0x') ? line.replace(LOCATION, '$1') : line;
 }
 
 // A mail's Subject repeats the title of the report it carries; it is not a report itself.
@@ -42,19 +57,29 @@ function familyOf(line: string): OopsFamily | null {
   return null;
 }
 
-/** Splits text into digested lines. */
+// Old syzbot mails wrapped long lines, ending the broken part with two spaces.
+const WRAPPED = /\S {2}$/;
+
+/** Splits text into digested lines; a line a mailer wrapped is one line again. */
 export function digestLines(text: string): TextLine[] {
   const out: TextLine[] = [];
   for (let pos = 0; pos < text.length;) {
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = text.length;
-    const raw = text.slice(pos, nl);
+    let raw = text.slice(pos, nl);
+    while (WRAPPED.test(raw) && nl < text.length && /\S/.test(text[nl + 1] ?? '')) {
+      let next = text.indexOf('\n', nl + 1);
+      if (next === -1) next = text.length;
+      raw = `${raw.trimEnd()} ${text.slice(nl + 1, next)}`;
+      nl = next;
+    }
+    const inlined = raw.includes('[inline]') && INLINED.test(raw);
     const m = CONSOLE_PREFIX.exec(raw);
     const context = m ? (m[1] ?? 'console') : '';
-    let body = raw;
+    let body = desymbolize(raw);
     let questionable = false;
     if (context !== '') {
-      body = raw.slice(raw.indexOf('] ') + 2);
+      body = body.slice(body.indexOf('] ') + 2);
       if (!body.includes('<EOI>')) {
         if (QUESTIONABLE.test(body)) {
           body = body.slice(body.indexOf(' ? ') + 2);
@@ -65,7 +90,8 @@ export function digestLines(text: string): TextLine[] {
         }
       }
     }
-    out.push({ start: pos, end: nl, raw, context, body, questionable, family: familyOf(raw) });
+    const family = inlined ? null : familyOf(body);
+    out.push({ start: pos, end: nl, raw, context, body, questionable, family, inlined });
     pos = nl + 1;
   }
   return out;
@@ -83,6 +109,8 @@ export interface CutReport {
   title: string;
   altTitles: string[];
   corrupted: boolean;
+  /** No format recognised the report: its header line became the title. */
+  headerOnly: boolean;
 }
 
 // Without enough report text before it, a "Kernel panic" line is the report's tail, not noise.
@@ -91,7 +119,11 @@ function minLinesBeforeTail(header: string): number {
 }
 
 /** Cuts the report whose header is line `first` and derives its title. */
-export function cutReport(lines: readonly TextLine[], first: number): CutReport {
+export function cutReport(
+  lines: readonly TextLine[],
+  first: number,
+  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
+): CutReport {
   const head = lines[first];
   const family = head.family as OopsFamily;
   const context = head.context;
@@ -135,21 +167,21 @@ export function cutReport(lines: readonly TextLine[], first: number): CutReport 
       skipText = true;
       skip = true;
     }
-    if (!isHead && skip) continue;
+    if (!isHead && (skip || ln.inlined)) continue;
     body.push(ln.body);
     idx.push(i);
     if (secondReport < 0 || (context !== '' && context !== 'console')) bodyEnd = body.length;
   }
   const full = body.join('\n') + '\n';
   const truncated = body.slice(0, bodyEnd).join('\n') + (bodyEnd > 0 ? '\n' : '');
-  let desc = describe(truncated, family);
+  let desc = describe(truncated, family, prefixes);
   let reportText = full;
   if (desc.title === '') {
     reportText = lines
       .slice(first, lastOopsLine + 1)
       .map((l) => l.raw)
       .join('\n');
-    desc = describe(reportText, family);
+    desc = describe(reportText, family, prefixes);
   }
   let corrupted = desc.corrupted !== '';
   if (!corrupted) corrupted = looksCorrupted(desc.title, reportText, desc.format);
@@ -166,6 +198,7 @@ export function cutReport(lines: readonly TextLine[], first: number): CutReport 
     title: desc.title,
     altTitles: desc.altTitles,
     corrupted,
+    headerOnly: desc.format === null,
   };
 }
 

@@ -75,8 +75,11 @@ export const USB_MSG_FRAMES = [
   'usb_interrupt_msg',
   'usb_control_msg',
 ];
+const KMSAN_ORIGIN = /(?:Local variable .* created at:|Uninit was created at:)/;
+// Older KMSAN printed "Call Trace:" between the header and the frames.
 const KMSAN_STACK = (skip: readonly string[]): StackSpec => ({
-  steps: [TRACE, /(Local variable .* created at:|Uninit was created at:)/, TRACE],
+  steps: [TRACE, KMSAN_ORIGIN, TRACE],
+  fallback: [CALL_TRACE, TRACE, KMSAN_ORIGIN, TRACE],
   skip,
 });
 const kfenceStack: StackSpec = { steps: [rx('BUG: KFENCE: (?:[a-z\\- ]+) in {{FUNC}}'), TRACE] };

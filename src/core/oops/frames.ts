@@ -31,7 +31,7 @@ export function stripLinePrefix(line: string): string {
 /** Parses a line as a frame, or returns null when it is not one. */
 export function parseFrameLine(
   raw: string,
-): Omit<Frame, 'context' | 'lineIndex' | 'reasons'> | null {
+): Omit<Frame, 'context' | 'stack' | 'lineIndex' | 'reasons'> | null {
   const line = stripLinePrefix(raw).replace(/\r$/, '');
   const arm = ARM_FRAME.exec(line);
   if (arm) {
@@ -64,6 +64,11 @@ export function parseFrameLine(
   };
 }
 
+// Stacks a report prints after the crashing one: where the memory was allocated, freed or
+// last touched, and where an uninitialised value came from.
+const SECONDARY_STACK =
+  /^((?:Allocated|Freed) by task [0-9]+|(?:Second to last |Last )?potentially related work creation|Uninit was (?:created|stored to memory) at|Local variable .* created at)/;
+
 /** Parses the frames of a trace, tracking IRQ/NMI/task sections and flagging dubious frames. */
 export function parseFrames(lines: readonly string[]): Frame[] {
   const frames: Frame[] = [];
@@ -72,12 +77,12 @@ export function parseFrames(lines: readonly string[]): Frame[] {
   // Identity of frames seen since the last trace heading, to spot stale duplicates.
   let seen = new Set<string>();
   let prevKey = '';
+  let heading: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const body = stripLinePrefix(lines[i]).trim();
-    if (
-      /^(?:Call Trace|Call trace|Backtrace|stack backtrace)\b/.test(body) ||
-      /^(?:Allocated|Freed) by task/.test(body)
-    ) {
+    const secondary = SECONDARY_STACK.exec(body);
+    if (secondary || /^(?:Call Trace|Call trace|Backtrace|stack backtrace)\b/.test(body)) {
+      heading = secondary ? secondary[1] : null;
       seen = new Set();
       prevKey = '';
       context = 'unknown';
@@ -108,7 +113,7 @@ export function parseFrames(lines: readonly string[]): Frame[] {
       seen.add(key);
       prevKey = key;
     }
-    frames.push({ ...parsed, reasons, context, lineIndex: i });
+    frames.push({ ...parsed, reasons, context, stack: heading, lineIndex: i });
   }
   return frames;
 }

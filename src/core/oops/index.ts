@@ -17,3 +17,14 @@ export { frameFromTitle, normaliseTitle } from './title';
 export type * from './types';
 export { analyzeMail, crashSummary, unquoted } from './summary';
 export { releaseTag, sourceLink } from './source';
+export { crashLabel, crashLabelTitle } from './labels';
+export { collectBugs, type BugIndexMail, type SyzbotBug } from './bugIndex';
+export {
+  bugName,
+  dashboardUrl,
+  extidsOf,
+  syzbotSubject,
+  syzbotTitle,
+  type SyzbotSubject,
+} from './syzbotBug';
+export { eventsOf, triage, type BugEvent, type BugStatus, type BugTriage } from './syzbotStatus';

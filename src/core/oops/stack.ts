@@ -2,13 +2,8 @@
 import { demangle } from './demangle';
 import type { StackSpec, StackStep } from './formats';
 import { TRACE, matchesAny } from './pattern';
-import {
-  CORRUPTING_LINES,
-  FRAME_LINES,
-  GENERIC_FRAME_PATTERNS,
-  STACK_STARTS,
-  SYSCALL_PREFIXES,
-} from './stackrules';
+import { CURRENT_SYSCALL_PREFIXES } from './era';
+import { CORRUPTING_LINES, FRAME_LINES, GENERIC_FRAME_PATTERNS, STACK_STARTS } from './stackrules';
 
 /** A chosen frame: `canonical` has syscall prefixes stripped, `raw` is as printed. */
 export interface PickedFrame {
@@ -17,9 +12,12 @@ export interface PickedFrame {
 }
 
 /** Removes the syscall-wrapper prefix that shortens the name most. */
-export function stripSyscallPrefix(name: string): string {
+export function stripSyscallPrefix(
+  name: string,
+  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
+): string {
   let best = name;
-  for (const prefix of SYSCALL_PREFIXES) {
+  for (const prefix of prefixes) {
     if (name.startsWith(prefix) && name.length - prefix.length < best.length)
       best = name.slice(prefix.length);
   }
@@ -49,11 +47,12 @@ function collect(into: string[], match: RegExpExecArray | null, skip: RegExp): v
 export function extractGuiltyFrames(
   spec: StackSpec,
   text: string,
+  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
 ): { frames: PickedFrame[]; ok: boolean } {
   const skip = skipRegExp(spec);
   const pick = (raw: string[]): PickedFrame | null => {
     if (raw.length === 0) return null;
-    const stripped = raw.map(stripSyscallPrefix);
+    const stripped = raw.map((name) => stripSyscallPrefix(name, prefixes));
     if (!spec.pick) return { canonical: stripped[0], raw: raw[0] };
     const chosen = spec.pick(stripped);
     return chosen ? { canonical: chosen[0], raw: raw[chosen[1]] } : null;

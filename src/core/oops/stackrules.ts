@@ -31,25 +31,6 @@ export const CORRUPTING_LINES: readonly RegExp[] = [
   rx(String.raw`^( \[\<?(?:0x)?[0-9a-f]+\>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x`),
 ];
 
-/** Syscall wrapper prefixes differ per architecture and kernel version; titles use the bare name. */
-export const SYSCALL_PREFIXES: readonly string[] = [
-  'SYSC_',
-  'SyS_',
-  'sys_',
-  '__x64_',
-  '__ia32_',
-  '__arm64_',
-  '____sys_',
-  '___sys_',
-  '__sys_',
-  '__se_',
-  '__se_sys_',
-  '__do_sys_',
-  'compat_SYSC_',
-  'compat_SyS_',
-  'ksys_',
-];
-
 // Generic frames grouped by why they are never the culprit. Each entry is a regexp fragment
 // matched anywhere in the function name unless anchored.
 const GENERIC_FRAMES: Record<string, readonly string[]> = {

@@ -1,7 +1,7 @@
 /** Title derivation: match a family's formats against a report, fill the template, normalise. */
 import type { OopsFamily, OopsFormat } from './formats';
 import { extractGuiltyFrames, type PickedFrame } from './stack';
-import { SYSCALL_PREFIXES } from './stackrules';
+import { CURRENT_SYSCALL_PREFIXES } from './era';
 
 /** Why a report was judged corrupted, or '' when it was not. */
 export type CorruptReason = string;
@@ -24,7 +24,7 @@ function fill(template: string, args: readonly string[]): string {
 // "__x64_sys_foo" still meets one titled "foo".
 function partialStrips(groups: readonly string[], frames: readonly PickedFrame[]): string[][] {
   const out: string[][] = [[...groups, ...frames.map((f) => f.raw)]];
-  for (const prefix of SYSCALL_PREFIXES) {
+  for (const prefix of CURRENT_SYSCALL_PREFIXES) {
     let changed = false;
     const list = frames.map((f) => {
       if (f.raw.startsWith(prefix)) {
@@ -38,8 +38,15 @@ function partialStrips(groups: readonly string[], frames: readonly PickedFrame[]
   return out;
 }
 
-/** Matches the family's formats against text; the earliest header wins, later formats break ties. */
-export function describe(text: string, family: OopsFamily): Description {
+/**
+ * Matches the family's formats against text; the earliest header wins, later formats break ties.
+ * `prefixes` are the syscall wrapper prefixes stripped from the guilty frame.
+ */
+export function describe(
+  text: string,
+  family: OopsFamily,
+  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
+): Description {
   let start = text.length;
   let matchedTitle = false;
   let title = '';
@@ -64,7 +71,7 @@ export function describe(text: string, family: OopsFamily): Description {
     let frames: PickedFrame[] = [];
     corrupted = '';
     if (f.stack) {
-      const found = extractGuiltyFrames(f.stack, text.slice(m.index));
+      const found = extractGuiltyFrames(f.stack, text.slice(m.index), prefixes);
       frames = found.frames;
       if (!found.ok) corrupted = NO_FRAMES;
     }

@@ -1,4 +1,5 @@
 /** Crash-report records shared by the detector, the analyser and the UI. All are JSON-serialisable. */
+import type { SetupFailure } from './setupFailure';
 
 /** Why a frame should not be trusted when reading a trace. */
 export type UnreliableReason =
@@ -25,6 +26,8 @@ export interface Frame {
   /** Every reason the frame looks dubious (empty when it looks fine). */
   reasons: UnreliableReason[];
   context: FrameContext;
+  /** The heading of a stack printed after the crashing one ("Freed by task 12"), else null. */
+  stack: string | null;
   /** Index of the source line within the lines given to the parser. */
   lineIndex: number;
 }
@@ -47,6 +50,8 @@ export interface OopsReport {
   title: string;
   type: string | null;
   corrupted: boolean;
+  /** No known report format matched: the header line itself is the title. */
+  headerOnly: boolean;
   /** Character offset of the header line in the analysed text. */
   start: number;
   /** Character offset just past the last line attributed to the report. */
@@ -90,6 +95,8 @@ export interface OopsAnalysis {
   /** Guilty function taken from the title (after the last " in "), or null. */
   frame: string | null;
   corrupted: boolean;
+  /** syzbot's kind for a kernel that failed to build, boot or start the fuzzer, else null. */
+  failure: SetupFailure | null;
   reports: OopsReport[];
   kernel: KernelInfo | null;
   syzbot: SyzbotMeta | null;

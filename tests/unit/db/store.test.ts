@@ -157,14 +157,14 @@ describe('crash reports', () => {
     const b = await report('r2@x', 'Tue, 2 Jun 2020 10:00:00 +0000');
     await storeBatch(fx.db, 'linux-usb', [{ ...a, crash: crashSummary(a.text) }]);
     await storeBatch(fx.db, 'linux-fsdevel', [{ ...b, crash: crashSummary(b.text) }]);
-    const [g] = await crashIndex(fx.db);
+    const [g] = (await crashIndex(fx.db)).groups;
     expect(g.title).toBe('INFO: task hung in locks_remove_posix');
     expect(g.type).toBe('HANG');
     expect(g.count).toBe(2);
-    expect(g.threadIds).toHaveLength(2);
+    expect(g.plain?.threadIds).toHaveLength(2);
     expect(g.inboxes).toEqual(['linux-fsdevel', 'linux-usb']);
     expect((await threadOf(fx.db, 'r1@x'))?.crash).toEqual({ title: g.title, type: 'HANG' });
-    expect(await crashIndex(fx.db, { inbox: 'linux-usb' })).toHaveLength(1);
+    expect((await crashIndex(fx.db, { inbox: 'linux-usb' })).groups).toHaveLength(1);
   });
 });
 
