@@ -23,7 +23,7 @@ import {
   syncInbox,
   type FetchFn,
   type SyncProgress,
-} from '../src/db/sync';
+} from '../src/db/remote';
 
 const cancelled = new Set<number>();
 

@@ -4,7 +4,7 @@
  * #/INBOX/MSGID/T/ (nested), #/INBOX/MSGID/t/ (flat), #/INBOX/MSGID/raw,
  * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/.
  */
-import { ALL } from '../db/queries';
+import { ALL } from '../core/constants';
 
 export type View =
   'list' | 'message' | 'nested' | 'flat' | 'raw' | 'search' | 'crashes' | 'settings';

@@ -1,11 +1,9 @@
 /** Typed reads and small writes used by the UI. */
 import Dexie from 'dexie';
+import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
 import { touchReadMarks } from './search';
-
-/** Inbox name meaning "every inbox". */
-export const ALL = '*';
 
 /** Inboxes in the order they were added. */
 export function listInboxes(db: LoupeDB): Promise<InboxRow[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL } from '../../src/db/queries';
+import { ALL } from '../../src/core/constants';
 import { encodeMsgId, parseHash, toHash } from '../../src/app/route';
 
 describe('lore-shaped hash routes', () => {

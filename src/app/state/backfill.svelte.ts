@@ -3,14 +3,13 @@
  * search (resumable), or the whole inbox at once when it is small.
  */
 import * as Comlink from 'comlink';
-import type { BackfillResult, BackfillState, SyncProgress } from '../../db/sync';
+import type { BackfillResult, BackfillState, SyncProgress } from '../../db/remote';
 import { isoDay } from '../format';
 import { ingestWorker, nextJob } from '../workers';
 import type { ShownError } from './remote.svelte';
+import { DAY } from '../../core/constants';
 
 const api = ingestWorker;
-const DAY = 86_400_000;
-
 class BackfillRun {
   /** The running fetch: what it is for, and how far it got. */
   running = $state<{ inbox: string; label: string; progress: SyncProgress | null } | null>(null);

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { ingestWorker, nextJob } from '../workers';
-import { ALL } from '../../db/queries';
+import { ALL } from '../../core/constants';
 import { router } from './route.svelte';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
 import { askPersistence, importShortfall, storageInfo } from '../../db/maintenance';

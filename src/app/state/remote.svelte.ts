@@ -6,7 +6,7 @@ import { askPersistence } from '../../db/maintenance';
 import * as Comlink from 'comlink';
 import { ingestWorker, nextJob } from '../workers';
 import type { PartialThread } from '../../db/partial';
-import type { SyncProgress, SyncResult } from '../../db/sync';
+import type { SyncProgress, SyncResult } from '../../db/remote';
 import { router } from './route.svelte';
 
 /** A failure shown inline, with what to do again. */

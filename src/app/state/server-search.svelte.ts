@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { groupThreads, planServerQuery } from '../../core/remote';
 import { parseQuery } from '../../core/query';
-import type { ServerHit, SyncProgress } from '../../db/sync';
+import type { ServerHit, SyncProgress } from '../../db/remote';
 import { ingestWorker, nextJob } from '../workers';
 import { pwa } from '../pwa.svelte';
 

@@ -5,14 +5,8 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
-import {
-  ALL,
-  countThreads,
-  getRaw,
-  listThreads,
-  markRead,
-  threadOf,
-} from '../../../src/db/queries';
+import { ALL } from '../../../src/core/constants';
+import { countThreads, getRaw, listThreads, markRead, threadOf } from '../../../src/db/queries';
 import type { StoredMessage } from '../../../src/db/schema';
 import { storeBatch } from '../../../src/db/store';
 import { projectRoot, sharedCorpus } from '../shared';

@@ -17,7 +17,7 @@ import {
   serverSearch,
   syncInbox,
   type FetchFn,
-} from '../../../src/db/sync';
+} from '../../../src/db/remote';
 import { projectRoot } from '../shared';
 
 const BASE = 'http://pi.test/test/';
