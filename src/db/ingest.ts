@@ -8,7 +8,7 @@ import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
 import { ensureInbox } from './queries';
-import { termRun } from './search';
+import { termRun } from '../core/query/terms';
 import { storeBatch, type IngestItem } from './store';
 
 /** Progress of one import, sent to the UI a few times a second. */

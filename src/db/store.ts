@@ -15,7 +15,8 @@ import {
 } from '../core/thread';
 import { nodeMap, type NodeMap } from './nodes';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
-import { indexMessages, searchTables, type RunRef } from './search';
+import type { RunRef } from '../core/query/terms';
+import { indexMessages, searchTables } from './search';
 
 /** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
 /**

@@ -11,7 +11,7 @@ import {
 } from '../../../src/db/backup';
 import { ensureInbox, markRead, rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
-import { saveSearch } from '../../../src/db/search';
+import { saveSearch } from '../../../src/db/saved-searches';
 import { storeBatch } from '../../../src/db/store';
 
 const enc = new TextEncoder();

@@ -4,7 +4,8 @@ import { parseQuery } from '../../../src/core/query';
 import type { ParsedMessage } from '../../../src/core/message';
 import { deleteInbox, inboxSizes, spaceNeeded } from '../../../src/db/maintenance';
 import { countThreads, ensureInbox, getRaw, listThreads, markRead } from '../../../src/db/queries';
-import { runSearch, saveSearch } from '../../../src/db/search';
+import { saveSearch } from '../../../src/db/saved-searches';
+import { runSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
 import { freshDb, mail as mailAt } from './helpers';
 

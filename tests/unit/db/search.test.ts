@@ -17,14 +17,14 @@ import { LoupeDB, type SearchSegRow } from '../../../src/db/schema';
 import {
   countMatches,
   deleteInboxIndex,
-  hitRanges,
   indexBacklog,
   runSearch,
   selectSmallest,
   smallestFirst,
-  toSearchDoc,
   type SearchHit,
 } from '../../../src/db/search';
+import { hitRanges } from '../../../src/core/query/highlight';
+import { toSearchDoc } from '../../../src/core/query/terms';
 import { parseRaws } from '../../../src/db/ingest';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot } from '../shared';
