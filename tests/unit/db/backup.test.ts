@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../src/core/message';
 import {
   backupInboxes,
@@ -13,24 +13,16 @@ import { ensureInbox, markRead, rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
 import { saveSearch } from '../../../src/db/saved-searches';
 import { storeBatch } from '../../../src/db/store';
+import { scratchDbs } from './helpers';
 
 const enc = new TextEncoder();
 let n = 0;
-const opened: LoupeDB[] = [];
-
-async function fresh(): Promise<LoupeDB> {
-  const db = new LoupeDB(`backup-${n++}`);
-  await db.open();
-  opened.push(db);
-  return db;
-}
+const scratch = scratchDbs();
+const fresh = () => scratch(`backup-${n++}`);
 
 let src: LoupeDB;
 beforeEach(async () => {
   src = await fresh();
-});
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
 });
 
 function mail(id: string, hour: number, refs: string[] = [], body = ''): Promise<ParsedMessage> {
