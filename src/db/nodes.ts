@@ -7,7 +7,8 @@
  * last looked (by any tab or worker), so the map is exact inside it.
  */
 import Dexie from 'dexie';
-import type { LoupeDB, NodeLogRow } from './schema';
+import { eachNode, logRow, type NodeLogRow } from './node-log';
+import type { LoupeDB } from './schema';
 
 /**
  * A write folds the log into one snapshot row once the rows since the last one
@@ -17,8 +18,6 @@ import type { LoupeDB, NodeLogRow } from './schema';
  */
 const FOLD_ENTRIES = 50_000;
 const FOLD_ROWS = 1000;
-/** `at` of an id that left the store. */
-const REMOVED = 0xffffffff;
 
 interface Replayed {
   map: Map<string, string>;
@@ -38,39 +37,6 @@ export interface NodeMap {
   get(id: string): string | undefined;
   /** Records threads of ids (null: the id left the store). Nothing is written for no changes. */
   write(changes: Iterable<readonly [string, string | null]>): Promise<void>;
-}
-
-/** The row that records `changes`. */
-export function logRow(
-  changes: Iterable<readonly [string, string | null]>,
-  snapshot = false,
-): NodeLogRow {
-  const ids: string[] = [];
-  const at: number[] = [];
-  const threads: string[] = [];
-  const index = new Map<string, number>();
-  for (const [id, thread] of changes) {
-    ids.push(id);
-    if (thread === null) {
-      at.push(REMOVED);
-      continue;
-    }
-    let i = index.get(thread);
-    if (i === undefined) {
-      i = threads.push(thread) - 1;
-      index.set(thread, i);
-    }
-    at.push(i);
-  }
-  return { snapshot, ids, at: Uint32Array.from(at), threads };
-}
-
-/** Hands each id of a row to `f` with its thread (null: it left the store). */
-function eachNode(row: NodeLogRow, f: (id: string, thread: string | null) => void): void {
-  row.ids.forEach((id, i) => {
-    const at = row.at[i];
-    f(id, at === REMOVED ? null : row.threads[at]);
-  });
 }
 
 function apply(r: Replayed, row: NodeLogRow): void {
