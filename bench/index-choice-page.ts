@@ -22,15 +22,14 @@ import {
 } from '../src/core/query';
 import type { CrashSummary } from '../src/core/types';
 import { LoupeDB, type PostingRow } from '../src/db/schema';
+import { docTokens, toSearchDoc } from '../src/core/query/terms';
 import {
   rowKeys,
-  docTokens,
   eachPosting,
   indexMessages,
   postingRowBytes,
   runSearch,
   searchTables,
-  toSearchDoc,
 } from '../src/db/search';
 import { storeBatch } from '../src/db/store';
 
@@ -41,7 +40,7 @@ export type Candidate =
 const INBOX = 'bench';
 /** Messages per write transaction (the import's default store batch). */
 const BATCH = 2000;
-// Field-group bits of a posting (src/db/search.ts): subject, from, to/cc, body.
+// Field-group bits of a posting (src/core/query/terms.ts): subject, from, to/cc, body.
 const S = 1;
 const F = 2;
 const T = 4;
@@ -373,7 +372,7 @@ async function load(c: Candidate): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Loupe's posting lookup (src/db/search.ts's eachPosting) without scoring or verify. */
+/** Loupe's posting lookup (src/db/search/postings.ts's eachPosting) without scoring or verify. */
 async function loupeWord(word: string): Promise<Set<number>> {
   if (!loupeIndex) throw new Error('loupe not loaded');
   const { db, live, buckets } = loupeIndex;

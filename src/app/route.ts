@@ -5,7 +5,7 @@
  * #/INBOX/MSGID/series (the series the message belongs to, its versions and range-diff),
  * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/.
  */
-import { ALL } from '../db/queries';
+import { ALL } from '../core/constants';
 
 export type View =
   'list' | 'message' | 'nested' | 'flat' | 'raw' | 'series' | 'search' | 'crashes' | 'settings';

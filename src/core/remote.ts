@@ -4,6 +4,7 @@
  */
 import type { AtomEntry } from './atom';
 import { assertNever, type QueryNode } from './query/ast';
+import { DAY } from './constants';
 
 /** Where a pasted URL or Message-ID points. */
 export interface RemoteRef {
@@ -153,8 +154,6 @@ export function searchFeedUrl(base: string, fromMs: number, offset = 0): string 
 export function searchMboxUrl(base: string, fromMs: number, toMs: number): string {
   return `${base}?q=${encodeURIComponent(`d:${ymd(fromMs)}..${ymd(toMs)}`)}&x=m`;
 }
-
-const DAY = 86_400_000;
 
 /** Splits [from, to] into day-aligned windows of `days` days, newest first (backfill reads recent mail first). */
 export function dateWindows(

@@ -4,10 +4,13 @@
  * map, because Chromium charges 0.1-0.3 ms for every IndexedDB request whatever its
  * size: a row and a lookup per message were a quarter of an import's time. A write
  * is one log row; a transaction first replays the rows written since this realm
- * last looked (by any tab or worker), so the map is exact inside it.
+ * last looked, so the map is exact inside it. Only the ingest worker writes the
+ * log (one per open tab); the page replays it to find the thread of a ghost id,
+ * and read-only transactions may replay side by side.
  */
 import Dexie from 'dexie';
-import type { LoupeDB, NodeLogRow } from './schema';
+import { eachNode, logRow, type NodeLogRow } from './node-log';
+import type { LoupeDB } from './schema';
 
 /**
  * A write folds the log into one snapshot row once the rows since the last one
@@ -17,8 +20,6 @@ import type { LoupeDB, NodeLogRow } from './schema';
  */
 const FOLD_ENTRIES = 50_000;
 const FOLD_ROWS = 1000;
-/** `at` of an id that left the store. */
-const REMOVED = 0xffffffff;
 
 interface Replayed {
   map: Map<string, string>;
@@ -38,39 +39,6 @@ export interface NodeMap {
   get(id: string): string | undefined;
   /** Records threads of ids (null: the id left the store). Nothing is written for no changes. */
   write(changes: Iterable<readonly [string, string | null]>): Promise<void>;
-}
-
-/** The row that records `changes`. */
-export function logRow(
-  changes: Iterable<readonly [string, string | null]>,
-  snapshot = false,
-): NodeLogRow {
-  const ids: string[] = [];
-  const at: number[] = [];
-  const threads: string[] = [];
-  const index = new Map<string, number>();
-  for (const [id, thread] of changes) {
-    ids.push(id);
-    if (thread === null) {
-      at.push(REMOVED);
-      continue;
-    }
-    let i = index.get(thread);
-    if (i === undefined) {
-      i = threads.push(thread) - 1;
-      index.set(thread, i);
-    }
-    at.push(i);
-  }
-  return { snapshot, ids, at: Uint32Array.from(at), threads };
-}
-
-/** Hands each id of a row to `f` with its thread (null: it left the store). */
-function eachNode(row: NodeLogRow, f: (id: string, thread: string | null) => void): void {
-  row.ids.forEach((id, i) => {
-    const at = row.at[i];
-    f(id, at === REMOVED ? null : row.threads[at]);
-  });
 }
 
 function apply(r: Replayed, row: NodeLogRow): void {

@@ -3,7 +3,8 @@
  * part of it. Kept in settings under `partial:INBOX` so the thread list and
  * the thread view can say so (and offer a retry) until a download succeeds.
  */
-import type { RemoteError, RemoteErrorKind } from './sync';
+import type { RemoteError, RemoteErrorKind } from './remote/errors';
+import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
 import type { LoupeDB } from './schema';
 
@@ -21,10 +22,10 @@ export interface PartialThread {
 
 const PARTIAL = 'partial:';
 
-/** Partial threads of one inbox, or of every inbox for `*`. */
+/** Partial threads of one inbox, or of every inbox for ALL. */
 export async function partialThreads(db: LoupeDB, inbox: string): Promise<PartialThread[]> {
   const rows =
-    inbox === '*'
+    inbox === ALL
       ? await db.settings.where('key').startsWith(PARTIAL).toArray()
       : [await db.settings.get(PARTIAL + inbox)];
   return rows.flatMap((r) => (r?.value as PartialThread[] | undefined) ?? []);

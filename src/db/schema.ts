@@ -4,8 +4,10 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { decodeText } from '../core/decode';
-import { logRow } from './nodes';
+import { logRow, type NodeLogRow } from './node-log';
 import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
+
+export type { NodeLogRow } from './node-log';
 
 /**
  * A message row. Since v8 it holds its raw bytes, and plain mail stores its body
@@ -44,20 +46,6 @@ export interface StoredThread extends ThreadRecord {
 export interface NodeRow {
   id: string;
   threadId: string;
-}
-
-/**
- * Threads of message and ghost ids written by one transaction, or of every id in
- * a snapshot (src/db/nodes.ts). Rows are replayed in `seq` order.
- */
-export interface NodeLogRow {
-  seq?: number;
-  /** A snapshot replaces every row before it. */
-  snapshot: boolean;
-  ids: string[];
-  /** Per id, its thread as an index into `threads`; 0xffffffff when it left the store. */
-  at: Uint32Array<ArrayBuffer>;
-  threads: string[];
 }
 
 /** One inbox's membership of a thread, ordered by last activity for the list view. */
@@ -173,7 +161,8 @@ export interface SearchCacheRow {
 
 /**
  * Counters of the search index: `nextNo`, `gen` (bumped when docs are removed or
- * change inbox), `reads` (stamped when read marks change) and `complete` (set once
+ * change inbox), `reads` (stamped when read marks change), `version` (the
+ * INDEX_VERSION it was written at; none: 1) and `complete` (set once
  * every stored message is indexed).
  */
 export interface SearchMetaRow {

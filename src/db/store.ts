@@ -3,8 +3,8 @@
  * in one transaction. Threading is incremental: only threads that share an id
  * (message or ghost) or a reply subject with the batch are re-threaded.
  */
-import type { ParsedMessage } from '../core/message';
-import type { CrashSummary } from '../core/types';
+import type { IngestItem } from '../core/parse';
+import { participantOf } from '../core/thread-summary';
 import {
   buildThreads,
   isReplySubject,
@@ -15,15 +15,9 @@ import {
 } from '../core/thread';
 import { nodeMap, type NodeMap } from './nodes';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
-import { indexMessages, searchTables, type RunRef } from './search';
+import { indexMessages, searchTables } from './search';
 
-/** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
-/**
- * A parsed message ready to store: its crash summary when it holds a crash report,
- * its search terms when already tokenized (then `text` may be left empty when
- * `textAt` says where it is in `raw`: the row keeps it there).
- */
-export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: RunRef };
+export type { IngestItem };
 
 /** What one stored batch changed. */
 export interface BatchResult {
@@ -33,10 +27,6 @@ export interface BatchResult {
   /** Messages already stored in this inbox. */
   duplicates: number;
   threadsTouched: number;
-}
-
-function addrKey(m: { from: { name: string; address: string } }): string {
-  return m.from.name || m.from.address || '(unknown)';
 }
 
 /** Stores a batch of parsed messages for one inbox. Re-storing the same messages changes nothing. */
@@ -216,7 +206,7 @@ function summarize(
   for (const id of b.messageIds) {
     const f = freshById.get(id);
     if (f) {
-      participants.add(addrKey(f));
+      participants.add(participantOf(f.from));
       hasPatch ||= f.hasPatch;
       hasOops ||= f.hasOops;
       unread++;
@@ -229,7 +219,7 @@ function summarize(
       if (f.date < subjectDate || (id === b.rootId && subject === '')) {
         subject = f.subject;
         subjectDate = f.date;
-        subjectAuthor = addrKey(f);
+        subjectAuthor = participantOf(f.from);
       }
       continue;
     }
@@ -254,13 +244,13 @@ function summarize(
       subjectAuthor = t.participants[0] ?? subjectAuthor;
     }
   }
-  // Like lore, a thread is named by its root message when the root is not a ghost.
-  // ... and its first author is the author of the message it is named after.
+  // The rule of namingMessage, over fresh messages and the rows of the threads merged:
+  // the root when stored (fresh, or named so by its old row), else the earliest.
   let author = subjectAuthor;
   const root = freshById.get(b.rootId);
   if (root) {
     subject = root.subject;
-    author = addrKey(root);
+    author = participantOf(root.from);
   } else if (!b.tree.ghost) {
     for (const t of sources)
       if (t.rootId === b.rootId && !t.tree.ghost) {
@@ -289,4 +279,25 @@ function summarize(
     unread: Math.min(unread, b.messageIds.length),
     nodeIds: [...b.messageIds, ...b.ghostIds],
   };
+}
+
+/** Ensures an inbox row exists. */
+export async function ensureInbox(
+  db: LoupeDB,
+  name: string,
+  url: string | null,
+  title = name,
+): Promise<void> {
+  await db.transaction('rw', db.inboxes, async () => {
+    if (await db.inboxes.get(name)) return;
+    await db.inboxes.put({
+      name,
+      url,
+      title,
+      addedAt: Date.now(),
+      lastSync: null,
+      feedSeen: [],
+      messageCount: 0,
+    });
+  });
 }

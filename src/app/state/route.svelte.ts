@@ -1,5 +1,5 @@
 /** The current route as reactive state, following the location hash. */
-import { ALL } from '../../db/queries';
+import { ALL } from '../../core/constants';
 import { parseHash, toHash, type Route } from '../route';
 
 export * from '../route';

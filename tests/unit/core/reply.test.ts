@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mboxrdOf } from '../../../src/core/export';
 import { splitMbox } from '../../../src/core/mbox';
-import { parseMessage } from '../../../src/core/message';
+import type { ParsedMessage } from '../../../src/core/message';
 import { gitSendEmail, mailtoLink } from '../../../src/core/reply';
-import { projectRoot, sharedCorpus } from '../shared';
+import { SEED_ID, parseSeedThread, projectRoot, sharedCorpus } from '../shared';
+
+const seedDir = sharedCorpus('mail/seed-thread');
 
 const SEED_COMMAND = `git send-email \\
     --in-reply-to=000000000000070cb305a66ddc71@google.com \\
@@ -24,18 +26,15 @@ const SEED_COMMAND = `git send-email \\
     /path/to/YOUR_REPLY
 `;
 
-describe('reply instructions', () => {
+describe.skipIf(!seedDir)('reply instructions for the seed thread', () => {
   it('builds the same git send-email command as lore for the seed message', async () => {
-    const dir = sharedCorpus('mail/seed-thread');
-    if (!dir) return;
-    const msgs = await Promise.all(
-      splitMbox(readFileSync(join(dir, 'locks_remove_posix.mbox'))).map((r) => parseMessage(r)),
-    );
-    const seed = msgs.find((m) => m.id === '000000000000070cb305a66ddc71@google.com');
+    const seed = (await parseSeedThread(seedDir as string)).find((m) => m.id === SEED_ID);
     expect(seed).toBeDefined();
-    if (seed) expect(gitSendEmail(seed)).toBe(SEED_COMMAND);
+    expect(gitSendEmail(seed as ParsedMessage)).toBe(SEED_COMMAND);
   });
+});
 
+describe('reply instructions', () => {
   it('makes a mailto: link with In-Reply-To, Cc and a Re: subject', () => {
     const link = mailtoLink({
       id: 'a@x',

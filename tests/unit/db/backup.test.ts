@@ -1,36 +1,23 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../src/core/message';
-import {
-  backupInboxes,
-  backupMbox,
-  backupState,
-  parseBackupState,
-  restoreBackup,
-  type BackupState,
-} from '../../../src/db/backup';
-import { ensureInbox, markRead, rawsById } from '../../../src/db/queries';
+import { backupInboxes, backupMbox, backupState, type BackupState } from '../../../src/db/backup';
+import { parseBackupState, restoreBackup } from '../../../src/db/restore';
+import { markRead } from '../../../src/db/marks';
+import { rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
-import { saveSearch } from '../../../src/db/search';
-import { storeBatch } from '../../../src/db/store';
+import { saveSearch } from '../../../src/db/saved-searches';
+import { ensureInbox, storeBatch } from '../../../src/db/store';
+import { scratchDbs } from './helpers';
 
 const enc = new TextEncoder();
 let n = 0;
-const opened: LoupeDB[] = [];
-
-async function fresh(): Promise<LoupeDB> {
-  const db = new LoupeDB(`backup-${n++}`);
-  await db.open();
-  opened.push(db);
-  return db;
-}
+const scratch = scratchDbs();
+const fresh = () => scratch(`backup-${n++}`);
 
 let src: LoupeDB;
 beforeEach(async () => {
   src = await fresh();
-});
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
 });
 
 function mail(id: string, hour: number, refs: string[] = [], body = ''): Promise<ParsedMessage> {

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, beforeEach } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../src/core/message';
 import { LoupeDB } from '../../../src/db/schema';
@@ -43,4 +44,23 @@ export function mail(
     ...(refs.length ? [`References: ${refs.map((r) => `<${r}>`).join(' ')}`] : []),
   ];
   return parseMessage(new TextEncoder().encode(`${head.join('\n')}\n\n${body}\n`));
+}
+
+/**
+ * Opens databases a test needs of its own (a second connection, a scratch store);
+ * every one is closed and deleted after the test, whether it passed or not.
+ */
+export function scratchDbs(): (name: string) => Promise<LoupeDB> {
+  const opened: LoupeDB[] = [];
+  afterEach(async () => {
+    const names = new Set(opened.map((d) => d.name));
+    for (const d of opened.splice(0)) d.close();
+    for (const name of names) await Dexie.delete(name);
+  });
+  return async (name) => {
+    const db = new LoupeDB(name);
+    await db.open();
+    opened.push(db);
+    return db;
+  };
 }

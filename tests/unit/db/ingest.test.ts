@@ -1,18 +1,11 @@
 import 'fake-indexeddb/auto';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestStream, parseRaws, type Parser } from '../../../src/db/ingest';
-import { LoupeDB } from '../../../src/db/schema';
+import { describe, expect, it } from 'vitest';
+import { parseRaws, type Parser } from '../../../src/core/parse';
+import { ingestStream } from '../../../src/db/ingest';
+import { freshDb } from './helpers';
 
-let db: LoupeDB;
-let n = 0;
-beforeEach(async () => {
-  db = new LoupeDB(`ingest-${n++}`);
-  await db.open();
-});
-afterEach(async () => {
-  await db.delete();
-});
+const fx = freshDb('ingest');
 
 function mbox(count: number): Uint8Array {
   const msgs = Array.from({ length: count }, (_, i) => {
@@ -44,43 +37,45 @@ describe('ingest pipeline', () => {
       await new Promise((r) => setTimeout(r, Math.random() * 20));
       return parseRaws(raws);
     };
-    const r = await ingestStream(db, streamOf(gzipSync(mbox(1234))), {
+    const r = await ingestStream(fx.db, streamOf(gzipSync(mbox(1234))), {
       inbox: 'l',
       batchSize: 300,
       parse: jittery,
       parallel: 3,
     });
     expect(r).toMatchObject({ messages: 1234, added: 1234, error: null, cancelled: false });
-    expect(await db.messages.count()).toBe(1234);
-    expect(await db.threads.count()).toBe(124);
-    expect((await db.threads.get('m0@x'))?.count).toBe(10);
+    expect(await fx.db.messages.count()).toBe(1234);
+    expect(await fx.db.threads.count()).toBe(124);
+    expect((await fx.db.threads.get('m0@x'))?.count).toBe(10);
   });
 
   it('keeps whole batches only when cancelled', async () => {
     let seen = 0;
+    const stop = new AbortController();
     const counting: Parser = async (raws) => {
       seen += raws.length;
+      if (seen >= 1200) stop.abort();
       return parseRaws(raws);
     };
-    const r = await ingestStream(db, streamOf(mbox(3000)), {
+    const r = await ingestStream(fx.db, streamOf(mbox(3000)), {
       inbox: 'l',
       batchSize: 500,
       parse: counting,
-      isCancelled: () => seen >= 1200,
+      signal: stop.signal,
     });
     expect(r.cancelled).toBe(true);
     expect(r.added % 500).toBe(0);
-    expect(await db.messages.count()).toBe(r.added);
+    expect(await fx.db.messages.count()).toBe(r.added);
   });
 
   it('stores every complete message before a truncated gzip and reports the damage', async () => {
     const gz = gzipSync(mbox(2000));
-    const r = await ingestStream(db, streamOf(gz.subarray(0, Math.floor(gz.length * 0.6))), {
+    const r = await ingestStream(fx.db, streamOf(gz.subarray(0, Math.floor(gz.length * 0.6))), {
       inbox: 'l',
     });
     expect(r.error).toMatch(/damaged or truncated/);
     expect(r.added).toBeGreaterThan(500);
-    expect(await db.messages.count()).toBe(r.added);
+    expect(await fx.db.messages.count()).toBe(r.added);
   });
 });
 
@@ -95,13 +90,13 @@ describe('ingest failures', () => {
     const full = Object.assign(new Error('The quota has been exceeded.'), {
       name: 'QuotaExceededError',
     });
-    const original = db.messages.bulkPut.bind(db.messages);
+    const original = fx.db.messages.bulkPut.bind(fx.db.messages);
     let calls = 0;
-    db.messages.bulkPut = ((...args: Parameters<typeof original>) => {
+    fx.db.messages.bulkPut = ((...args: Parameters<typeof original>) => {
       if (++calls > 1) throw full;
       return original(...args);
-    }) as typeof db.messages.bulkPut;
-    const r = await ingestStream(db, streamOf(mbox(250)), {
+    }) as typeof fx.db.messages.bulkPut;
+    const r = await ingestStream(fx.db, streamOf(mbox(250)), {
       inbox: 'l',
       batchSize: 100,
       parse: taking,
@@ -109,6 +104,6 @@ describe('ingest failures', () => {
     expect(r.error).toMatch(/ran out of storage space/);
     expect(r.quota).toBe(true);
     expect(r.added).toBe(100);
-    expect(await db.messages.count()).toBe(100);
+    expect(await fx.db.messages.count()).toBe(100);
   });
 });

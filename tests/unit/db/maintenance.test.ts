@@ -2,10 +2,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../src/core/query';
 import type { ParsedMessage } from '../../../src/core/message';
-import { deleteInbox, inboxSizes, spaceNeeded } from '../../../src/db/maintenance';
-import { countThreads, ensureInbox, getRaw, listThreads, markRead } from '../../../src/db/queries';
-import { runSearch, saveSearch } from '../../../src/db/search';
-import { storeBatch } from '../../../src/db/store';
+import { deleteInbox } from '../../../src/db/maintenance';
+import { inboxSizes, spaceNeeded } from '../../../src/db/storage';
+import { markRead } from '../../../src/db/marks';
+import { countThreads, getRaw, listThreads } from '../../../src/db/queries';
+import { saveSearch } from '../../../src/db/saved-searches';
+import { runSearch } from '../../../src/db/search';
+import { ensureInbox, storeBatch } from '../../../src/db/store';
 import { freshDb, mail as mailAt } from './helpers';
 
 const fx = freshDb('maint');
@@ -18,6 +21,24 @@ async function store(inbox: string, msgs: Promise<ParsedMessage>[]): Promise<voi
 }
 
 describe('deleteInbox', () => {
+  it('names a thread it rebuilds after its root, as an import names it', async () => {
+    // The reply's clock is behind: it is the earliest message, but not the root.
+    const msgs = () => [
+      mail('root@x', 10, [], '[PATCH] frob: fix the count'),
+      mail('early@x', 8, ['root@x'], 'Re: [PATCH] frob: fix the count'),
+    ];
+    await store('a', msgs());
+    const imported = await fx.db.threads.get('root@x');
+    expect(imported?.subject).toBe('[PATCH] frob: fix the count');
+    await store('b', [mail('other@x', 11, ['root@x'], 'Re: [PATCH] frob: fix the count')]);
+    await deleteInbox(fx.db, 'b');
+    const rebuilt = await fx.db.threads.get('root@x');
+    expect(rebuilt?.count).toBe(2);
+    expect(rebuilt?.subject).toBe(imported?.subject);
+    expect(rebuilt?.participants).toEqual(imported?.participants);
+    expect(rebuilt?.participants[0]).toBe('root');
+  });
+
   it('removes messages only that inbox holds and keeps cross-posts in the other inbox', async () => {
     await store('a', [
       mail('root@x', 1),

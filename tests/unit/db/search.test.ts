@@ -11,28 +11,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
 import { crashSummary } from '../../../src/core/oops';
-import { matchMessage, parseQuery, type QueryNode } from '../../../src/core/query';
-import { getRaw, markRead } from '../../../src/db/queries';
+import {
+  matchMessage,
+  parseQuery,
+  prepareDoc,
+  type PreparedDoc,
+  type QueryNode,
+} from '../../../src/core/query';
+import { markRead } from '../../../src/db/marks';
+import { getRaw } from '../../../src/db/queries';
 import { LoupeDB, type SearchSegRow } from '../../../src/db/schema';
 import {
   countMatches,
   deleteInboxIndex,
-  hitRanges,
   indexBacklog,
   runSearch,
   selectSmallest,
   smallestFirst,
-  toSearchDoc,
   type SearchHit,
 } from '../../../src/db/search';
-import { parseRaws } from '../../../src/db/ingest';
+import { hitRanges } from '../../../src/core/query/highlight';
+import { INDEX_VERSION, toSearchDoc } from '../../../src/core/query/terms';
+import { parseRaws } from '../../../src/core/parse';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
-import { projectRoot } from '../shared';
+import { projectRoot, rng } from '../shared';
+import { scratchDbs } from './helpers';
+
+const scratch = scratchDbs();
 
 const NOW = Date.UTC(2024, 5, 15);
 let db: LoupeDB;
 let items: IngestItem[];
-const nonEmpty = new Set<string>();
 
 function parse(q: string): QueryNode {
   const r = parseQuery(q, NOW);
@@ -40,16 +49,27 @@ function parse(q: string): QueryNode {
   return r.ast;
 }
 
-async function bruteForce(ast: QueryNode, inbox = '*'): Promise<string[]> {
+/** Every stored message as the verifier sees it, built once (read marks are looked up per query). */
+let corpus: PreparedDoc[];
+
+async function preparedCorpus(): Promise<PreparedDoc[]> {
   const msgs = await db.messages.toArray();
-  const out: string[] = [];
+  const out: PreparedDoc[] = [];
   for (const m of msgs) {
     const crash = await db.oopses.get(m.id);
-    const read = await db.reads.get(m.id);
     const size = (await getRaw(db, m.id))?.length ?? 0;
-    const doc = toSearchDoc(m, m.inboxes, crash, !read, size);
-    if (inbox !== '*' && !m.inboxes.includes(inbox)) continue;
-    if (matchMessage(ast, doc)) out.push(m.id);
+    out.push(prepareDoc(toSearchDoc(m, m.inboxes, crash, true, size)));
+  }
+  return out;
+}
+
+async function bruteForce(ast: QueryNode, inbox = '*'): Promise<string[]> {
+  const reads = new Set(await db.reads.toCollection().primaryKeys());
+  const out: string[] = [];
+  for (const p of corpus) {
+    p.doc.unread = !reads.has(p.doc.id);
+    if (inbox !== '*' && !p.doc.inboxes.includes(inbox)) continue;
+    if (matchMessage(ast, p)) out.push(p.doc.id);
   }
   return out.sort();
 }
@@ -67,8 +87,7 @@ async function viaIndex(ast: QueryNode, inbox = '*', order: 'date' | 'relevance'
 
 /** A database of its own holding the first `n` generated messages, stored in one batch. */
 async function storeOf(name: string, n: number): Promise<LoupeDB> {
-  const d = new LoupeDB(name);
-  await d.open();
+  const d = await scratch(name);
   await storeBatch(d, 'lkml', items.slice(0, n));
   return d;
 }
@@ -103,6 +122,7 @@ beforeAll(async () => {
   await storeBatch(db, 'Linux-USB', items.slice(450, 700));
   const some = await db.messages.limit(40).toArray();
   for (const m of some) await markRead(db, m.threadId, [m.id]);
+  corpus = await preparedCorpus();
 }, 120_000);
 
 afterAll(async () => {
@@ -110,12 +130,12 @@ afterAll(async () => {
 });
 
 const QUERIES = [
-  's:locks_remove_posix',
+  's:btrfs_extent_sync_vma',
   'f:syzbot d:2024-01-01..2024-01-02',
-  'dfn:drivers/usb/class/cdc-wdm.c',
+  'dfn:drivers/usb/core/hub.c',
   'dfn:block/blk-core.c',
   'dfn:fs/btrfs/inode.c',
-  'oops:"task hung"',
+  'oops:"possible deadlock"',
   'b:"use-after-free"',
   'is:patch s:usb',
   'deadlock',
@@ -135,12 +155,12 @@ const QUERIES = [
   'z:..2000',
   'l:linux-block',
   'lid:linux-block.vger.kernel.org',
-  'nq:stale AND q:stale',
+  'nq:lock AND q:lock',
   'a:szhao',
   'dfb:return dfa:return',
   'tc:vger',
   'bs:net XOR s:net',
-  'm:syzkaller*',
+  'm:szhao*',
   '',
 ];
 
@@ -162,16 +182,13 @@ describe('search index = brute force', () => {
       const ast = parse(q);
       const expected = await bruteForce(ast);
       const got = await viaIndex(ast);
+      // A query with no hit could not catch a hit the index drops.
+      expect(expected.length).toBeGreaterThan(0);
       expect(got.ids).toEqual(expected);
-      if (expected.length) nonEmpty.add(q);
       const ranked = await viaIndex(ast, '*', 'relevance');
       expect(ranked.ids).toEqual(expected);
     });
   }
-
-  it('exercises most queries with real matches', () => {
-    expect(nonEmpty.size).toBeGreaterThanOrEqual(QUERIES.length - 6);
-  });
 
   it('gives the same set within one inbox', async () => {
     for (const q of ['deadlock', 'NOT syzbot', 'is:patch']) {
@@ -193,8 +210,7 @@ describe('search index = brute force', () => {
   });
 
   it('finds dfn: in a plain unified diff without a git header', async () => {
-    const other = new LoupeDB('search-plain-diff');
-    await other.open();
+    const other = await scratch('search-plain-diff');
     const raw = [
       'From: Ann Example <ann@example.org>',
       'To: list@example.org',
@@ -214,7 +230,6 @@ describe('search index = brute force', () => {
     await storeBatch(other, 'lkml', [await parseMessage(new TextEncoder().encode(raw))]);
     const r = await runSearch(other, parse('dfn:drivers/frob/frobnicate.c'), { limit: Infinity });
     expect(r.matched).toBe(1);
-    await other.delete();
   });
 
   it('sees a message marked read after an earlier search', async () => {
@@ -268,7 +283,7 @@ describe('search index = brute force', () => {
   it('stops when cancelled', async () => {
     const r = await runSearch(db, parse('NOT syzbot'), {
       limit: Infinity,
-      isCancelled: () => true,
+      signal: AbortSignal.abort(),
     });
     expect(r.cancelled).toBe(true);
     expect(r.matched).toBe(0);
@@ -290,8 +305,9 @@ describe('search index = brute force', () => {
   });
 
   it('hands out keys in sorted order a chunk at a time', () => {
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 5000) / 7;
+    const next = rng(7);
+    // Few distinct keys, so that ties are many.
+    const rand = () => Math.floor(next() * 5000) / 7;
     const inputs = [
       Float64Array.from({ length: 3000 }, rand),
       Float64Array.from({ length: 3000 }, (_, i) => i),
@@ -339,7 +355,25 @@ describe('search index = brute force', () => {
     expect(await indexBacklog(other)).toBe(0);
     const r = await runSearch(other, parse('NOT zzzz'), { limit: Infinity });
     expect(r.matched).toBe(50);
-    await other.delete();
+  });
+
+  it('rebuilds an index written by another version of the indexer', async () => {
+    const other = await storeOf('search-version', 60);
+    const q = parse('NOT zzzz');
+    expect((await runSearch(other, q, { limit: Infinity })).matched).toBe(60);
+    expect((await other.searchMeta.get('version'))?.value).toBe(INDEX_VERSION);
+    expect(await indexBacklog(other)).toBe(0);
+    // As if the index had been written by an older indexer: every message is indexed again.
+    await other.searchMeta.put({ key: 'version', value: INDEX_VERSION + 1 });
+    const gen = (await other.searchMeta.get('gen'))?.value ?? 0;
+    expect(await indexBacklog(other)).toBe(60);
+    expect((await other.searchMeta.get('version'))?.value).toBe(INDEX_VERSION);
+    expect((await other.searchMeta.get('gen'))?.value).toBeGreaterThan(gen);
+    const ids = (await other.searchSegs.toArray()).flatMap((s) => s.ids).filter(Boolean);
+    expect(new Set(ids).size).toBe(60);
+    expect(ids).toHaveLength(60);
+    expect((await runSearch(other, q, { limit: Infinity })).matched).toBe(60);
+    expect(await indexBacklog(other)).toBe(0);
   });
 
   it('answers from postings read earlier and still finds mail stored after them', async () => {
@@ -366,12 +400,10 @@ describe('search index = brute force', () => {
         .slice(100, 130)
         .filter((m) => matchMessage(q, toSearchDoc(m, ['usb'], m.crash, true, 0))).length,
     );
-    await other.delete();
   });
 
   it('shows a hit read by an earlier query in the thread and inboxes that later imports gave it', async () => {
-    const other = new LoupeDB('search-moved');
-    await other.open();
+    const other = await scratch('search-moved');
     const mail = (id: string, refs: string, subject: string) =>
       parseMessage(
         new TextEncoder().encode(
@@ -402,12 +434,10 @@ describe('search index = brute force', () => {
     // The same reply cross-posted to a second list.
     await storeBatch(other, 'netdev', [await mail('reply@x', 'parent@x', 'Re: [PATCH] lock')]);
     expect((await hit())?.inboxes.sort()).toEqual(['lkml', 'netdev']);
-    await other.delete();
   });
 
   it('keeps the postings of a common word in rows of its own and answers the same', async () => {
-    const one = new LoupeDB('search-own-rows');
-    await one.open();
+    const one = await scratch('search-own-rows');
     // One segment of 700 messages: words in more than 512 of them leave their buckets.
     await storeBatch(one, 'lkml', items.slice(0, 700));
     const own = await one.postings.filter((r) => r.t.startsWith('\u0002')).toArray();
@@ -436,7 +466,6 @@ describe('search index = brute force', () => {
       const r = await runSearch(one, ast, { limit: Infinity });
       expect(r.matched, q).toBe(want.length);
     }
-    await one.delete();
   });
 
   it('reads posting rows stored one array per key, as before', async () => {
@@ -468,11 +497,8 @@ describe('search index = brute force', () => {
         ),
       })),
     );
-    const again = new LoupeDB(name);
-    await again.open();
+    const again = await scratch(name);
     expect(await counts(again)).toEqual(want);
-    again.close();
-    await first.delete();
   });
 
   it('starts from the saved table of posting numbers and still sees later mail', async () => {
@@ -489,20 +515,15 @@ describe('search index = brute force', () => {
     // A second connection is a searcher started afresh (after a reload), with mail
     // stored since the table was saved.
     await storeBatch(first, 'lkml', items.slice(600, 700));
-    const again = new LoupeDB(name);
-    await again.open();
+    const again = await scratch(name);
     expect(await count(again)).toBe(want(700));
     // The index dropped and built again: the saved table no longer matches it.
     await again.searchSegs.clear();
     await again.postings.clear();
     await again.searchMeta.clear();
     await indexBacklog(again);
-    const rebuilt = new LoupeDB(name);
-    await rebuilt.open();
+    const rebuilt = await scratch(name);
     expect(await count(rebuilt)).toBe(want(700));
-    again.close();
-    rebuilt.close();
-    await first.delete();
   });
 
   it('deletes one inbox and keeps cross-posted messages', async () => {

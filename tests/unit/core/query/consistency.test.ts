@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchMessage, prepareDoc, type SearchDoc } from '../../../../src/core/query';
 import { parseOk } from './helpers';
+import { rng } from '../../shared';
 
 const WORDS = [
   'alpha',
@@ -28,16 +29,6 @@ interface Facts {
   removed: string[];
   quoted: string[];
   plain: string[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function build(count: number): { doc: SearchDoc; facts: Facts }[] {

@@ -6,17 +6,7 @@ import {
   type QueryNode,
 } from '../../../../src/core/query';
 import { NOW, makeDoc } from './helpers';
-
-/** Deterministic PRNG so a failure reproduces (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../shared';
 
 const PIECES = [
   'AND',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../../../src/core/query';
 import { containsPhrase } from '../../../../src/core/query/tokenize';
+import { rng } from '../../shared';
 
 describe('tokenize', () => {
   it('lowercases and splits on punctuation', () => {
@@ -66,8 +67,7 @@ describe('tokenize', () => {
       '\ud835\udc00',
       '1',
     ];
-    let seed = 9;
-    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const next = rng(9);
     const pick = () => alphabet[Math.floor(next() * alphabet.length)];
     for (let i = 0; i < 2000; i++) {
       const text = Array.from({ length: 12 }, pick).join('');

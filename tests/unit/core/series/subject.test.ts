@@ -34,6 +34,14 @@ describe('patch subjects', () => {
     });
   });
 
+  it('reads the version and position of a patch in its series', () => {
+    expect(seriesTag('[PATCH v2 3/7] usb: hub: fix the lock')).toBe('v2 3/7');
+    expect(seriesTag('[PATCH 09/37] btrfs: make it static')).toBe('9/37');
+    expect(seriesTag('[RFC PATCH v4] KVM: x86: convert')).toBe('v4');
+    expect(seriesTag('[PATCH] sched/core: add a helper')).toBe('patch');
+    expect(seriesTag('Re: INFO: task hung in locks_remove_posix')).toBeNull();
+  });
+
   it('gives the list badge and the subject b4 am writes', () => {
     expect(seriesTag('[PATCH v2 3/7] x')).toBe('v2 3/7');
     expect(seriesTag('Re: [PATCH] x')).toBe('patch');

@@ -2,10 +2,9 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeMsgIdPath } from '../../../src/core/remote';
 import { partialThreads } from '../../../src/db/partial';
-import { LoupeDB } from '../../../src/db/schema';
 import {
   addRemoteInbox,
   backfill,
@@ -17,8 +16,9 @@ import {
   serverSearch,
   syncInbox,
   type FetchFn,
-} from '../../../src/db/sync';
+} from '../../../src/db/remote';
 import { projectRoot } from '../shared';
+import { freshDb } from './helpers';
 
 const BASE = 'http://pi.test/test/';
 const FROM = 'From mboxrd@z Thu Jan  1 00:00:00 1970\n';
@@ -123,19 +123,13 @@ class FakeInbox {
   };
 }
 
-let db: LoupeDB;
+const fx = freshDb('remote');
 let pi: FakeInbox;
-let dbn = 0;
 
 beforeEach(async () => {
-  db = new LoupeDB(`sync-${dbn++}`);
-  await db.open();
   pi = new FakeInbox();
-  const r = await addRemoteInbox(db, BASE);
+  const r = await addRemoteInbox(fx.db, BASE);
   expect(r).toEqual({ ok: true, inbox: 'test' });
-});
-afterEach(async () => {
-  await db.delete();
 });
 
 const threadFetches = () => pi.requests.filter((r) => r.endsWith('t.mbox.gz'));
@@ -143,15 +137,15 @@ const threadFetches = () => pi.requests.filter((r) => r.endsWith('t.mbox.gz'));
 describe('syncInbox', () => {
   it('fetches each new thread once, stores every message and remembers the feed', async () => {
     const seen: number[] = [];
-    const r = await syncInbox(db, 'test', pi.fetch, (p) => seen.push(p.done));
+    const r = await syncInbox(fx.db, 'test', pi.fetch, { onProgress: (p) => seen.push(p.done) });
     expect(r.error).toBeNull();
     expect(r.failures).toEqual([]);
     expect(r.newEntries).toBe(10);
     expect(threadFetches()).toHaveLength(3);
     expect(r.added).toBe(10);
-    expect(await db.messages.count()).toBe(10);
-    expect(await db.threads.count()).toBe(3);
-    const row = await db.inboxes.get('test');
+    expect(await fx.db.messages.count()).toBe(10);
+    expect(await fx.db.threads.count()).toBe(3);
+    const row = await fx.db.inboxes.get('test');
     expect(row?.feedSeen).toHaveLength(10);
     expect(row?.lastSync).toBeGreaterThan(0);
     expect(row?.messageCount).toBe(10);
@@ -160,10 +154,10 @@ describe('syncInbox', () => {
   });
 
   it('on the next sync fetches only the new thread, and nothing when nothing is new', async () => {
-    await syncInbox(db, 'test', pi.fetch);
+    await syncInbox(fx.db, 'test', pi.fetch);
     pi.requests = [];
     pi.msgs.push(...load('new-thread.mboxrd'));
-    const r = await syncInbox(db, 'test', pi.fetch);
+    const r = await syncInbox(fx.db, 'test', pi.fetch);
     expect(pi.requests.sort()).toEqual([
       'GET a1b2c3d4-hub-reset@example.edu/t.mbox.gz',
       'GET new.atom',
@@ -171,7 +165,7 @@ describe('syncInbox', () => {
     ]);
     expect(r.added).toBe(2);
     pi.requests = [];
-    const again = await syncInbox(db, 'test', pi.fetch);
+    const again = await syncInbox(fx.db, 'test', pi.fetch);
     expect(pi.requests).toEqual(['GET new.atom']);
     expect(again.newEntries).toBe(0);
   });
@@ -182,32 +176,34 @@ describe('syncInbox', () => {
       bad,
       () => new Response('<html>oops</html>', { headers: { 'content-type': 'text/html' } }),
     );
-    const r = await syncInbox(db, 'test', pi.fetch);
+    const r = await syncInbox(fx.db, 'test', pi.fetch);
     expect(r.failures).toHaveLength(1);
     expect(r.failures[0].kind).toBe('html');
     expect(r.failures[0].message).toMatch(/web page instead of mail/);
-    expect(await db.messages.count()).toBe(8);
+    expect(await fx.db.messages.count()).toBe(8);
     // Nothing of that thread is stored, so there is no thread to mark partial.
-    expect(await partialThreads(db, 'test')).toEqual([]);
+    expect(await partialThreads(fx.db, 'test')).toEqual([]);
     // An HTML page without a content-type is refused too, not stored as a message.
     pi.override.set(bad, () => new Response(new TextEncoder().encode('<!DOCTYPE html><p>login')));
-    expect((await syncInbox(db, 'test', pi.fetch)).failures.map((f) => f.kind)).toEqual(['html']);
-    expect(await db.messages.count()).toBe(8);
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).failures.map((f) => f.kind)).toEqual([
+      'html',
+    ]);
+    expect(await fx.db.messages.count()).toBe(8);
     pi.override.clear();
     pi.requests = [];
-    await syncInbox(db, 'test', pi.fetch);
+    await syncInbox(fx.db, 'test', pi.fetch);
     expect(threadFetches()).toEqual([`GET ${bad}`]);
-    expect(await db.messages.count()).toBe(10);
+    expect(await fx.db.messages.count()).toBe(10);
   });
 
   it('keeps the complete messages of a truncated download and says so', async () => {
     const path = `${encodeMsgIdPath('20240102080000.1000-0-ana@example.org')}/t.mbox.gz`;
     const gz = pi.mbox(pi.msgs.slice(0, 6));
     pi.override.set(path, () => new Response(gz.slice(0, gz.length - 400)));
-    const r = await syncInbox(db, 'test', pi.fetch);
+    const r = await syncInbox(fx.db, 'test', pi.fetch);
     expect(r.failures.map((f) => f.kind)).toEqual(['damaged']);
     expect(r.failures[0].message).toMatch(/cut off or damaged/);
-    const kept = await db.messages.count();
+    const kept = await fx.db.messages.count();
     // The other two threads (4 messages) and the complete start of the cut-off one.
     expect(kept).toBeGreaterThan(4);
     expect(kept).toBeLessThan(10);
@@ -218,24 +214,24 @@ describe('syncInbox', () => {
     const path = `${encodeMsgIdPath(root)}/t.mbox.gz`;
     const gz = pi.mbox(pi.msgs.slice(0, 6));
     pi.override.set(path, () => new Response(gz.slice(0, gz.length - 400)));
-    await syncInbox(db, 'test', pi.fetch);
-    const partial = await partialThreads(db, 'test');
+    await syncInbox(fx.db, 'test', pi.fetch);
+    const partial = await partialThreads(fx.db, 'test');
     expect(partial).toHaveLength(1);
     expect(partial[0]).toMatchObject({ inbox: 'test', msgid: root, kind: 'damaged' });
     expect(partial[0].ids).toContain('ZZVcZGQ1-ana-reply@example.org');
-    expect(await partialThreads(db, '*')).toHaveLength(1);
+    expect(await partialThreads(fx.db, '*')).toHaveLength(1);
 
     // A retry that fails again keeps the mark (with the newest reason) and the messages.
     pi.override.set(path, () => new Response('boom', { status: 502 }));
-    const again = await fetchThreads(db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
+    const again = await fetchThreads(fx.db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
     expect(again.failures.map((f) => f.kind)).toEqual(['server']);
-    expect((await partialThreads(db, 'test'))[0].kind).toBe('server');
+    expect((await partialThreads(fx.db, 'test'))[0].kind).toBe('server');
 
     pi.override.clear();
-    const ok = await fetchThreads(db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
+    const ok = await fetchThreads(fx.db, 'test', [partial[0].ids], pi.fetch, { refetch: true });
     expect(ok).toMatchObject({ fetched: 1, failures: [], error: null });
-    expect(await db.messages.count()).toBe(10);
-    expect(await partialThreads(db, 'test')).toEqual([]);
+    expect(await fx.db.messages.count()).toBe(10);
+    expect(await partialThreads(fx.db, 'test')).toEqual([]);
   });
 
   it('waits as Retry-After says on 429, then succeeds; gives up after bounded retries', async () => {
@@ -247,28 +243,31 @@ describe('syncInbox', () => {
     );
     const slept: number[] = [];
     const sleep = async (ms: number) => void slept.push(ms);
-    const r = await syncInbox(db, 'test', pi.fetch, undefined, undefined, { sleep });
+    const r = await syncInbox(fx.db, 'test', pi.fetch, { sleep });
     expect(slept).toEqual([2000]);
     expect(r.error).toBeNull();
 
     const upstream = { 'x-loupe-proxy': 'relay', 'content-security-policy': "default-src 'none'" };
     pi.override.set('new.atom', () => new Response('busy', { status: 503, headers: upstream }));
-    const r2 = await syncInbox(db, 'test', pi.fetch, undefined, undefined, { sleep, retries: 2 });
+    const r2 = await syncInbox(fx.db, 'test', pi.fetch, {
+      sleep,
+      retries: 2,
+    });
     expect(r2.error?.kind).toBe('rate-limited');
     expect(slept).toHaveLength(3);
   });
 
   it('turns a network failure and a server error into clear errors, changing nothing', async () => {
     const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
-    const r = await syncInbox(db, 'test', down);
+    const r = await syncInbox(fx.db, 'test', down);
     expect(r.error?.kind).toBe('unreachable');
     expect(r.error?.message).toBe('Could not reach pi.test (Failed to fetch).');
-    expect((await db.inboxes.get('test'))?.lastSync).toBeNull();
+    expect((await fx.db.inboxes.get('test'))?.lastSync).toBeNull();
     pi.override.set(
       'new.atom',
       () => new Response('boom', { status: 500, statusText: 'Internal' }),
     );
-    expect((await syncInbox(db, 'test', pi.fetch)).error?.message).toBe(
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).error?.message).toBe(
       'pi.test answered 500 Internal for pi.test/test/new.atom.',
     );
   });
@@ -279,7 +278,7 @@ describe('syncInbox', () => {
       'new.atom',
       () => new Response('cannot connect to pi.test', { status: 502, headers: own }),
     );
-    expect((await syncInbox(db, 'test', pi.fetch)).error).toMatchObject({
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).error).toMatchObject({
       kind: 'unreachable',
       message: 'Could not reach pi.test: cannot connect to pi.test.',
     });
@@ -287,18 +286,18 @@ describe('syncInbox', () => {
       'new.atom',
       () => new Response('host not allowed: pi.test', { status: 403, headers: own }),
     );
-    expect((await syncInbox(db, 'test', pi.fetch)).error?.kind).toBe('refused');
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).error?.kind).toBe('refused');
     // The same 404 from the server is the server's answer, not the proxy's.
     const relayed = { 'x-loupe-proxy': 'relay', 'content-type': 'text/html' };
     pi.override.set('new.atom', () => new Response('gone', { status: 404, headers: relayed }));
-    expect((await syncInbox(db, 'test', pi.fetch)).error?.message).toBe(
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).error?.message).toBe(
       'pi.test/test/new.atom does not exist on the server (404).',
     );
     pi.override.set(
       'new.atom',
       () => new Response('method not allowed: PUT', { status: 405, headers: own }),
     );
-    expect((await syncInbox(db, 'test', pi.fetch)).error).toMatchObject({
+    expect((await syncInbox(fx.db, 'test', pi.fetch)).error).toMatchObject({
       kind: 'refused',
       message:
         'The Loupe proxy refused the request for pi.test/test/new.atom (method not allowed: PUT).',
@@ -306,7 +305,7 @@ describe('syncInbox', () => {
   });
 
   it('pages back through the search feed when the whole feed is new', async () => {
-    await db.inboxes.update('test', {
+    await fx.db.inboxes.update('test', {
       feedSeen: ['urn:uuid:gone 1'],
       lastSync: Date.UTC(2024, 0, 3),
     });
@@ -320,7 +319,7 @@ describe('syncInbox', () => {
         raw: `Message-ID: <${id}>\nSubject: bulk ${i}\nDate: ${new Date(date).toUTCString()}\n\nx\n`,
       });
     }
-    const r = await syncInbox(db, 'test', pi.fetch);
+    const r = await syncInbox(fx.db, 'test', pi.fetch);
     expect(r.pagedBack).toBe(true);
     expect(pi.requests).toContain('GET ?q=d%3A20240102..&x=A');
   });
@@ -328,23 +327,23 @@ describe('syncInbox', () => {
 
 describe('openThread', () => {
   it('fetches a thread by URL, then answers from the cache', async () => {
-    const r = await openThread(db, `${BASE}typo.fix+v1@example.com/T/`, pi.fetch);
+    const r = await openThread(fx.db, `${BASE}typo.fix+v1@example.com/T/`, pi.fetch);
     expect(r).toEqual({ ok: true, inbox: 'test', msgid: 'typo.fix+v1@example.com', fetched: true });
-    expect(await db.messages.count()).toBe(2);
+    expect(await fx.db.messages.count()).toBe(2);
     pi.requests = [];
-    const again = await openThread(db, '<2024010912-applied-gregkh@example.org>', pi.fetch);
+    const again = await openThread(fx.db, '<2024010912-applied-gregkh@example.org>', pi.fetch);
     expect(again).toMatchObject({ ok: true, inbox: 'test', fetched: false });
     expect(pi.requests).toEqual([]);
   });
 
   it('looks a bare Message-ID up in followed inboxes first', async () => {
-    const r = await openThread(db, 'id:c1d2e3f4-xhci-answer@example.com', pi.fetch);
+    const r = await openThread(fx.db, 'id:c1d2e3f4-xhci-answer@example.com', pi.fetch);
     expect(r).toMatchObject({ ok: true, inbox: 'test', fetched: true });
     expect(pi.requests[0]).toBe('GET c1d2e3f4-xhci-answer@example.com/t.mbox.gz');
   });
 
   it('says clearly when a message does not exist', async () => {
-    const r = await openThread(db, `${BASE}nope@nowhere/`, pi.fetch);
+    const r = await openThread(fx.db, `${BASE}nope@nowhere/`, pi.fetch);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.kind).toBe('not-found');
@@ -359,36 +358,36 @@ describe('backfill', () => {
     const to = Date.UTC(2024, 0, 10);
     const win2 = '?q=d%3A20240105..20240107&x=m';
     pi.override.set(win2, () => new Response('down', { status: 500 }));
-    const r = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
+    const r = await backfill(fx.db, 'test', from, to, pi.fetch, { windowDays: 3 });
     expect(r.error?.kind).toBe('server');
     expect(r.windowsDone).toBe(1);
-    expect(await backfillState(db, 'test')).toEqual({
+    expect(await backfillState(fx.db, 'test')).toEqual({
       from,
       to: Date.UTC(2024, 0, 10),
       next: Date.UTC(2024, 0, 7),
     });
     pi.override.clear();
     pi.requests = [];
-    const r2 = await backfill(db, 'test', from, to, pi.fetch, { windowDays: 3 });
+    const r2 = await backfill(fx.db, 'test', from, to, pi.fetch, { windowDays: 3 });
     expect(r2.error).toBeNull();
     expect(r2.windowsDone).toBe(4);
     expect(pi.requests[0]).toBe(`POST ${win2}`);
     expect(pi.requests).toHaveLength(3);
-    expect(await db.messages.count()).toBe(10);
+    expect(await fx.db.messages.count()).toBe(10);
   });
 });
 
 describe('serverSearch', () => {
   it('returns the server hits with subject, author, date and snippet, marking the cached ones', async () => {
-    await openThread(db, `${BASE}b2c9f0e1-resume-oops@example.net/`, pi.fetch);
+    await openThread(fx.db, `${BASE}b2c9f0e1-resume-oops@example.net/`, pi.fetch);
     pi.requests = [];
-    const r = await serverSearch(db, 'test', 'usb: gadget', pi.fetch, { relevance: true });
+    const r = await serverSearch(fx.db, 'test', 'usb: gadget', pi.fetch, { relevance: true });
     expect(pi.requests).toEqual(['GET ?q=usb%3A+gadget&x=A&r']);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.host).toBe('pi.test');
     expect(r.more).toBe(false);
     expect(r.hits.map((h) => h.cached)).toContain(false);
-    const r2 = await serverSearch(db, 'test', 'xhci', pi.fetch);
+    const r2 = await serverSearch(fx.db, 'test', 'xhci', pi.fetch);
     if (!r2.ok) throw new Error(r2.error.message);
     expect(r2.hits.map((h) => [h.id, h.cached])).toEqual([
       ['c1d2e3f4-xhci-answer@example.com', true],
@@ -401,20 +400,20 @@ describe('serverSearch', () => {
   });
 
   it('treats 404 as no results and reports a server failure as an error', async () => {
-    const none = await serverSearch(db, 'test', 'zzznothing', pi.fetch);
+    const none = await serverSearch(fx.db, 'test', 'zzznothing', pi.fetch);
     expect(none).toEqual({ ok: true, hits: [], more: false, host: 'pi.test' });
     const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
-    const r = await serverSearch(db, 'test', 'xhci', down);
+    const r = await serverSearch(fx.db, 'test', 'xhci', down);
     expect(r).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
   });
 
   it('fetches the threads of server hits once each, skipping what one download brought', async () => {
-    const r = await serverSearch(db, 'test', 'f_ncm', pi.fetch);
+    const r = await serverSearch(fx.db, 'test', 'f_ncm', pi.fetch);
     if (!r.ok) throw new Error(r.error.message);
     const ids = r.hits.map((h) => [h.id]);
     expect(ids.length).toBeGreaterThan(2);
     pi.requests = [];
-    const f = await fetchThreads(db, 'test', ids, pi.fetch, { perHost: 1 });
+    const f = await fetchThreads(fx.db, 'test', ids, pi.fetch, { perHost: 1 });
     expect(f.failures).toEqual([]);
     expect(f.fetched).toBe(1);
     expect(f.skipped).toBe(ids.length - 1);
@@ -424,21 +423,21 @@ describe('serverSearch', () => {
 
 describe('whole inbox', () => {
   it('calls a small inbox small and downloads it as one all.mbox.gz', async () => {
-    expect(await probeInboxSize(db, 'test', pi.fetch)).toEqual({ ok: true, small: true });
+    expect(await probeInboxSize(fx.db, 'test', pi.fetch)).toEqual({ ok: true, small: true });
     expect(pi.requests).toEqual(['GET ?q=d%3A19700101..&x=A&o=5000']);
     const added: number[] = [];
-    const r = await downloadWholeInbox(db, 'test', pi.fetch, {
+    const r = await downloadWholeInbox(fx.db, 'test', pi.fetch, {
       onProgress: (p) => added.push(p.added),
     });
     expect(r).toMatchObject({ added: 10, windowsDone: 1, error: null, cancelled: false });
     expect(added.at(-1)).toBe(10);
-    expect(await db.messages.count()).toBe(10);
+    expect(await fx.db.messages.count()).toBe(10);
   });
 
   it('a big inbox is not small; an unreachable server is an error', async () => {
     pi.override.set('?q=d%3A19700101..&x=A&o=5000', () => new Response(pi.atom()));
-    expect(await probeInboxSize(db, 'test', pi.fetch)).toEqual({ ok: true, small: false });
+    expect(await probeInboxSize(fx.db, 'test', pi.fetch)).toEqual({ ok: true, small: false });
     const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
-    expect(await probeInboxSize(db, 'test', down)).toMatchObject({ ok: false });
+    expect(await probeInboxSize(fx.db, 'test', down)).toMatchObject({ ok: false });
   });
 });

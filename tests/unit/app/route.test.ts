@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL } from '../../src/db/queries';
-import { encodeMsgId, parseHash, toHash } from '../../src/app/route';
+import { ALL } from '../../../src/core/constants';
+import { encodeMsgId, parseHash, toHash } from '../../../src/app/route';
 
 describe('lore-shaped hash routes', () => {
   it('round-trips message, thread, raw, search and crash routes', () => {

@@ -1,0 +1,235 @@
+/**
+ * Index terms: what the search index keys a message by. Each word is kept
+ * with the field groups it occurs in (one bit each), so a posting says where a
+ * word was and a lookup can skip a group its field never looks at; a few
+ * special keys (is:patch, type:, lid:) stand for facts that are not words.
+ * Pure: the parse workers run it before a message reaches the writer.
+ */
+import type { Address, CrashSummary, MessageRecord } from '../types';
+import type { TextField } from './ast';
+import { diffFiles, type SearchDoc } from './doc';
+import { tokenize } from './tokenize';
+
+/**
+ * The version of what the index holds: bump it with any change to the keys a
+ * message is indexed by (eachToken, the field groups, the special keys) or to
+ * the posting format, and the writer rebuilds every index written before.
+ * Indexes that carry no version were written at version 1.
+ */
+export const INDEX_VERSION = 1;
+
+// Field groups: one bit each in a posting's low GROUP_BITS bits.
+export const S = 1;
+export const F = 2;
+export const T = 4;
+export const B = 8;
+export const O = 16;
+export const N = 32;
+export const I = 64;
+export const L = 128;
+/** File names in diff headers (dfn:): in the body too, but this group keeps dfn: exact. */
+export const D = 256;
+export const GROUP_BITS = 12;
+export const ANY = (1 << GROUP_BITS) - 1;
+/** A segment holds at most this many messages (postings keep the offset in the high bits). */
+export const SEGMENT_MAX = 2 ** (32 - GROUP_BITS);
+
+/** Which groups can hold a word of each text field (a superset is enough: verify is exact). */
+export const FIELD_MASK: Record<TextField, number> = {
+  default: S | F | B | N | I,
+  s: S,
+  f: F,
+  t: T,
+  c: T,
+  tc: T,
+  a: T | F,
+  tcf: T | F,
+  b: B,
+  bs: S | B,
+  // Quoted text, diff file names, +/- lines and hunk headers are all cut out of the body.
+  nq: B,
+  q: B,
+  dfn: D,
+  dfa: B,
+  dfb: B,
+  dfctx: B,
+  dfhh: B,
+  n: N,
+  l: L,
+  m: I,
+  oops: O,
+};
+
+/** Relevance weight of a hit in each group. */
+const GROUP_WEIGHT: [number, number][] = [
+  [S, 4],
+  [O, 3],
+  [F, 2],
+  [I, 2],
+  [D, 2],
+  [T, 1],
+  [N, 1],
+  [L, 1],
+  [B, 1],
+];
+
+/** Relevance weight of each combination of groups: that of its heaviest group. */
+export const WEIGHT = Float32Array.from({ length: ANY + 1 }, (_, g) =>
+  GROUP_WEIGHT.reduce((w, [bit, gw]) => (g & bit ? Math.max(w, gw) : w), 0),
+);
+
+// Longer words are indexed truncated: a lookup truncates too, and verify decides.
+export const MAX_TOKEN = 64;
+export const SPECIAL = '\u0001';
+export const PATCH_KEY = `${SPECIAL}is:patch`;
+export const OOPS_KEY = `${SPECIAL}is:oops`;
+export const TYPE_KEY = `${SPECIAL}type:`;
+export const LID_KEY = `${SPECIAL}lid:`;
+
+/** What the indexer and the verifier need of a message. */
+export type IndexableMessage = Pick<
+  MessageRecord,
+  | 'id'
+  | 'subject'
+  | 'from'
+  | 'to'
+  | 'cc'
+  | 'date'
+  | 'text'
+  | 'attachments'
+  | 'hasPatch'
+  | 'hasOops'
+  | 'listId'
+>;
+
+/**
+ * The index terms of a run of messages (a parse worker's chunk), gathered in one
+ * pass so that they travel and merge as one table: each key once, then for each
+ * message holding it `(index in run) << GROUP_BITS | groups`, ascending.
+ */
+export interface TermRun {
+  /** Messages in the run. */
+  size: number;
+  keys: string[];
+  /** The entries of keys[k] are entries[starts[k]] up to entries[starts[k + 1]]. */
+  starts: Uint32Array<ArrayBuffer>;
+  entries: Uint32Array<ArrayBuffer>;
+}
+
+/** Where a message's terms are: its index in a term run. */
+export interface RunRef {
+  run: TermRun;
+  at: number;
+}
+
+/** A message as storeBatch hands it over; `terms` when a parse worker already tokenized it. */
+export type IndexItem = IndexableMessage & {
+  crash?: CrashSummary | null;
+  raw?: Uint8Array;
+  terms?: RunRef;
+};
+
+function addr(a: Address): string {
+  return a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address;
+}
+
+const exactKey = (s: string) => s.toLowerCase().replace(/^<(.*)>$/, '$1');
+export const clip = (t: string) => (t.length > MAX_TOKEN ? t.slice(0, MAX_TOKEN) : t);
+
+/** The SearchDoc of a stored message: what both the index and the brute-force check see. */
+export function toSearchDoc(
+  m: IndexableMessage,
+  inboxes: string[],
+  crash: Pick<CrashSummary, 'title' | 'type'> | null | undefined,
+  unread: boolean,
+  size: number,
+): SearchDoc {
+  return {
+    id: m.id,
+    subject: m.subject,
+    from: addr(m.from),
+    to: m.to.map(addr).join(', '),
+    cc: m.cc.map(addr).join(', '),
+    body: m.text,
+    date: m.date,
+    inboxes,
+    unread,
+    hasPatch: m.hasPatch,
+    oopsTitles: crash ? [crash.title] : [],
+    oopsTypes: crash?.type ? [crash.type] : [],
+    size,
+    attachmentNames: m.attachments.map((a) => a.filename).filter(Boolean),
+    listId: m.listId ?? undefined,
+  };
+}
+
+/** Index keys of one doc with the groups each occurs in. */
+export function docTokens(doc: SearchDoc): Map<string, number> {
+  const out = new Map<string, number>();
+  eachToken(doc, (k, bits) => out.set(k, (out.get(k) ?? 0) | bits));
+  return out;
+}
+
+/** Hands every index key of a doc to `out` with a group it occurs in (keys repeat). */
+function eachToken(doc: SearchDoc, out: (key: string, bits: number) => void): void {
+  const add = (text: string, bit: number) => {
+    for (const t of tokenize(text)) out(clip(t), bit);
+  };
+  add(doc.subject, S);
+  add(doc.from, F);
+  add(doc.to, T);
+  add(doc.cc, T);
+  add(doc.body, B);
+  // Only diff headers (`diff --git`, `+++ `) name files: most bodies skip the split.
+  if (doc.body.includes('diff --git ') || doc.body.includes('+++ '))
+    for (const f of diffFiles(doc.body)) add(f, D);
+  add(doc.id, I);
+  for (const t of doc.oopsTitles) add(t, O);
+  for (const n of doc.attachmentNames ?? []) add(n, N);
+  if (doc.listId !== undefined) {
+    add(doc.listId, L);
+    out(LID_KEY + exactKey(doc.listId), ANY);
+  }
+  if (doc.hasPatch) out(PATCH_KEY, ANY);
+  if (doc.oopsTitles.length || doc.oopsTypes.length) out(OOPS_KEY, ANY);
+  for (const t of doc.oopsTypes) out(TYPE_KEY + exactKey(t), ANY);
+}
+
+/**
+ * The index terms of messages about to be stored, as one run (done where they are
+ * parsed, off the writer's thread).
+ */
+export function termRun(
+  msgs: { m: IndexableMessage; crash: CrashSummary | null | undefined }[],
+): TermRun {
+  if (msgs.length > SEGMENT_MAX)
+    throw new Error(`a term run holds at most ${SEGMENT_MAX} messages`);
+  const lists = new Map<string, number[]>();
+  let total = 0;
+  msgs.forEach(({ m, crash }, i) => {
+    const base = i * 2 ** GROUP_BITS;
+    eachToken(toSearchDoc(m, [], crash, true, 0), (k, bits) => {
+      const list = lists.get(k);
+      if (!list) {
+        lists.set(k, [base + bits]);
+        total++;
+      } else if (list[list.length - 1] >= base) {
+        list[list.length - 1] = (list[list.length - 1] | bits) >>> 0;
+      } else {
+        list.push(base + bits);
+        total++;
+      }
+    });
+  });
+  const keys = [...lists.keys()];
+  const starts = new Uint32Array(keys.length + 1);
+  const entries = new Uint32Array(total);
+  let at = 0;
+  keys.forEach((k, j) => {
+    const list = lists.get(k) as number[];
+    entries.set(list, at);
+    at += list.length;
+    starts[j + 1] = at;
+  });
+  return { size: msgs.length, keys, starts, entries };
+}

@@ -1,0 +1,225 @@
+/**
+ * What a searcher keeps in memory between queries: posting numbers with their
+ * Message-ID, date, size and inboxes (saved to searchCache so the next start
+ * need not read every segment), posting rows read so far, and the messages
+ * and threads of recent hits. Reloaded when the index changes.
+ */
+import { CostLru } from '../../core/lru';
+import type { ThreadNode } from '../../core/types';
+import type { LoupeDB, PostingRow, SearchCacheRow, StoredMessage } from '../schema';
+import { saveDocCache } from './write';
+import { meta } from './meta';
+
+/** Posting number -> Message-ID, date and size, kept per realm; reloaded when the index changes. */
+export class DocCache {
+  gen = -1;
+  next = 1;
+  ids: (string | undefined)[] = [];
+  dates = new Float64Array(0);
+  sizes = new Float64Array(0);
+  /** Live posting numbers, newest first. */
+  order = new Uint32Array(0);
+  /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
+  rank = new Uint32Array(0);
+  /** Per lowercased inbox, 1 for each posting number it holds. */
+  inboxes = new Map<string, Uint8Array<ArrayBuffer>>();
+  /** Posting rows read so far, per bucket, with the segment to read on from. */
+  buckets = new Map<string, { from: number; rows: PostingRow[] }>();
+  bucketBytes = 0;
+  /** Thread context of hits, valid until the next import (which changes `next`). */
+  threads = new Map<string, HitThread | null>();
+  /**
+   * Messages read to verify and show hits, valid until the next import (which may
+   * move them to a merged thread) or the next change of generation (a cross-post
+   * or a deletion: a new cache).
+   */
+  messages = new CostLru<string, StoredMessage>(MESSAGE_CACHE_BYTES);
+}
+
+export interface HitThread {
+  subject: string;
+  count: number;
+  /** Message-IDs in thread order. */
+  order: string[];
+}
+
+/** Messages kept in memory between queries, at most (the least recently used go first). */
+const MESSAGE_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Posting rows kept in memory between queries, at most (they are dropped all at once past it). */
+export const BUCKET_CACHE_BYTES = 96 * 1024 * 1024;
+
+export const NOT_LIVE = 0xffffffff;
+const caches = new WeakMap<LoupeDB, DocCache>();
+
+/** Reading at least this many index rows to know the posting numbers saves them for the next start. */
+const SAVE_AFTER = 500;
+
+/** Sets the live numbers, newest first, and each number's place among them. */
+function setOrder(c: DocCache, order: Uint32Array<ArrayBuffer>): void {
+  c.order = order;
+  c.rank = new Uint32Array(c.next).fill(NOT_LIVE);
+  order.forEach((no, i) => (c.rank[no] = i));
+}
+
+/** A saved table of posting numbers, if it still describes the index. */
+async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCache | null> {
+  const row = await db.searchCache.get('docs');
+  if (!row || row.gen !== gen || row.next > next) return null;
+  // An index dropped and built again may reuse generation and numbers: the last doc must match.
+  let last = row.next - 1;
+  while (last > 0 && !row.ids[last]) last--;
+  if (last > 0) {
+    const seg = await db.searchSegs.where('seg').belowOrEqual(last).last();
+    if (seg?.ids[last - seg.seg] !== row.ids[last]) return null;
+  }
+  const c = new DocCache();
+  c.gen = row.gen;
+  c.next = row.next;
+  c.ids = row.ids.map((id) => id || undefined);
+  c.dates = row.dates;
+  c.sizes = row.sizes;
+  c.inboxes = new Map(row.inboxes);
+  setOrder(c, row.order);
+  return c;
+}
+
+/**
+ * Stores the table of posting numbers for the next start. A searcher that must
+ * not write (the search worker) hands it to the writer instead.
+ */
+export type SaveDocs = (row: SearchCacheRow) => Promise<void>;
+
+function saveCache(c: DocCache, save: SaveDocs): void {
+  const ids = Array.from({ length: c.next }, (_, no) => c.ids[no] ?? '');
+  const row = { key: 'docs', gen: c.gen, next: c.next, ids, dates: c.dates, sizes: c.sizes };
+  // Only a shortcut: a failure (a full disk) leaves the next start to read every row.
+  void save({ ...row, inboxes: [...c.inboxes], order: c.order }).catch(() => undefined);
+}
+
+const loading = new WeakMap<LoupeDB, Promise<unknown>>();
+
+/** One load at a time per database: a query that comes during the warm-up reuses what it read. */
+export function loadCache(
+  db: LoupeDB,
+  save: SaveDocs = (row) => saveDocCache(db, row),
+): Promise<DocCache> {
+  const next = (loading.get(db) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => readCache(db, save));
+  loading.set(db, next);
+  return next;
+}
+
+async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
+  const tables = [db.searchSegs, db.searchInboxes, db.searchMeta, db.searchCache];
+  const { c, read } = await db.transaction('r', tables, async () => {
+    const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
+    const old = caches.get(db);
+    if (old && old.gen === gen && old.next >= next) return { c: old, read: 0 };
+    const c = (old && old.gen === gen ? old : await savedCache(db, gen, next)) ?? new DocCache();
+    const rows = await db.searchSegs.where('seg').aboveOrEqual(c.next).toArray();
+    if (!rows.length && c.gen === gen) return { c, read: 0 };
+    // Cross-posts indexed later change the generation: a cache of this one has them.
+    const extra = c.gen === gen ? [] : await db.searchInboxes.toArray();
+    let top = Math.max(next, c.next);
+    for (const r of rows) top = Math.max(top, r.seg + r.ids.length);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(top);
+      b.set(a);
+      return b;
+    };
+    c.dates = grow(c.dates);
+    c.sizes = grow(c.sizes);
+    for (const [ib, bits] of c.inboxes) {
+      const b = new Uint8Array(top);
+      b.set(bits);
+      c.inboxes.set(ib, b);
+    }
+    const member = (ib: string, no: number) => {
+      let bits = c.inboxes.get(ib);
+      if (!bits) c.inboxes.set(ib, (bits = new Uint8Array(top)));
+      bits[no] = 1;
+    };
+    let docs = 0;
+    for (const r of rows) {
+      r.ids.forEach((id, i) => {
+        if (!id) return;
+        const no = r.seg + i;
+        c.ids[no] = id;
+        c.dates[no] = r.dates[i];
+        c.sizes[no] = r.sizes[i];
+        for (const ib of r.inboxes[i]) member(ib, no);
+        docs++;
+      });
+    }
+    for (const x of extra) if (c.ids[x.no] !== undefined) member(x.inbox, x.no);
+    c.threads.clear();
+    c.messages.clear();
+    const live: number[] = [];
+    for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
+    const dates = c.dates;
+    c.gen = gen;
+    c.next = top;
+    setOrder(
+      c,
+      Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a),
+    );
+    return { c, read: docs };
+  });
+  caches.set(db, c);
+  if (read >= SAVE_AFTER) saveCache(c, save);
+  return c;
+}
+
+function threadOrder(node: ThreadNode, out: string[]): string[] {
+  if (!node.ghost) out.push(node.id);
+  for (const c of node.children) threadOrder(c, out);
+  return out;
+}
+
+/**
+ * Messages by Message-ID, from the searcher's memory when a query read them
+ * before. IndexedDB costs about 0.15 ms a row however small it is, so a query
+ * that pages, changes order or grows by a letter reads only what it did not
+ * see. Kept without their raw bytes, which no hit needs.
+ */
+export async function readMessages(
+  db: LoupeDB,
+  cache: DocCache,
+  ids: string[],
+): Promise<(StoredMessage | undefined)[]> {
+  const out = ids.map((id) => cache.messages.get(id));
+  const missing = ids.filter((_, k) => !out[k]);
+  if (!missing.length) return out;
+  const rows = await db.messages.bulkGet(missing);
+  let r = 0;
+  for (let k = 0; k < out.length; k++) {
+    if (out[k]) continue;
+    const m = rows[r++];
+    if (!m) continue;
+    delete m.raw;
+    // UTF-16 at worst, plus the headers and the object around them.
+    cache.messages.set(m.id, m, 2 * m.text.length + 1024);
+    out[k] = m;
+  }
+  return out;
+}
+
+/** Reads the thread context of messages into the cache (threads seen before are kept). */
+export async function loadThreads(
+  db: LoupeDB,
+  cache: DocCache,
+  msgs: (StoredMessage | undefined)[],
+): Promise<void> {
+  const threads = cache.threads;
+  const ids = new Set(msgs.flatMap((m) => (m ? [m.threadId] : [])));
+  const missing = [...ids].filter((id) => !threads.has(id));
+  if (!missing.length) return;
+  (await db.threads.bulkGet(missing)).forEach((t, k) =>
+    threads.set(
+      missing[k],
+      t ? { subject: t.subject, count: t.count, order: threadOrder(t.tree, []) } : null,
+    ),
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * Writing the index: every import batch is a segment. Per token and segment
+ * one posting row packs `(no - seg) << GROUP_BITS | fieldGroups` per message,
+ * so a batch is written with appends only (no read-modify-write); `searchSegs`
+ * maps a segment's posting numbers to Message-IDs (plus date/size/inboxes,
+ * which the planner narrows on). Also the backlog of mail stored before the
+ * index, and deleting an inbox from it.
+ */
+import type { CrashSummary } from '../../core/types';
+import {
+  ANY,
+  GROUP_BITS,
+  INDEX_VERSION,
+  SEGMENT_MAX,
+  termRun,
+  type IndexItem,
+  type TermRun,
+} from '../../core/query/terms';
+import type { LoupeDB, PostingRow, SearchCacheRow, SearchSegRow, StoredMessage } from '../schema';
+import { bumpGen, crashRows, meta, searchTables } from './meta';
+import { OWN, OWN_ROW_MIN, bucketOf } from './postings';
+
+/** Where some indexed messages are: their segment row and index in it, by Message-ID. */
+async function findIndexed(
+  db: LoupeDB,
+  ids: string[],
+): Promise<Map<string, { row: SearchSegRow; i: number }>> {
+  const out = new Map<string, { row: SearchSegRow; i: number }>();
+  if (!ids.length) return out;
+  const wanted = new Set(ids);
+  for (const row of await db.searchSegs.where('ids').anyOf(ids).distinct().toArray())
+    row.ids.forEach((id, i) => {
+      if (wanted.has(id)) out.set(id, { row, i });
+    });
+  return out;
+}
+
+async function writeSegment(
+  db: LoupeDB,
+  items: { m: IndexItem; inboxes: string[]; crash: CrashSummary | null; size: number }[],
+  maybeIndexed: string[] = items.map((x) => x.m.id),
+): Promise<void> {
+  if (!items.length) return;
+  if (items.length > SEGMENT_MAX)
+    throw new Error(`a segment holds at most ${SEGMENT_MAX} messages`);
+  const stale = await findIndexed(db, maybeIndexed);
+  if (stale.size) {
+    // A message deleted and imported again: its old postings die with the old number.
+    const rows = new Set<SearchSegRow>();
+    for (const { row, i } of stale.values()) {
+      row.ids[i] = '';
+      rows.add(row);
+    }
+    await db.searchSegs.bulkPut([...rows]);
+    await bumpGen(db);
+  }
+  const nextNo = await meta(db, 'nextNo');
+  // The first segment of an index says which version of the indexer wrote it.
+  if (!nextNo) await db.searchMeta.put({ key: 'version', value: INDEX_VERSION });
+  const seg = Math.max(1, nextNo);
+  await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
+  await db.searchSegs.add({
+    seg,
+    ids: items.map((x) => x.m.id),
+    dates: Float64Array.from(items, (x) => x.m.date),
+    sizes: Float64Array.from(items, (x) => x.size),
+    inboxes: items.map((x) => x.inboxes),
+  });
+  const byToken = segmentPostings(items);
+  const rows = new Map<string, string[]>();
+  for (const key of [...byToken.keys()].sort()) {
+    const t = (byToken.get(key) as number[]).length > OWN_ROW_MIN ? OWN + key : bucketOf(key);
+    const keys = rows.get(t);
+    if (keys) keys.push(key);
+    else rows.set(t, [key]);
+  }
+  await db.postings.bulkAdd(
+    Array.from(rows, ([t, keys]): PostingRow => {
+      const starts = new Uint32Array(keys.length + 1);
+      keys.forEach((k, i) => (starts[i + 1] = starts[i] + (byToken.get(k) as number[]).length));
+      const lists = new Uint32Array(starts[keys.length]);
+      keys.forEach((k, i) => lists.set(byToken.get(k) as number[], starts[i]));
+      return { t, seg, keys, lists, starts };
+    }),
+  );
+}
+
+/**
+ * The postings of a segment per key, `i << GROUP_BITS | groups` for its i-th item,
+ * merged from the items' term runs; items without terms are tokenized here.
+ */
+function segmentPostings(
+  items: { m: IndexItem; crash: CrashSummary | null }[],
+): Map<string, number[]> {
+  const own = items.filter((x) => !x.m.terms);
+  const ownRun = own.length ? termRun(own) : null;
+  // Per run, the segment position of each of its messages (-1: not in this segment).
+  const places = new Map<TermRun, Int32Array>();
+  let ownAt = 0;
+  items.forEach(({ m }, i) => {
+    const { run, at } = m.terms ?? { run: ownRun as TermRun, at: ownAt++ };
+    let place = places.get(run);
+    if (!place) places.set(run, (place = new Int32Array(run.size).fill(-1)));
+    place[at] = i;
+  });
+  const byToken = new Map<string, number[]>();
+  const unsorted = new Set<number[]>();
+  for (const [run, place] of places) {
+    const { keys, starts, entries } = run;
+    for (let k = 0; k < keys.length; k++) {
+      let list = byToken.get(keys[k]);
+      for (let j = starts[k]; j < starts[k + 1]; j++) {
+        const i = place[entries[j] >>> GROUP_BITS];
+        if (i < 0) continue;
+        const e = i * 2 ** GROUP_BITS + (entries[j] & ANY);
+        if (!list) byToken.set(keys[k], (list = []));
+        else if (list.length && list[list.length - 1] > e) unsorted.add(list);
+        list.push(e);
+      }
+    }
+  }
+  for (const list of unsorted) list.sort((a, b) => a - b);
+  return byToken;
+}
+
+/**
+ * Indexes the messages a batch stored for the first time, and records cross-posts.
+ * Runs inside storeBatch's transaction (which must include searchTables(db)).
+ * `maybeIndexed`: the fresh ids that may still have an index entry (default: all).
+ */
+export async function indexMessages(
+  db: LoupeDB,
+  fresh: IndexItem[],
+  inbox: string,
+  crossPosted: { id: string }[] = [],
+  maybeIndexed?: string[],
+): Promise<void> {
+  const ib = inbox.toLowerCase();
+  if (crossPosted.length) {
+    const found = await findIndexed(
+      db,
+      crossPosted.map((m) => m.id),
+    );
+    await db.searchInboxes.bulkPut(
+      [...found.values()].flatMap(({ row, i }) =>
+        row.inboxes[i].includes(ib) ? [] : [{ no: row.seg + i, inbox: ib }],
+      ),
+    );
+    // Searchers keep inbox membership in memory: a changed membership starts them over.
+    await bumpGen(db);
+  }
+  await writeSegment(
+    db,
+    fresh.map((m) => ({ m, inboxes: [ib], crash: m.crash ?? null, size: m.raw?.length ?? 0 })),
+    maybeIndexed,
+  );
+}
+
+/**
+ * Indexes stored messages that have no index entry yet (mail stored before the
+ * index existed, or before an upgrade dropped it); `onProgress` hears how far it got.
+ */
+export async function indexBacklog(
+  db: LoupeDB,
+  batch = 2000,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  if (((await meta(db, 'version')) || 1) !== INDEX_VERSION) await dropIndex(db);
+  // Every import indexes what it stores, so once the backlog is done a marker saves
+  // counting every message on each start (a schema upgrade that drops the index clears it).
+  if (await meta(db, 'complete')) return 0;
+  const done = () => db.searchMeta.put({ key: 'complete', value: 1 });
+  const [messages, indexed] = await Promise.all([
+    db.messages.count(),
+    db.searchSegs.orderBy('ids').uniqueKeys(),
+  ]).then(([n, ids]) => [n, new Set(ids.filter(Boolean))] as const);
+  if (messages <= indexed.size) {
+    await done();
+    return 0;
+  }
+  const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
+  for (let i = 0; i < missing.length; i += batch) {
+    onProgress?.(i, missing.length);
+    const ids = missing.slice(i, i + batch);
+    await db.transaction('rw', [db.messages, db.oopses, db.raws, ...searchTables(db)], async () => {
+      const have = await findIndexed(db, ids);
+      const todo = ids.filter((id) => !have.has(id));
+      const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
+      // Only crash reports have a crash row; rows stored before v8 keep their raw bytes
+      // (read for their size, z:) in `raws`.
+      const older = msgs.flatMap((m) => (m.raw ? [] : [m.id]));
+      const [crashOf, raws] = await Promise.all([
+        crashRows(
+          db,
+          msgs.flatMap((m) => (m.hasOops ? [m.id] : [])),
+        ),
+        older.length ? db.raws.bulkGet(older) : [],
+      ]);
+      const sizeOf = new Map(raws.flatMap((r) => (r ? [[r.id, r.raw.length]] : [])));
+      await writeSegment(
+        db,
+        msgs.map((m) => ({
+          m,
+          inboxes: m.inboxes.map((x) => x.toLowerCase()),
+          crash: crashOf.get(m.id) ?? null,
+          size: m.raw?.length ?? sizeOf.get(m.id) ?? 0,
+        })),
+      );
+    });
+  }
+  await done();
+  onProgress?.(missing.length, missing.length);
+  return missing.length;
+}
+
+/**
+ * Drops an index written by another INDEX_VERSION, for indexBacklog to write again.
+ * Posting numbers go on from where they were and the generation moves on, so a
+ * searcher holding the old index in memory starts over.
+ */
+async function dropIndex(db: LoupeDB): Promise<void> {
+  await db.transaction('rw', [...searchTables(db), db.searchCache], async () => {
+    await Promise.all([db.searchSegs.clear(), db.searchInboxes.clear(), db.postings.clear()]);
+    await db.searchCache.clear();
+    await db.searchMeta.delete('complete');
+    await db.searchMeta.put({ key: 'version', value: INDEX_VERSION });
+    await bumpGen(db);
+  });
+}
+
+/** Removes an inbox from the index: its messages go unless another inbox holds them too. */
+export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void> {
+  const ib = inbox.toLowerCase();
+  await db.transaction('rw', searchTables(db), async () => {
+    await db.searchInboxes.where('inbox').equals(ib).delete();
+    // Numbers still held by another inbox they were cross-posted to later.
+    const elsewhere = new Set((await db.searchInboxes.toArray()).map((r) => r.no));
+    for (const row of await db.searchSegs.toArray()) {
+      let changed = false;
+      row.inboxes = row.inboxes.map((list, i) => {
+        const left = list.includes(ib) ? list.filter((x) => x !== ib) : list;
+        changed ||= left !== list;
+        if (row.ids[i] && !left.length && !elsewhere.has(row.seg + i)) {
+          row.ids[i] = '';
+          changed = true;
+        }
+        return left;
+      });
+      if (!changed) continue;
+      if (row.ids.some(Boolean)) {
+        await db.searchSegs.put(row);
+      } else {
+        // Postings of a segment with no live message left are dead weight; others are
+        // skipped at query time because their numbers no longer resolve.
+        await db.searchSegs.delete(row.seg);
+        await db.postings.where('seg').equals(row.seg).delete();
+      }
+    }
+    await bumpGen(db);
+  });
+}
+
+/** Saves a searcher's table of posting numbers, so that its next start need not read every segment. */
+export async function saveDocCache(db: LoupeDB, row: SearchCacheRow): Promise<void> {
+  await db.searchCache.put(row);
+}
