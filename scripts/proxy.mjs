@@ -13,14 +13,18 @@ import { Transform, pipeline } from 'node:stream';
 /**
  * @typedef {{ host: string, scheme: 'http' | 'https', ports?: number[], anyPort?: boolean,
  *   allowPrivate?: boolean }} HostEntry
- * @typedef {{ hosts: HostEntry[], maxBytes: number, timeoutMs: number, maxPerHost: number,
- *   maxRedirects: number, maxPostBytes: number, userAgent: string }} ProxyConfig
+ * @typedef {{ hosts: HostEntry[], serverNames: string[], maxBytes: number, timeoutMs: number,
+ *   totalTimeoutMs: number, feedTimeoutMs: number, maxPerHost: number, maxRedirects: number,
+ *   maxPostBytes: number, userAgent: string }} ProxyConfig
  */
 
 /** @type {Omit<ProxyConfig, 'hosts'>} */
 const DEFAULTS = {
+  serverNames: [],
   maxBytes: 512 * 1024 * 1024,
   timeoutMs: 120_000,
+  totalTimeoutMs: 10 * 60_000,
+  feedTimeoutMs: 60_000,
   maxPerHost: 4,
   maxRedirects: 3,
   maxPostBytes: 64 * 1024,
@@ -335,15 +339,49 @@ async function serveStatic(req, res, root) {
   pipeline(createReadStream(file), res, () => {});
 }
 
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1']);
+const ANY_ADDRESS = new Set(['0.0.0.0', '::']);
+
+/** A Host header's or configured name's host part: lowercase, without brackets and port. */
+function hostName(/** @type {string} */ value) {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(value.trim().toLowerCase());
+  return (m ? m[1] : value).replace(/^\[|\]$/g, '').replace(/\.$/, '');
+}
+
+/**
+ * Refuses requests for any name but the ones this server answers to, so a web page whose
+ * name an attacker rebinds to 127.0.0.1 (DNS rebinding) can neither read the app's origin nor
+ * use the proxy. Loopback names must carry the port the request came in on; names the operator
+ * gave (--host, serverNames) may come with any port, as a reverse proxy in front may send them.
+ * @param {string | undefined} header @param {number} port @param {Set<string>} extra
+ * @returns {string | null} why the request is refused, or null
+ */
+function checkHost(header, port, extra) {
+  if (!header) return 'missing Host header';
+  const name = hostName(header);
+  const given = /:(\d+)$/.exec(header.trim())?.[1];
+  if (extra.has(name)) return null;
+  if (LOOPBACK_NAMES.has(name) && Number(given ?? 80) === port) return null;
+  const served = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, ...extra];
+  return (
+    `Host "${header}" is not served here. Loupe answers ${served.join(', ')}; ` +
+    'add a name with --host or "serverNames" in proxy.config.json.'
+  );
+}
+
 /**
  * Creates (does not start) the HTTP server: `/_/…` is proxied, everything else is static.
- * @param {{ root: string, config?: Partial<ProxyConfig> }} opts
+ * `names`: host names besides the loopback ones that requests may address (see checkHost).
+ * @param {{ root: string, config?: Partial<ProxyConfig>, names?: string[] }} opts
  */
-export function createServer({ root, config }) {
+export function createServer({ root, config, names = [] }) {
   const cfg = normalizeConfig(config);
   const acquire = limiter(cfg.maxPerHost);
   const absRoot = path.resolve(root);
+  const extra = new Set([...cfg.serverNames, ...names].map(hostName));
   return http.createServer((req, res) => {
+    const refusal = checkHost(req.headers.host, req.socket.localPort ?? 0, extra);
+    if (refusal) return fail(res, 421, refusal);
     const handle = req.url?.startsWith('/_/')
       ? handleProxy(req, res, cfg, acquire)
       : serveStatic(req, res, absRoot);
@@ -353,10 +391,12 @@ export function createServer({ root, config }) {
 
 /**
  * Creates and starts the server; resolves once listening (port 0 picks a free port).
+ * The address it listens on (`host`) is one of the names it answers to.
  * @param {{ root: string, config?: Partial<ProxyConfig>, port?: number, host?: string }} opts
  */
 export function startServer({ root, config, port = 0, host = '127.0.0.1' }) {
-  const server = createServer({ root, config });
+  const names = [host].filter((h) => !LOOPBACK_NAMES.has(hostName(h)) && !ANY_ADDRESS.has(h));
+  const server = createServer({ root, config, names });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

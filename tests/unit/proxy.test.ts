@@ -1,6 +1,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as proxyMjs from '../../scripts/proxy.mjs';
 
 type Started = { server: http.Server; url: string };
-const { isPrivateAddress, normalizeConfig, parseAllowEnv, startServer } = proxyMjs as {
+type HostEntry = { host: string; scheme: string; allowPrivate?: boolean; anyPort?: boolean };
+const { isPrivateAddress, loadConfig, normalizeConfig, parseAllowEnv, startServer } = proxyMjs as {
   isPrivateAddress(ip: string): boolean;
+  loadConfig(file: string, allowEnv?: string): Promise<{ hosts: HostEntry[] }>;
   normalizeConfig(raw: Record<string, unknown>, allowEnv?: string): Record<string, unknown>;
   parseAllowEnv(list: string): unknown[];
   startServer(opts: { root: string; config: unknown; port: number }): Promise<Started>;
@@ -28,6 +30,21 @@ let up: string; // "127.0.0.1:PORT"
 let inflight = 0;
 let maxInflight = 0;
 const servers: http.Server[] = [];
+
+/** A GET with a chosen Host header (fetch cannot set one), as a rebound name would send it. */
+function getAs(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      })
+      .on('error', reject);
+  });
+}
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -136,6 +153,55 @@ describe('proxy config', () => {
     expect(isPrivateAddress('::ffff:127.0.0.1')).toBe(true);
     expect(isPrivateAddress('139.178.84.217')).toBe(false);
     expect(isPrivateAddress('2604:1380:4641:c500::1')).toBe(false);
+  });
+});
+
+describe('DNS rebinding', () => {
+  let base: string;
+  let port: string;
+  beforeAll(async () => {
+    base = await proxy({ serverNames: ['loupe.example.org'] });
+    port = new URL(base).port;
+  });
+
+  it('refuses a request addressed to another name with 421, for the proxy and the app', async () => {
+    const viaProxy = await getAs(`${base}/_/${up}/feed`, `evil.example:${port}`);
+    expect(viaProxy.status).toBe(421);
+    expect(viaProxy.body).toContain('Host "evil.example:' + port + '" is not served here');
+    expect(viaProxy.body).not.toContain('<feed');
+    expect((await getAs(`${base}/`, `evil.example:${port}`)).status).toBe(421);
+  });
+
+  it('refuses a loopback name with another port than the one it listens on', async () => {
+    expect((await getAs(`${base}/_/${up}/feed`, 'localhost:1')).status).toBe(421);
+    expect((await getAs(`${base}/_/${up}/feed`, '127.0.0.1')).status).toBe(421);
+  });
+
+  it('answers its loopback names and the configured server names', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      expect((await getAs(`${base}/_/${up}/feed`, host)).body, host).toBe(FEED);
+    }
+    // Behind a reverse proxy the public name arrives without the port Loupe listens on.
+    expect((await getAs(`${base}/_/${up}/feed`, 'LOUPE.example.org')).body).toBe(FEED);
+  });
+});
+
+describe('shipped config', () => {
+  it('allows public hosts only; local servers come from LOUPE_PROXY_ALLOW', async () => {
+    const file = join(import.meta.dirname, '../../proxy.config.json');
+    const shipped = await loadConfig(file);
+    for (const e of shipped.hosts) {
+      expect(e.allowPrivate, e.host).toBeFalsy();
+      expect(e.anyPort, e.host).toBeFalsy();
+      expect(e.host === 'localhost' || isIP(e.host) !== 0, e.host).toBe(false);
+    }
+    const local = await loadConfig(file, '127.0.0.1:8089');
+    expect(local.hosts.at(-1)).toEqual({
+      host: '127.0.0.1',
+      scheme: 'http',
+      allowPrivate: true,
+      ports: [8089],
+    });
   });
 });
 
