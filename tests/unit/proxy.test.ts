@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript module with JSDoc types and no .d.ts
-import * as proxyMjs from '../../scripts/proxy.mjs';
+import * as proxyMjs from '../../scripts/server/index.mjs';
 
 type Started = { server: http.Server; url: string };
 type HostEntry = { host: string; scheme: string; allowPrivate?: boolean; anyPort?: boolean };
