@@ -13,6 +13,8 @@ import { fail } from './fail.mjs';
 const FORWARD_REQ = ['accept', 'if-none-match', 'if-modified-since', 'range'];
 const PASS_RES = ['content-type', 'content-length', 'content-encoding', 'content-range',
   'accept-ranges', 'etag', 'last-modified', 'retry-after', 'cache-control']; // prettier-ignore
+// An inbox's root: one path segment ending with a slash.
+const INBOX_ROOT = /^\/[^/]+\/$/;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const RESOLVE_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA']);
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -44,19 +46,33 @@ export function limiter(max) {
     );
 }
 
-/** @param {import('node:http').IncomingMessage} req @param {number} max @returns {Promise<Buffer | null>} */
-function readBody(req, max) {
+/**
+ * Reads a request body of at most `max` bytes within `ms`; stops reading at once past either.
+ * @param {import('node:http').IncomingMessage} req @param {number} max @param {number} ms
+ * @returns {Promise<Buffer | null | 'timeout'>} null when too large
+ */
+function readBody(req, max, ms) {
   return new Promise((resolve, reject) => {
     /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
+    const timer = setTimeout(() => stop('timeout'), ms);
+    const stop = (/** @type {Buffer | null | 'timeout'} */ result) => {
+      clearTimeout(timer);
+      req.removeAllListeners('data');
+      req.pause();
+      resolve(result);
+    };
     req.on('data', (/** @type {Buffer} */ c) => {
       size += c.length;
-      if (size > max) return resolve(null);
+      if (size > max) return stop(null);
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => stop(Buffer.concat(chunks)));
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
@@ -71,10 +87,18 @@ export async function handleProxy(req, res, cfg, acquire) {
   const host = auth[1].replace(/^\[|\]$/g, '').toLowerCase();
   const port = auth[2] ? Number(auth[2]) : null;
   const rest = m[2].startsWith('/') ? m[2] : `/${m[2]}`;
-  const query = new URLSearchParams(rest.includes('?') ? rest.slice(rest.indexOf('?')) : '');
-  const isPost = req.method === 'POST' && query.getAll('x').includes('m');
+  const q = rest.indexOf('?');
+  const pathname = q < 0 ? rest : rest.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? '' : rest.slice(q));
+  const isPost = req.method === 'POST';
   if (req.method !== 'GET' && !isPost) {
     return fail(res, 405, `method not allowed: ${req.method}`, { allow: 'GET' });
+  }
+  // public-inbox takes POST only for an inbox's search results as mbox (`INBOX/?q=…&x=m`).
+  if (isPost && !(INBOX_ROOT.test(pathname) && query.get('q') && query.getAll('x').includes('m'))) {
+    return fail(res, 405, 'POST is forwarded only to an inbox search: /_/HOST/INBOX/?q=…&x=m', {
+      allow: 'GET',
+    });
   }
   const entry = findEntry(cfg, host, port);
   if (!entry) {
@@ -84,8 +108,15 @@ export async function handleProxy(req, res, cfg, acquire) {
   if (!entry.allowPrivate && net.isIP(host) && isPrivateAddress(host)) {
     return fail(res, 403, `private address: ${host}`);
   }
-  const body = isPost ? await readBody(req, cfg.maxPostBytes) : null;
-  if (isPost && !body) return fail(res, 413, 'request body too large');
+  let body = null;
+  if (isPost) {
+    if (Number(req.headers['content-length'] ?? 0) > cfg.maxPostBytes) {
+      return fail(res, 413, 'request body too large', { connection: 'close' });
+    }
+    body = await readBody(req, cfg.maxPostBytes, cfg.timeoutMs);
+    if (body === 'timeout') return fail(res, 408, 'request body too slow', { connection: 'close' });
+    if (!body) return fail(res, 413, 'request body too large', { connection: 'close' });
+  }
   /** @type {Record<string, string>} */
   const headers = { 'user-agent': cfg.userAgent, 'accept-encoding': 'identity' };
   for (const h of FORWARD_REQ) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
@@ -94,11 +125,26 @@ export async function handleProxy(req, res, cfg, acquire) {
   const release = await acquire(`${host}:${port ?? ''}`);
   if (res.destroyed || res.writableEnded) return release();
   res.on('close', release);
+  /** The upstream request being relayed; null once nothing more is read from upstream. */
   /** @type {import('node:http').ClientRequest | null} */
   let current = null;
-  res.on('close', () => current?.destroy());
+  const drop = () => {
+    const upReq = current;
+    current = null;
+    upReq?.destroy();
+  };
+  res.on('close', drop);
 
   const hostLabel = auth[0];
+  // A whole-request deadline besides the idle timeout: an upstream that trickles a byte now
+  // and then never trips the idle timeout. Whole mbox downloads may take minutes; the rest not.
+  const limitMs = isPost || pathname.endsWith('.mbox.gz') ? cfg.totalTimeoutMs : cfg.feedTimeoutMs;
+  const deadline = setTimeout(() => {
+    drop();
+    if (res.headersSent) res.destroy();
+    else fail(res, 504, `upstream took longer than ${limitMs / 1000} s: ${hostLabel}`);
+  }, limitMs);
+  res.on('close', () => clearTimeout(deadline));
   /** @param {URL} url @param {HostEntry} ent @param {string} method @param {Buffer | null} payload @param {number} hops */
   const forward = (url, ent, method, payload, hops) => {
     const mod = url.protocol === 'https:' ? https : http;
@@ -114,7 +160,7 @@ export async function handleProxy(req, res, cfg, acquire) {
     const timeout = Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
     upReq.on('timeout', () => upReq.destroy(timeout));
     upReq.on('error', (/** @type {any} */ err) => {
-      if (current !== upReq) return; // a redirect we already left
+      if (current !== upReq) return; // a request we left (redirect, refusal, deadline)
       const code = err.code ?? err.errors?.[0]?.code;
       if (code === 'EPRIVATE') return fail(res, 403, err.message);
       if (RESOLVE_ERRORS.has(code)) return fail(res, 502, `cannot resolve ${url.hostname}`);
@@ -125,7 +171,8 @@ export async function handleProxy(req, res, cfg, acquire) {
     upReq.on('response', (up) => {
       const status = up.statusCode ?? 502;
       if (REDIRECTS.has(status) && up.headers.location) {
-        up.resume();
+        // Never read a body we do not relay: it may be endless.
+        drop();
         let next;
         try {
           next = new URL(up.headers.location, url);
@@ -144,7 +191,7 @@ export async function handleProxy(req, res, cfg, acquire) {
       }
       const length = Number(up.headers['content-length'] ?? 0);
       if (length > cfg.maxBytes) {
-        up.destroy();
+        drop();
         return fail(res, 502, 'response too large');
       }
       /** @type {Record<string, string>} */
@@ -162,8 +209,8 @@ export async function handleProxy(req, res, cfg, acquire) {
       });
       pipeline(up, counter, res, (err) => {
         if (err) {
+          drop();
           res.destroy();
-          upReq.destroy();
         }
       });
     });

@@ -46,6 +46,23 @@ function getAs(url: string, host: string): Promise<{ status: number; body: strin
   });
 }
 
+/** Upstream bodies that never end: how many are being sent, and their bytes so far. */
+const endless = { open: 0, bytes: 0 };
+
+/** Writes while the socket takes it (and on every drain) until the reader goes away. */
+function endlessBody(res: http.ServerResponse, write: () => boolean, timer?: NodeJS.Timeout) {
+  endless.open++;
+  res.on('close', () => {
+    endless.open--;
+    clearInterval(timer);
+  });
+  const pump = () => {
+    while (!res.destroyed && write()) endless.bytes += 64 * 1024;
+  };
+  res.on('drain', pump);
+  pump();
+}
+
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
@@ -94,6 +111,18 @@ beforeAll(async () => {
         res.on('drain', pump);
         return pump();
       }
+      case '/redir-endless':
+        res.writeHead(302, { location: '/feed' });
+        return endlessBody(res, () => res.write(Buffer.alloc(64 * 1024, 120)));
+      case '/endless.mbox.gz':
+        res.writeHead(200, { 'content-type': 'application/gzip' });
+        return endlessBody(res, () => res.write(Buffer.alloc(64 * 1024, 120)));
+      case '/trickle': {
+        res.writeHead(200, { 'content-type': 'application/atom+xml' });
+        res.write('<');
+        const drip = setInterval(() => res.write(' '), 50);
+        return endlessBody(res, () => false, drip);
+      }
       case '/huge-declared':
         res.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
         return void res.write('x');
@@ -106,7 +135,11 @@ beforeAll(async () => {
           inflight--;
           res.end('ok');
         }, 100);
-      case '/echo': {
+      case '/echo':
+      case '/inbox/':
+      case '/inbox/raw':
+      case '/':
+      case '/a/b/': {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
@@ -153,6 +186,26 @@ describe('proxy config', () => {
     expect(isPrivateAddress('::ffff:127.0.0.1')).toBe(true);
     expect(isPrivateAddress('139.178.84.217')).toBe(false);
     expect(isPrivateAddress('2604:1380:4641:c500::1')).toBe(false);
+  });
+
+  it('checks an IPv6 address that carries an IPv4 address as that IPv4 address', () => {
+    const carriers: [string, boolean][] = [
+      ['::ffff:7f00:1', true], // IPv4-mapped, hex form
+      ['::127.0.0.1', true], // IPv4-compatible
+      ['::a00:1', true],
+      ['64:ff9b::7f00:1', true], // NAT64
+      ['64:ff9b::192.168.1.1', true],
+      ['64:ff9b:1::a00:1', true], // local-use NAT64
+      ['2002:7f00:1::', true], // 6to4
+      ['2002:c0a8:101::1', true],
+      ['2001:0:8bb2:54d9::80ff:fffe', true], // Teredo, client 127.0.0.1 (bits inverted)
+      ['fe80::5efe:10.0.0.1', true], // ISATAP
+      ['2001:db8::5efe:a9fe:a9fe', true], // ISATAP, 169.254.169.254
+      ['64:ff9b::8bb2:54d9', false], // NAT64 of a public address
+      ['2002:8bb2:54d9::1', false],
+      ['::ffff:139.178.84.217', false],
+    ];
+    for (const [ip, isPrivate] of carriers) expect(isPrivateAddress(ip), ip).toBe(isPrivate);
   });
 });
 
@@ -382,14 +435,8 @@ describe('proxy', () => {
     expect(res.status).toBe(405);
   });
 
-  it('rejects POST without x=m with 405', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?q=foo`, { method: 'POST', body: 'x' });
-    expect(res.status).toBe(405);
-    expect(await res.text()).toBe('method not allowed: POST');
-  });
-
-  it('forwards a POST with x=m including its body', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?q=s%3Afoo&x=m`, {
+  it('forwards a POST search of an inbox with q= and x=m including its body', async () => {
+    const res = await fetch(`${base}/_/${up}/inbox/?q=s%3Afoo&x=m`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'z=1',
@@ -399,12 +446,128 @@ describe('proxy', () => {
     expect(echo.headers['content-type']).toBe('application/x-www-form-urlencoded');
   });
 
-  it('rejects a POST body larger than 64 KB with 413', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?x=m`, {
+  it('refuses a POST anywhere but an inbox root with q= and x=m with 405', async () => {
+    for (const path of [
+      'echo?q=foo', // no x=m
+      'inbox/?x=m', // no query
+      'inbox/raw?q=a&x=m', // below the inbox
+      '?q=a&x=m', // the host's root
+      'a/b/?q=a&x=m', // two segments
+    ]) {
+      const res = await fetch(`${base}/_/${up}/${path}`, { method: 'POST', body: 'x' });
+      expect(res.status, path).toBe(405);
+      expect(await res.text()).toBe(
+        'POST is forwarded only to an inbox search: /_/HOST/INBOX/?q=…&x=m',
+      );
+    }
+  });
+
+  it('rejects a POST body larger than 64 KB with 413, declared or streamed', async () => {
+    const declared = await fetch(`${base}/_/${up}/inbox/?q=a&x=m`, {
       method: 'POST',
       body: 'x'.repeat(70_000),
     });
-    expect(res.status).toBe(413);
+    expect(declared.status).toBe(413);
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/_/${up}/inbox/?q=a&x=m`, { method: 'POST' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      // Chunked: no length to refuse upfront; the proxy stops reading past the cap.
+      for (let i = 0; i < 40; i++) req.write('x'.repeat(4096));
+    });
+    expect(streamed).toBe(413);
+  });
+
+  it('answers 408 to a POST body that trickles', async () => {
+    const quick = await proxy({ timeoutMs: 300 });
+    const t0 = Date.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${quick}/_/${up}/inbox/?q=a&x=m`, { method: 'POST' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      const drip = setInterval(() => req.write('x'), 50);
+      req.on('close', () => clearInterval(drip));
+    });
+    expect(status).toBe(408);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('proxy under attack from its upstream', () => {
+  it('drops a redirect whose body never ends and frees the connection at once', async () => {
+    const limited = await proxy({ maxPerHost: 4 });
+    endless.open = 0;
+    endless.bytes = 0;
+    const bodies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${limited}/_/${up}/redir-endless`).then((r) => r.text()),
+      ),
+    );
+    expect(bodies).toEqual(Array(10).fill(FEED));
+    await expect.poll(() => endless.open, { timeout: 2000 }).toBe(0);
+    const sent = endless.bytes;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(endless.bytes).toBe(sent);
+    // Each endless body is cut after what the sockets had buffered, not read on.
+    expect(sent).toBeLessThan(10 * 16 * 1024 * 1024);
+  });
+
+  it('cuts a response that trickles past the total deadline although it is never idle', async () => {
+    const strict = await proxy({ timeoutMs: 1000, feedTimeoutMs: 400 });
+    endless.open = 0;
+    const t0 = Date.now();
+    const res = await fetch(`${strict}/_/${up}/trickle`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    await expect.poll(() => endless.open, { timeout: 1000 }).toBe(0);
+  });
+
+  it('answers 504 when no answer comes before the total deadline', async () => {
+    const strict = await proxy({ timeoutMs: 60_000, feedTimeoutMs: 300 });
+    const res = await fetch(`${strict}/_/${up}/slow`);
+    expect(res.status).toBe(504);
+    expect(await res.text()).toBe(`upstream took longer than 0.3 s: ${up}`);
+  });
+
+  it('gives a whole mbox download the longer deadline, and still ends a never-ending one', async () => {
+    const strict = await proxy({
+      maxBytes: 1024 ** 4,
+      timeoutMs: 1000,
+      feedTimeoutMs: 100,
+      totalTimeoutMs: 700,
+    });
+    endless.open = 0;
+    const t0 = Date.now();
+    const res = await fetch(`${strict}/_/${up}/endless.mbox.gz`);
+    expect(res.status).toBe(200);
+    let got = 0;
+    const reader = res.body?.getReader();
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done, value } = (await reader?.read()) ?? { done: true };
+          if (done) return got;
+          got += value.length;
+        }
+      })(),
+    ).rejects.toThrow();
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(600);
+    expect(took).toBeLessThan(2500);
+    expect(got).toBeGreaterThan(0);
+    await expect.poll(() => endless.open, { timeout: 1000 }).toBe(0);
+  });
+
+  it('refuses an IPv6 address that carries a private IPv4 address', async () => {
+    const nat64 = await proxy({
+      hosts: [{ host: '64:ff9b::7f00:1', scheme: 'http', anyPort: true }],
+    });
+    const res = await fetch(`${nat64}/_/[64:ff9b::7f00:1]:${up.split(':')[1]}/feed`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('private address: 64:ff9b::7f00:1');
   });
 });
 
