@@ -8,6 +8,7 @@ import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { decodeText } from './decode';
 import { hash64 } from './hash';
 import { htmlToText } from './html';
+import { MAX_REFERENCES } from './thread';
 import type { Address, AttachmentMeta, MessageRecord } from './types';
 
 /**
@@ -90,8 +91,15 @@ export function normalizeMessageId(value: string | undefined): string | null {
   return id;
 }
 
-/** Parses References into unique ids, oldest first, never including `self`. */
-export function parseReferences(value: string | undefined, self: string): string[] {
+/**
+ * Parses References into unique ids, oldest first, never including `self`; only the newest
+ * `max` are kept (see MAX_REFERENCES in thread.ts).
+ */
+export function parseReferences(
+  value: string | undefined,
+  self: string,
+  max = MAX_REFERENCES,
+): string[] {
   const seen = new Set<string>([self]);
   const out: string[] = [];
   for (const id of extractIds(value)) {
@@ -99,7 +107,7 @@ export function parseReferences(value: string | undefined, self: string): string
     seen.add(id);
     out.push(id);
   }
-  return out;
+  return out.length > max ? out.slice(-max) : out;
 }
 
 const MIN_DATE = Date.UTC(1970, 0, 2);
@@ -281,7 +289,11 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     id = `loupe-${hash64(raw)}@synthetic.invalid`;
   }
 
-  const references = parseReferences(first(h, 'references'), id);
+  const allRefs = parseReferences(first(h, 'references'), id, Infinity);
+  const references = allRefs.slice(-MAX_REFERENCES);
+  if (allRefs.length > MAX_REFERENCES) {
+    problems.push(`${allRefs.length} References: kept the newest ${MAX_REFERENCES}`);
+  }
   const irt = extractIds(first(h, 'in-reply-to')).filter((x) => x !== id && x.length <= MAX_ID);
   // In-Reply-To names the parent; when it lists several ids, prefer one that References ends with.
   let inReplyTo: string | null = null;

@@ -3,7 +3,12 @@
  * mbox.gz or .eml) -> split -> parse -> stored in batches. Each batch is one
  * transaction, so a failure or a cancel keeps every batch committed before it.
  */
-import { openMailStream, splitMboxStream } from '../core/mbox';
+import {
+  describeSkipped,
+  openMailStream,
+  splitMboxStream,
+  type SkippedMessage,
+} from '../core/mbox';
 import { parseMessage } from '../core/message';
 import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
@@ -17,7 +22,8 @@ export interface IngestProgress {
   messages: number;
   added: number;
   duplicates: number;
-  /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...). */
+  /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...), and
+   * messages not stored because they pass the splitter's size or line cap. */
   flawed: number;
   /** A few of those problems, "Message-ID: problem", for the user to see. */
   problemSamples: string[];
@@ -202,7 +208,12 @@ export async function ingestStream(
   };
   try {
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
-    for await (const raw of splitMboxStream(await openMailStream(counted))) {
+    // A message past the splitter's caps is not stored; it is listed as a problem.
+    const skipped = (s: SkippedMessage) => {
+      p.flawed++;
+      if (p.problemSamples.length < 5) p.problemSamples.push(describeSkipped(s));
+    };
+    for await (const raw of splitMboxStream(await openMailStream(counted), skipped)) {
       if (opts.isCancelled?.()) {
         cancelled = true;
         break;
