@@ -5,7 +5,7 @@ import path from 'node:path';
 import { normalizeConfig } from './config.mjs';
 import { fail } from './fail.mjs';
 import { handleProxy, limiter } from './proxy.mjs';
-import { serveStatic } from './static.mjs';
+import { contentPolicy, serveStatic } from './static.mjs';
 
 export { isPrivateAddress } from './addresses.mjs';
 export { loadConfig, normalizeConfig, parseAllowEnv } from './config.mjs';
@@ -51,13 +51,14 @@ export function createServer({ root, config, names = [] }) {
   const cfg = normalizeConfig(config);
   const acquire = limiter(cfg.maxPerHost);
   const absRoot = path.resolve(root);
+  const policy = contentPolicy(absRoot);
   const extra = new Set([...cfg.serverNames, ...names].map(hostName));
   return http.createServer((req, res) => {
     const refusal = checkHost(req.headers.host, req.socket.localPort ?? 0, extra);
     if (refusal) return fail(res, 421, refusal);
     const handle = req.url?.startsWith('/_/')
       ? handleProxy(req, res, cfg, acquire)
-      : serveStatic(req, res, absRoot);
+      : serveStatic(req, res, absRoot, policy);
     handle.catch((err) => fail(res, 500, `internal error: ${err?.message ?? err}`));
   });
 }

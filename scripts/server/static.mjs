@@ -1,5 +1,5 @@
 // Static files of the built app (dist/), with an SPA fallback to index.html.
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
@@ -16,10 +16,27 @@ const MIME = /** @type {Record<string, string>} */ ({
 });
 
 /**
- * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+ * The Content-Security-Policy header for the app: the policy of the meta tag in the built
+ * index.html (the one place it is written), plus frame-ancestors, which only a header can
+ * carry. Without a readable policy the app is still kept out of frames.
  * @param {string} root
  */
-export async function serveStatic(req, res, root) {
+export function contentPolicy(root) {
+  let html = '';
+  try {
+    html = readFileSync(path.join(root, 'index.html'), 'utf8');
+  } catch {
+    /* not built yet: serveStatic answers 404 */
+  }
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
+  return [meta?.[1].trim(), "frame-ancestors 'none'"].filter(Boolean).join('; ');
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+ * @param {string} root @param {string} policy the Content-Security-Policy header
+ */
+export async function serveStatic(req, res, root, policy) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return fail(res, 405, `method not allowed: ${req.method}`, { allow: 'GET, HEAD' });
   }
@@ -53,6 +70,7 @@ export async function serveStatic(req, res, root) {
   );
   res.setHeader('etag', etag);
   res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-security-policy', policy);
   const immutable = rel.startsWith('assets/');
   res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();

@@ -10,6 +10,7 @@
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
+const NEWLINE = new Uint8Array([LF]);
 const FROM_ = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
 
 function startsWithFrom(buf: Uint8Array, at: number, end: number): boolean {
@@ -121,7 +122,8 @@ export class MboxSplitter {
   private start = 0;
   /** Why the current message is being dropped, and its first bytes; null while it is kept. */
   private skip: string | null = null;
-  private skipHead: Uint8Array | null = null;
+  private skipHead: Uint8Array[] = [];
+  private skipHeadLen = 0;
 
   constructor(private readonly onSkip?: (skipped: SkippedMessage) => void) {}
 
@@ -163,7 +165,13 @@ export class MboxSplitter {
       } else {
         this.take(buf.subarray(from, pos), this.offset + from);
         const head = buf.subarray(pos, Math.min(end, pos + HEAD));
-        from = pos + this.line(head, len, out);
+        const drop = this.line(head, len, out);
+        from = pos + drop;
+        // A line past the cap is only counted (line() skipped its message).
+        if (len > MAX_LINE_BYTES) {
+          this.count(len - drop, this.offset + from);
+          from = end;
+        }
       }
       pos = end;
     }
@@ -228,20 +236,32 @@ export class MboxSplitter {
         this.take(piece.subarray(n), pos + n);
         pos += piece.length;
       }
-    } else if (drop < this.carryLen) {
+    } else {
       // A line too long to keep (its message is skipped): only its size counts.
-      if (this.size === 0) this.start = this.carryStart + drop;
-      this.size += this.carryLen - drop;
+      this.count(this.carryLen - drop, this.carryStart + drop);
     }
     this.carry = [];
     this.carryLen = 0;
   }
 
+  /** Counts `n` bytes at input offset `at` into the current message without keeping them. */
+  private count(n: number, at: number): void {
+    if (n && this.size === 0) this.start = at;
+    this.size += n;
+  }
+
   private take(bytes: Uint8Array, at: number): void {
     if (!bytes.length) return;
-    if (this.size === 0) this.start = at;
-    this.size += bytes.length;
-    if (this.skip) return;
+    this.count(bytes.length, at);
+    if (this.skip) {
+      // Keep reading the head of a skipped message (its Message-ID may come after the line).
+      if (this.skipHeadLen < SKIPPED_HEAD) {
+        const piece = bytes.subarray(0, SKIPPED_HEAD - this.skipHeadLen);
+        this.skipHead.push(piece);
+        this.skipHeadLen += piece.length;
+      }
+      return;
+    }
     this.parts.push(bytes);
     if (this.size > MAX_MESSAGE_BYTES) this.skipMessage(`larger than ${MiB(MAX_MESSAGE_BYTES)}`);
   }
@@ -250,7 +270,11 @@ export class MboxSplitter {
   private skipMessage(reason: string, line?: Uint8Array): void {
     if (this.skip) return;
     this.skip = reason;
-    this.skipHead = concat(line ? [...this.parts, line] : this.parts).slice(0, SKIPPED_HEAD);
+    // Only the start of an over-long line is kept; a line end keeps the next header apart.
+    const lineStart = line ? [trimEol(line), NEWLINE] : [];
+    const head = concat([...this.parts, ...lineStart]).slice(0, SKIPPED_HEAD);
+    this.skipHead = [head];
+    this.skipHeadLen = head.length;
     this.parts = [];
   }
 
@@ -292,10 +316,11 @@ export class MboxSplitter {
   private flush(out: Uint8Array[]): void {
     if (this.lines === 0) return;
     if (this.skip) {
-      const head = this.skipHead ?? new Uint8Array(0);
+      const head = concat(this.skipHead);
       this.onSkip?.({ offset: this.start, bytes: this.size, reason: this.skip, head });
       this.skip = null;
-      this.skipHead = null;
+      this.skipHead = [];
+      this.skipHeadLen = 0;
       this.reset();
       return;
     }

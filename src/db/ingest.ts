@@ -22,10 +22,11 @@ export interface IngestProgress {
   messages: number;
   added: number;
   duplicates: number;
-  /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...), and
-   * messages not stored because they pass the splitter's size or line cap. */
+  /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...). */
   flawed: number;
-  /** A few of those problems, "Message-ID: problem", for the user to see. */
+  /** Messages not stored: past the splitter's size or line cap (see MboxSplitter). */
+  skipped: number;
+  /** A few of those problems (and skipped messages), "<Message-ID>: problem", for the user. */
   problemSamples: string[];
   /** Compressed (as fetched/read) bytes consumed so far. */
   bytes: number;
@@ -88,6 +89,7 @@ export function emptyProgress(totalBytes: number | null = null): IngestProgress 
     added: 0,
     duplicates: 0,
     flawed: 0,
+    skipped: 0,
     problemSamples: [],
     bytes: 0,
     totalBytes,
@@ -210,7 +212,7 @@ export async function ingestStream(
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
     // A message past the splitter's caps is not stored; it is listed as a problem.
     const skipped = (s: SkippedMessage) => {
-      p.flawed++;
+      p.skipped++;
       if (p.problemSamples.length < 5) p.problemSamples.push(describeSkipped(s));
     };
     for await (const raw of splitMboxStream(await openMailStream(counted), skipped)) {

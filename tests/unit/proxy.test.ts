@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
@@ -571,6 +572,8 @@ describe('proxy under attack from its upstream', () => {
   });
 });
 
+const CSP = "default-src 'self'; script-src 'self'; object-src 'none'";
+
 describe('static files', () => {
   let dir: string;
   let base: string;
@@ -579,7 +582,10 @@ describe('static files', () => {
     const root = join(dir, 'dist');
     await mkdir(join(root, 'assets'), { recursive: true });
     await mkdir(join(root, 'demo'));
-    await writeFile(join(root, 'index.html'), '<!doctype html><title>Loupe</title>');
+    await writeFile(
+      join(root, 'index.html'),
+      `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP}"><title>Loupe</title>`,
+    );
     await writeFile(join(root, 'assets', 'x-abc123.js'), 'console.log(1);');
     await writeFile(join(root, 'sw.js'), 'self;');
     await writeFile(join(root, 'manifest.webmanifest'), '{}');
@@ -588,6 +594,31 @@ describe('static files', () => {
     base = await proxy({}, root);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('sends the CSP of the meta tag in index.html as a header, with frame-ancestors', async () => {
+    for (const path of ['/', '/assets/x-abc123.js', '/sw.js', '/lkml/some-route']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get('content-security-policy'), path).toBe(
+        `${CSP}; frame-ancestors 'none'`,
+      );
+    }
+  });
+
+  it('the shipped index.html allows scripts, workers and connections from the app only', () => {
+    const html = readFileSync(join(import.meta.dirname, '../../index.html'), 'utf8');
+    const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
+    const directives = new Map(
+      (policy ?? '').split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+    );
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('worker-src')).toBe("'self'");
+    expect(directives.get('connect-src')).toBe("'self'");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('base-uri')).toBe("'none'");
+  });
 
   it('serves index.html at / without caching', async () => {
     const res = await fetch(`${base}/`);

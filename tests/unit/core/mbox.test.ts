@@ -161,9 +161,9 @@ describe('mbox caps', () => {
       const { out, skipped } = splitChunked(
         [
           good(1),
-          'From a@x Mon Jan  6 10:00:00 2025\nMessage-ID: <long@x>\nSubject: ',
+          'From a@x Mon Jan  6 10:00:00 2025\nSubject: ',
           [MAX_LINE_BYTES + 10, 'A'],
-          '\n\nbody\n\n',
+          '\nMessage-ID: <long@x>\n\nbody\n\n',
           good(2),
         ],
         chunk,
