@@ -219,6 +219,32 @@ export function parseAddresses(value: string | undefined): Address[] {
   }
 }
 
+/**
+ * Text of a recipient header parsed as addresses: 64 KiB, some 1,500 addresses. A long
+ * get_maintainer.pl Cc list is a few dozen; the address parser's objects take some fifty
+ * times the text, so 7 MB of addresses would take hundreds of MB.
+ */
+const MAX_RECIPIENTS_TEXT = 64 * 1024;
+
+/** The addresses of every `name` header, the text cut (between addresses) past the cap. */
+function recipients(h: HeaderMap, name: 'to' | 'cc', problems: string[]): Address[] {
+  let left = MAX_RECIPIENTS_TEXT;
+  const out: Address[] = [];
+  for (const value of h.get(name) ?? []) {
+    let text = value;
+    if (text.length > left) {
+      text = text.slice(0, Math.max(0, text.lastIndexOf(',', left)));
+      problems.push(
+        `${name === 'to' ? 'To' : 'Cc'}: ${value.length} characters of addresses, kept the first ${MAX_RECIPIENTS_TEXT / 1024} KiB`,
+      );
+    }
+    left -= text.length;
+    if (text) out.push(...parseAddresses(text));
+    if (left <= 0) break;
+  }
+  return out;
+}
+
 function mediaType(ct: string | undefined): { type: string; charset?: string } {
   if (!ct) return { type: 'text/plain' };
   const type = ct.split(';')[0].trim().toLowerCase();
@@ -319,8 +345,8 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     .replace(/\s+/g, ' ')
     .trim();
   const from = parseAddresses(first(h, 'from'))[0] ?? { name: '', address: '' };
-  const to = (h.get('to') ?? []).flatMap(parseAddresses);
-  const cc = (h.get('cc') ?? []).flatMap(parseAddresses);
+  const to = recipients(h, 'to', problems);
+  const cc = recipients(h, 'cc', problems);
   const listIdHeader = first(h, 'list-id');
   const listId = listIdHeader ? (extractIds(listIdHeader)[0] ?? listIdHeader).toLowerCase() : null;
 
