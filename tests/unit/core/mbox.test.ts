@@ -209,7 +209,7 @@ describe('mbox caps', () => {
     );
     expect(out).toHaveLength(2);
     expect(skipped).toHaveLength(1);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(performance.now() - t0).toBeLessThan(15_000);
   });
 
   it('takes a line just under the cap whole, across chunks', () => {

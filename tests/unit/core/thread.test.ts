@@ -71,7 +71,7 @@ describe('threading hostile shapes', () => {
     const refs = Array.from({ length: 100_000 }, (_, i) => `r${i}@x`);
     const t0 = performance.now();
     const [t] = buildThreads([msg('m@x', 1, refs)]);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(t.ghostIds).toHaveLength(MAX_REFERENCES);
     expect(t.rootId).toBe(`r${100_000 - MAX_REFERENCES}@x`);
     const flat = flattenTree(t.tree);
@@ -86,7 +86,8 @@ describe('threading hostile shapes', () => {
     for (const inputs of [chain, [...chain].reverse()]) {
       const t0 = performance.now();
       const threads = buildThreads(inputs);
-      expect(performance.now() - t0).toBeLessThan(3000);
+      // About 0.4 s idle; a quadratic walk would take minutes.
+      expect(performance.now() - t0).toBeLessThan(15_000);
       expect(threads).toHaveLength(1);
       const flat = flattenTree(threads[0].tree);
       expect(flat).toHaveLength(n);
