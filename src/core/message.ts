@@ -8,8 +8,8 @@ import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { decodeText } from './decode';
 import { hash64 } from './hash';
 import { htmlToText } from './html';
-import { MAX_REFERENCES } from './thread';
 import type { Address, AttachmentMeta, MessageRecord } from './types';
+import { MAX_REFERENCES } from './thread';
 
 /**
  * A message parsed from bytes; the store adds inbox names and the thread id.
