@@ -5,11 +5,14 @@
  *
  * Prints one JSON line per file. Files are streamed (a 400 MB archive is never
  * held in memory); only the small per-message threading inputs are kept.
- * A file that cannot be read prints {"file","error"} and makes the exit code 1.
+ * `skipped` counts messages the splitter dropped (past the size or line cap), with
+ * the first few described in `problems`. A file that cannot be read to its end
+ * (a truncated gzip, say) still reports what was read before, with its `error`,
+ * and makes the exit code 1.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { openMailStream, splitMboxStream } from '../src/core/mbox';
+import { describeSkipped, openMailStream, splitMboxStream } from '../src/core/mbox';
 import { parseMessage } from '../src/core/message';
 import { buildThreads, type ThreadInput } from '../src/core/thread';
 
@@ -19,21 +22,42 @@ interface Stats {
   threads: number;
   ghosts: number;
   errors: number;
+  skipped: number;
+  problems: string[];
+  error?: string;
 }
+
+/** Problems described in the output; the rest are only counted. */
+const SAMPLES = 5;
 
 async function stats(file: string): Promise<Stats> {
   // Node's web stream type differs nominally from the DOM one the core is typed against.
   const web = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
   const inputs: ThreadInput[] = [];
+  const problems: string[] = [];
   let errors = 0;
-  for await (const raw of splitMboxStream(await openMailStream(web))) {
-    const m = await parseMessage(raw);
-    if (m.problems.length) errors++;
-    inputs.push({ id: m.id, date: m.date, references: m.references, subject: m.subject });
+  let skipped = 0;
+  let error: string | undefined;
+  try {
+    const messages = splitMboxStream(await openMailStream(web), (s) => {
+      skipped++;
+      if (problems.length < SAMPLES) problems.push(describeSkipped(s));
+    });
+    for await (const raw of messages) {
+      const m = await parseMessage(raw);
+      if (m.problems.length) {
+        errors++;
+        if (problems.length < SAMPLES) problems.push(`<${m.id}>: ${m.problems.join(', ')}`);
+      }
+      inputs.push({ id: m.id, date: m.date, references: m.references, subject: m.subject });
+    }
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
   }
   const threads = buildThreads(inputs);
   const ghosts = threads.reduce((n, t) => n + t.ghostIds.length, 0);
-  return { file, messages: inputs.length, threads: threads.length, ghosts, errors };
+  const counts = { messages: inputs.length, threads: threads.length, ghosts, errors, skipped };
+  return { file, ...counts, problems, ...(error === undefined ? {} : { error }) };
 }
 
 async function main(files: string[]): Promise<number> {
@@ -43,12 +67,9 @@ async function main(files: string[]): Promise<number> {
   }
   let status = 0;
   for (const file of files) {
-    try {
-      console.log(JSON.stringify(await stats(file)));
-    } catch (e) {
-      status = 1;
-      console.log(JSON.stringify({ file, error: e instanceof Error ? e.message : String(e) }));
-    }
+    const s = await stats(file);
+    if (s.error !== undefined) status = 1;
+    console.log(JSON.stringify(s));
   }
   return status;
 }

@@ -1,11 +1,13 @@
-// `npm start`: serves dist/ and the same-origin public-inbox proxy (see scripts/proxy.mjs).
+// `npm start`: serves dist/ and the same-origin public-inbox proxy (see scripts/server/).
 // Usage: node scripts/serve.mjs [--port 5173] [--host 127.0.0.1] [--root dist] [--config FILE]
-// Env: PORT, LOUPE_PROXY_ALLOW=host[:port],... (extra allowlisted hosts).
+// Env: PORT, LOUPE_PROXY_ALLOW=host[:port],... (extra allowlisted hosts, e.g. a local
+// public-inbox-httpd). Requests must address 127.0.0.1, localhost or [::1] on this port, the
+// --host name, or a name in the config's serverNames (protection against DNS rebinding).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig, startServer } from './proxy.mjs';
+import { loadConfig, startServer } from './server/index.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({

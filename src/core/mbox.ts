@@ -10,6 +10,7 @@
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
+const NEWLINE = new Uint8Array([LF]);
 const FROM_ = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
 
 function startsWithFrom(buf: Uint8Array, at: number, end: number): boolean {
@@ -59,14 +60,55 @@ export function concat(
   return out;
 }
 
+/** Largest message kept (64 MiB): far beyond any list mail, and a bound on memory per message. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /**
- * Incremental splitter: push chunks, get completed raw messages back. Only lines
- * that start with "F" or ">" (or come first) are looked at closely; a message is
- * kept as views of the chunks it spans and copied out once.
+ * Longest line kept (1 MiB). SMTP limits lines to 1,000 bytes, so mail that went through
+ * a mail server never comes near it; a longer line is damage or an attack.
+ */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Bytes of a line looked at to recognise a From_ separator or a `>From` escape. */
+const HEAD = 256;
+/** Bytes of a skipped message kept to name it (its headers, usually). */
+const SKIPPED_HEAD = 16 * 1024;
+
+/** A message the splitter did not keep, and why. */
+export interface SkippedMessage {
+  /** Where the message starts (after its From_ line) in the decompressed input. */
+  offset: number;
+  /** Its size, as far as it was read. */
+  bytes: number;
+  reason: string;
+  /** Its first bytes, to name it (Message-ID, Subject). */
+  head: Uint8Array;
+}
+
+/** "message at byte N (<id>, "subject"): reason", for import problem lists. */
+export function describeSkipped(s: SkippedMessage): string {
+  const text = latin1.decode(s.head);
+  const header = (name: string) =>
+    new RegExp(`^${name}:[ \\t]*([^\\r\\n]{1,80})`, 'im').exec(text)?.[1].trim();
+  const names = [header('Message-ID'), header('Subject')].filter(Boolean).join(', ');
+  return `message at byte ${s.offset}${names ? ` (${names})` : ''}: ${s.reason}`;
+}
+
+const MiB = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`;
+
+/**
+ * Incremental splitter: push chunks, get completed raw messages back. Every byte is looked
+ * at once: a line cut by the end of a chunk is carried as pieces, never rescanned. Only lines
+ * that start with "F" or ">" (or come first) are looked at closely, and only their first
+ * bytes; a message is kept as views of the chunks it spans and copied out once. A message
+ * past MAX_MESSAGE_BYTES or with a line past MAX_LINE_BYTES is dropped as it is read and
+ * reported to `onSkip`; the messages around it are kept.
  */
 export class MboxSplitter {
-  /** A line cut by the end of the last chunk. */
-  private carry: Uint8Array | null = null;
+  /** Pieces of a line cut by the end of the last chunk (dropped once the line is too long). */
+  private carry: Uint8Array[] = [];
+  private carryLen = 0;
+  private carryStart = 0;
+  /** The first HEAD bytes of the carried line. */
+  private carryHead = new Uint8Array(HEAD);
   private parts: Uint8Array[] = [];
   private size = 0;
   private lines = 0;
@@ -75,74 +117,181 @@ export class MboxSplitter {
   private lastLineBlank = false;
   /** Bytes of the last line kept, to drop it when it is the blank line before a separator. */
   private lastLineLen = 0;
+  /** Input bytes before the current chunk, and where the current message starts. */
+  private offset = 0;
+  private start = 0;
+  /** Why the current message is being dropped, and its first bytes; null while it is kept. */
+  private skip: string | null = null;
+  private skipHead: Uint8Array[] = [];
+  private skipHeadLen = 0;
+
+  constructor(private readonly onSkip?: (skipped: SkippedMessage) => void) {}
 
   /** Feeds one chunk; returns the messages completed by it. */
-  push(chunk: Uint8Array): Uint8Array[] {
+  push(buf: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
-    let buf = chunk;
-    if (this.carry) {
-      const joined = new Uint8Array(this.carry.length + chunk.length);
-      joined.set(this.carry);
-      joined.set(chunk, this.carry.length);
-      buf = joined;
-      this.carry = null;
-    }
     let pos = 0;
+    if (this.carryLen) {
+      const nl = buf.indexOf(LF);
+      if (nl < 0) {
+        this.carryMore(buf, this.offset);
+        this.offset += buf.length;
+        return out;
+      }
+      this.carryMore(buf.subarray(0, nl + 1), this.offset);
+      const len = this.carryLen;
+      const head = this.carryHead.subarray(0, Math.min(len, HEAD));
+      const drop = this.line(head, len, out);
+      this.takeCarried(drop);
+      pos = nl + 1;
+    }
     // buf[from, pos) belongs to the current message and is not in `parts` yet.
-    let from = 0;
+    let from = pos;
+    const bare = this.isMbox === false;
     for (;;) {
+      if (this.skip && this.isMbox && buf[pos] !== 0x46) {
+        pos = this.skipToFrom(buf, pos);
+        if (buf[pos] !== 0x46) break;
+      }
       const nl = buf.indexOf(LF, pos);
       if (nl < 0) break;
       const end = nl + 1;
       const first = buf[pos];
-      if (this.isMbox === true && first !== 0x46 && first !== GT) {
-        const len = end - pos;
+      const len = end - pos;
+      if ((bare || (this.isMbox === true && first !== 0x46 && first !== GT)) && len <= HEAD) {
         this.lines++;
         this.lastLineLen = len;
         this.lastLineBlank = len === 1 || (len === 2 && first === CR);
       } else {
-        this.take(buf.subarray(from, pos));
-        from = pos + this.line(buf.subarray(pos, end), out);
+        this.take(buf.subarray(from, pos), this.offset + from);
+        const head = buf.subarray(pos, Math.min(end, pos + HEAD));
+        const drop = this.line(head, len, out);
+        from = pos + drop;
+        // A line past the cap is only counted (line() skipped its message).
+        if (len > MAX_LINE_BYTES) {
+          this.count(len - drop, this.offset + from);
+          from = end;
+        }
       }
       pos = end;
     }
-    this.take(buf.subarray(from, pos));
-    if (pos < buf.length) this.carry = buf.slice(pos);
+    this.take(buf.subarray(from, pos), this.offset + from);
+    if (pos < buf.length) this.carryMore(buf.subarray(pos), this.offset + pos);
+    this.offset += buf.length;
     return out;
   }
 
   /** Flushes the last message at end of input. */
   end(): Uint8Array[] {
     const out: Uint8Array[] = [];
-    if (this.carry) {
-      const drop = this.line(this.carry, out);
-      this.take(this.carry.subarray(drop));
-      this.carry = null;
+    if (this.carryLen) {
+      const len = this.carryLen;
+      const drop = this.line(this.carryHead.subarray(0, Math.min(len, HEAD)), len, out);
+      this.takeCarried(drop);
     }
     this.flush(out);
     return out;
   }
 
-  private take(bytes: Uint8Array): void {
+  /**
+   * While a message is skipped only a From_ line can matter: jumps from the line start `pos`
+   * to the next line that starts with "F", or past the last whole line of the chunk. Returns
+   * the new line start; the lines passed over are counted, not looked at one by one (1 GiB
+   * of newlines would otherwise be a billion steps).
+   */
+  private skipToFrom(buf: Uint8Array, pos: number): number {
+    let f = buf.indexOf(0x46, pos);
+    while (f > pos && buf[f - 1] !== LF) f = buf.indexOf(0x46, f + 1);
+    const next = f < 0 ? buf.lastIndexOf(LF) + 1 : f;
+    if (next <= pos) return pos;
+    // The last line passed over [start, next): blank if it is "\n" or "\r\n".
+    const start = next - 2 < pos ? pos : Math.max(pos, buf.lastIndexOf(LF, next - 2) + 1);
+    const len = next - start;
+    this.lines++;
+    this.lastLineLen = len;
+    this.lastLineBlank = len === 1 || (len === 2 && buf[next - 2] === CR);
+    return next;
+  }
+
+  /** Adds `bytes`, which start at input offset `at`, to the carried line. */
+  private carryMore(bytes: Uint8Array, at: number): void {
+    if (this.carryLen === 0) this.carryStart = at;
+    if (this.carryLen < HEAD) {
+      this.carryHead.set(bytes.subarray(0, HEAD - this.carryLen), this.carryLen);
+    }
+    this.carryLen += bytes.length;
+    // A line past the cap is not kept: line() skips its message.
+    if (this.carryLen > MAX_LINE_BYTES) this.carry = [];
+    else this.carry.push(bytes);
+  }
+
+  /** Moves the carried line, but its first `drop` bytes, into the current message. */
+  private takeCarried(drop: number): void {
+    if (this.carry.length) {
+      let pos = this.carryStart;
+      let cut = drop;
+      for (const piece of this.carry) {
+        const n = Math.min(cut, piece.length);
+        cut -= n;
+        this.take(piece.subarray(n), pos + n);
+        pos += piece.length;
+      }
+    } else {
+      // A line too long to keep (its message is skipped): only its size counts.
+      this.count(this.carryLen - drop, this.carryStart + drop);
+    }
+    this.carry = [];
+    this.carryLen = 0;
+  }
+
+  /** Counts `n` bytes at input offset `at` into the current message without keeping them. */
+  private count(n: number, at: number): void {
+    if (n && this.size === 0) this.start = at;
+    this.size += n;
+  }
+
+  private take(bytes: Uint8Array, at: number): void {
     if (!bytes.length) return;
+    this.count(bytes.length, at);
+    if (this.skip) {
+      // Keep reading the head of a skipped message (its Message-ID may come after the line).
+      if (this.skipHeadLen < SKIPPED_HEAD) {
+        const piece = bytes.subarray(0, SKIPPED_HEAD - this.skipHeadLen);
+        this.skipHead.push(piece);
+        this.skipHeadLen += piece.length;
+      }
+      return;
+    }
     this.parts.push(bytes);
-    this.size += bytes.length;
+    if (this.size > MAX_MESSAGE_BYTES) this.skipMessage(`larger than ${MiB(MAX_MESSAGE_BYTES)}`);
+  }
+
+  /** Drops what is kept of the current message; the rest of it is only counted. */
+  private skipMessage(reason: string, line?: Uint8Array): void {
+    if (this.skip) return;
+    this.skip = reason;
+    // Only the start of an over-long line is kept; a line end keeps the next header apart.
+    const lineStart = line ? [trimEol(line), NEWLINE] : [];
+    const head = concat([...this.parts, ...lineStart]).slice(0, SKIPPED_HEAD);
+    this.skipHead = [head];
+    this.skipHeadLen = head.length;
+    this.parts = [];
   }
 
   /**
-   * Looks at a line that may separate messages, escape a From or come first;
-   * returns how many of its leading bytes are not part of the message.
+   * Looks at a line that may separate messages, escape a From or come first (from its first
+   * bytes `head` and its length `len`); returns how many of its leading bytes are not part
+   * of the message.
    */
-  private line(line: Uint8Array, out: Uint8Array[]): number {
-    const len = line.length;
+  private line(head: Uint8Array, len: number, out: Uint8Array[]): number {
     if (this.isMbox === null) {
       // Whitespace before the first From_ line is not a message (git mailsplit skips it too).
-      if (isBlank(line)) return len;
-      this.isMbox = startsWithFrom(line, 0, len);
+      if (len <= HEAD && isBlank(head)) return len;
+      this.isMbox = startsWithFrom(head, 0, head.length);
       if (this.isMbox) return len;
     }
-    if (this.isMbox && line[0] === 0x46) {
-      const bare = trimEol(line);
+    if (this.isMbox && head[0] === 0x46 && len <= HEAD) {
+      const bare = trimEol(head);
       const separated = this.lastLineBlank || this.lines === 0;
       if (separated ? isFromLine(bare) : isStrictFromLine(bare)) {
         this.flush(out);
@@ -150,19 +299,31 @@ export class MboxSplitter {
       }
     }
     let drop = 0;
-    if (this.isMbox && line[0] === GT) {
+    if (this.isMbox && head[0] === GT) {
       let i = 1;
-      while (i < len && line[i] === GT) i++;
-      if (startsWithFrom(line, i, len)) drop = 1;
+      while (i < head.length && head[i] === GT) i++;
+      if (startsWithFrom(head, i, head.length)) drop = 1;
+    }
+    if (len > MAX_LINE_BYTES) {
+      this.skipMessage(`a line of ${MiB(len)} (longer than ${MiB(MAX_LINE_BYTES)})`, head);
     }
     this.lines++;
     this.lastLineLen = len - drop;
-    this.lastLineBlank = len === 1 || (len === 2 && line[0] === CR);
+    this.lastLineBlank = len === 1 || (len === 2 && head[0] === CR);
     return drop;
   }
 
   private flush(out: Uint8Array[]): void {
     if (this.lines === 0) return;
+    if (this.skip) {
+      const head = concat(this.skipHead);
+      this.onSkip?.({ offset: this.start, bytes: this.size, reason: this.skip, head });
+      this.skip = null;
+      this.skipHead = [];
+      this.skipHeadLen = 0;
+      this.reset();
+      return;
+    }
     const parts = this.parts;
     let size = this.size;
     // The blank line before a From_ separator belongs to the mbox, not the message.
@@ -180,6 +341,10 @@ export class MboxSplitter {
       }
     }
     if (hasContent(parts)) out.push(concat(parts, size));
+    this.reset();
+  }
+
+  private reset(): void {
     this.parts = [];
     this.size = 0;
     this.lines = 0;
@@ -206,17 +371,21 @@ function hasContent(parts: Uint8Array[]): boolean {
   return false;
 }
 
-/** Splits a whole mbox (or a single .eml) held in memory. */
-export function splitMbox(bytes: Uint8Array): Uint8Array[] {
-  const s = new MboxSplitter();
+/** Splits a whole mbox (or a single .eml) held in memory; skipped messages go to `onSkip`. */
+export function splitMbox(
+  bytes: Uint8Array,
+  onSkip?: (skipped: SkippedMessage) => void,
+): Uint8Array[] {
+  const s = new MboxSplitter(onSkip);
   return [...s.push(bytes), ...s.end()];
 }
 
-/** Splits a stream of mbox bytes, yielding raw messages as they complete. */
+/** Splits a stream of mbox bytes, yielding raw messages as they complete (see splitMbox). */
 export async function* splitMboxStream(
   stream: ReadableStream<Uint8Array>,
+  onSkip?: (skipped: SkippedMessage) => void,
 ): AsyncGenerator<Uint8Array> {
-  const s = new MboxSplitter();
+  const s = new MboxSplitter(onSkip);
   const reader = stream.getReader();
   try {
     for (;;) {

@@ -10,6 +10,7 @@ import { hash64 } from './hash';
 import { htmlToText } from './html';
 import { looksLikePatch } from './patch';
 import type { Address, AttachmentMeta, MessageRecord } from './types';
+import { MAX_REFERENCES } from './thread';
 
 /**
  * A message parsed from bytes; the store adds inbox names and the thread id.
@@ -91,8 +92,15 @@ export function normalizeMessageId(value: string | undefined): string | null {
   return id;
 }
 
-/** Parses References into unique ids, oldest first, never including `self`. */
-export function parseReferences(value: string | undefined, self: string): string[] {
+/**
+ * Parses References into unique ids, oldest first, never including `self`; only the newest
+ * `max` are kept (see MAX_REFERENCES in thread.ts).
+ */
+export function parseReferences(
+  value: string | undefined,
+  self: string,
+  max = MAX_REFERENCES,
+): string[] {
   const seen = new Set<string>([self]);
   const out: string[] = [];
   for (const id of extractIds(value)) {
@@ -100,7 +108,7 @@ export function parseReferences(value: string | undefined, self: string): string
     seen.add(id);
     out.push(id);
   }
-  return out;
+  return out.length > max ? out.slice(-max) : out;
 }
 
 const MIN_DATE = Date.UTC(1970, 0, 2);
@@ -212,6 +220,32 @@ export function parseAddresses(value: string | undefined): Address[] {
   }
 }
 
+/**
+ * Text of a recipient header parsed as addresses: 64 KiB, some 1,500 addresses. A long
+ * get_maintainer.pl Cc list is a few dozen; the address parser's objects take some fifty
+ * times the text, so 7 MB of addresses would take hundreds of MB.
+ */
+const MAX_RECIPIENTS_TEXT = 64 * 1024;
+
+/** The addresses of every `name` header, the text cut (between addresses) past the cap. */
+function recipients(h: HeaderMap, name: 'to' | 'cc', problems: string[]): Address[] {
+  let left = MAX_RECIPIENTS_TEXT;
+  const out: Address[] = [];
+  for (const value of h.get(name) ?? []) {
+    let text = value;
+    if (text.length > left) {
+      text = text.slice(0, Math.max(0, text.lastIndexOf(',', left)));
+      problems.push(
+        `${name === 'to' ? 'To' : 'Cc'}: ${value.length} characters of addresses, kept the first ${MAX_RECIPIENTS_TEXT / 1024} KiB`,
+      );
+    }
+    left -= text.length;
+    if (text) out.push(...parseAddresses(text));
+    if (left <= 0) break;
+  }
+  return out;
+}
+
 function mediaType(ct: string | undefined): { type: string; charset?: string } {
   if (!ct) return { type: 'text/plain' };
   const type = ct.split(';')[0].trim().toLowerCase();
@@ -276,7 +310,11 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     id = `loupe-${hash64(raw)}@synthetic.invalid`;
   }
 
-  const references = parseReferences(first(h, 'references'), id);
+  const allRefs = parseReferences(first(h, 'references'), id, Infinity);
+  const references = allRefs.slice(-MAX_REFERENCES);
+  if (allRefs.length > MAX_REFERENCES) {
+    problems.push(`${allRefs.length} References: kept the newest ${MAX_REFERENCES}`);
+  }
   const irt = extractIds(first(h, 'in-reply-to')).filter((x) => x !== id && x.length <= MAX_ID);
   // In-Reply-To names the parent; when it lists several ids, prefer one that References ends with.
   let inReplyTo: string | null = null;
@@ -302,8 +340,8 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
     .replace(/\s+/g, ' ')
     .trim();
   const from = parseAddresses(first(h, 'from'))[0] ?? { name: '', address: '' };
-  const to = (h.get('to') ?? []).flatMap(parseAddresses);
-  const cc = (h.get('cc') ?? []).flatMap(parseAddresses);
+  const to = recipients(h, 'to', problems);
+  const cc = recipients(h, 'cc', problems);
   const listIdHeader = first(h, 'list-id');
   const listId = listIdHeader ? (extractIds(listIdHeader)[0] ?? listIdHeader).toLowerCase() : null;
 

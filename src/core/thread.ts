@@ -50,8 +50,29 @@ export function subjectKey(subject: string): string {
   return s.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/**
+ * References kept per message: the newest 500. The parent and its nearest ancestors decide
+ * where a message goes; older ids only matter when all 500 between are missing. Real
+ * threads stay far below (the deepest in the test corpora has 22, deep LKML review threads
+ * some dozens), and the cap bounds threading work per message whatever a header holds.
+ */
+export const MAX_REFERENCES = 500;
+
+/**
+ * Ancestors looked at for a cycle before a link is refused. A link is checked only when the
+ * child already has children, so ordinary threads never walk far; the bound keeps a crafted
+ * chain from making every link walk the whole thread.
+ */
+const MAX_WALK = 10_000;
+
+/** True if `maybeAncestor` is `c` or above it, or (past MAX_WALK) cannot be ruled out. */
 function isAncestor(maybeAncestor: Container, c: Container): boolean {
-  for (let p: Container | null = c; p; p = p.parent) if (p === maybeAncestor) return true;
+  // A container without children is nobody's ancestor but its own.
+  if (!maybeAncestor.children.length) return maybeAncestor === c;
+  let steps = 0;
+  for (let p: Container | null = c; p; p = p.parent) {
+    if (p === maybeAncestor || ++steps > MAX_WALK) return true;
+  }
   return false;
 }
 
@@ -88,13 +109,14 @@ export function buildThreads(inputs: Iterable<ThreadInput>): BuiltThread[] {
     const c = get(m.id);
     // Link the chain of references, each to the next, without breaking links already made.
     let prev: Container | null = null;
-    for (const ref of m.references) {
-      const r = get(ref);
+    const refs = m.references;
+    for (let i = Math.max(0, refs.length - MAX_REFERENCES); i < refs.length; i++) {
+      const r = get(refs[i]);
       if (prev && !r.parent) link(prev, r);
       prev = r;
     }
     // The message's own References are the best word on its parent.
-    if (prev && prev !== c && !isAncestor(c, prev)) link(prev, c);
+    if (prev) link(prev, c);
   }
   subjectFallback(all);
 
@@ -125,33 +147,76 @@ function subjectFallback(all: Map<string, Container>): void {
   }
 }
 
+const byDateThenId = (a: ThreadNode, b: ThreadNode) => a.date - b.date || cmp(a.id, b.id);
+
+/** Builds the stored tree of a root, iteratively: a thread may be deeper than the stack. */
 function toThread(root: Container): BuiltThread {
   const messageIds: string[] = [];
   const ghostIds: string[] = [];
-  const build = (c: Container): ThreadNode => {
-    const children = c.children.map(build);
-    children.sort((a, b) => a.date - b.date || cmp(a.id, b.id));
+  const nodes = new Map<Container, ThreadNode>();
+  // Depth-first order; nodes are finished in reverse, so children come before their parent.
+  const order: Container[] = [];
+  for (const stack = [root]; stack.length;) {
+    const c = stack.pop() as Container;
+    order.push(c);
+    for (const child of c.children) stack.push(child);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const c = order[i];
+    const children = c.children.map((child) => nodes.get(child) as ThreadNode);
+    children.sort(byDateThenId);
     if (c.input) messageIds.push(c.id);
     else ghostIds.push(c.id);
     const date = c.input ? c.input.date : children.length ? children[0].date : 0;
-    return { id: c.id, ghost: !c.input, date, children };
-  };
-  const tree = build(root);
-  return { rootId: root.id, tree, messageIds, ghostIds };
+    nodes.set(c, { id: c.id, ghost: !c.input, date, children });
+  }
+  return { rootId: root.id, tree: nodes.get(root) as ThreadNode, messageIds, ghostIds };
 }
 
-/** Turns a stored tree back into threader inputs (ancestor paths as references). */
+/**
+ * Turns a stored tree back into threader inputs. A message's references run from its
+ * nearest real ancestor (which is an input itself, so it keeps its own place) down to its
+ * parent, ghosts between included: the tree comes back the same, and a deep thread does
+ * not cost its depth per message.
+ */
 export function treeToInputs(
   tree: ThreadNode,
   subjectOf: (id: string) => string,
   out: ThreadInput[] = [],
-  path: string[] = [],
 ): ThreadInput[] {
-  if (!tree.ghost)
-    out.push({ id: tree.id, date: tree.date, references: path, subject: subjectOf(tree.id) });
-  const childPath = [...path, tree.id];
-  for (const c of tree.children) treeToInputs(c, subjectOf, out, childPath);
+  for (const { node, path, lastReal } of walk(tree)) {
+    if (node.ghost) continue;
+    const from = Math.max(lastReal, path.length - MAX_REFERENCES, 0);
+    out.push({
+      id: node.id,
+      date: node.date,
+      references: path.slice(from),
+      subject: subjectOf(node.id),
+    });
+  }
   return out;
+}
+
+/**
+ * Depth-first walk with each node's ancestor ids and the index in them of its nearest real
+ * (not ghost) ancestor, -1 if none; iterative, as trees may be deeper than the stack.
+ */
+function* walk(
+  tree: ThreadNode,
+): Generator<{ node: ThreadNode; path: string[]; lastReal: number }> {
+  const path: string[] = [];
+  // Each entry: a node, how many ancestors it has (the path is cut back to that), lastReal.
+  const stack: [ThreadNode, number, number][] = [[tree, 0, -1]];
+  while (stack.length) {
+    const [node, depth, lastReal] = stack.pop() as [ThreadNode, number, number];
+    path.length = depth;
+    yield { node, path, lastReal };
+    path.push(node.id);
+    const below = node.ghost ? lastReal : depth;
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      stack.push([node.children[i], depth + 1, below]);
+    }
+  }
 }
 
 /** A node in depth-first order with its depth and parent id. */
@@ -164,10 +229,8 @@ export interface FlatNode {
 /** Depth-first walk of a tree, as the nested view lists it. */
 export function flattenTree(tree: ThreadNode): FlatNode[] {
   const out: FlatNode[] = [];
-  const walk = (n: ThreadNode, depth: number, parentId: string | null): void => {
-    out.push({ node: n, depth, parentId });
-    for (const c of n.children) walk(c, depth + 1, n.id);
-  };
-  walk(tree, 0, null);
+  for (const { node, path } of walk(tree)) {
+    out.push({ node, depth: path.length, parentId: path.length ? path[path.length - 1] : null });
+  }
   return out;
 }

@@ -3,7 +3,12 @@
  * mbox.gz or .eml) -> split -> parse -> stored in batches. Each batch is one
  * transaction, so a failure or a cancel keeps every batch committed before it.
  */
-import { openMailStream, splitMboxStream } from '../core/mbox';
+import {
+  describeSkipped,
+  openMailStream,
+  splitMboxStream,
+  type SkippedMessage,
+} from '../core/mbox';
 import type { LoupeDB } from './schema';
 import { parseRaws, type IngestItem, type ParsedChunk, type Parser } from '../core/parse';
 import { ensureInbox, storeBatch } from './store';
@@ -16,7 +21,9 @@ export interface IngestProgress {
   duplicates: number;
   /** Messages stored with parse problems (bad date, no Message-ID, broken MIME...). */
   flawed: number;
-  /** A few of those problems, "Message-ID: problem", for the user to see. */
+  /** Messages not stored: past the splitter's size or line cap (see MboxSplitter). */
+  skipped: number;
+  /** A few of those problems (and skipped messages), "<Message-ID>: problem", for the user. */
   problemSamples: string[];
   /** Compressed (as fetched/read) bytes consumed so far. */
   bytes: number;
@@ -80,6 +87,7 @@ export function emptyProgress(totalBytes: number | null = null): IngestProgress 
     added: 0,
     duplicates: 0,
     flawed: 0,
+    skipped: 0,
     problemSamples: [],
     bytes: 0,
     totalBytes,
@@ -169,7 +177,12 @@ export async function ingestStream(
   };
   try {
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
-    for await (const raw of splitMboxStream(await openMailStream(counted))) {
+    // A message past the splitter's caps is not stored; it is listed as a problem.
+    const skipped = (s: SkippedMessage) => {
+      p.skipped++;
+      if (p.problemSamples.length < 5) p.problemSamples.push(describeSkipped(s));
+    };
+    for await (const raw of splitMboxStream(await openMailStream(counted), skipped)) {
       if (opts.signal?.aborted) {
         cancelled = true;
         break;

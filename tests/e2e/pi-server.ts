@@ -18,22 +18,25 @@ export interface PiServer {
   stop(): void;
 }
 
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
+/** Throws when something already listens on the port (a stale server from an aborted run). */
+function ensureFree(port: number): Promise<void> {
   return new Promise((ok, fail) => {
     const s = net.createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
+    s.once('error', () => fail(new Error(`port ${port} is in use; stop the stale test server`)));
+    s.listen(port, '127.0.0.1', () => s.close(() => ok()));
   });
 }
 
-/** Builds an inbox from fixtures (names under tests/fixtures/remote, or absolute paths) and serves it; call stop() when done. */
-export async function startPi(name: string, fixtures: string[]): Promise<PiServer> {
+/**
+ * Builds an inbox from fixtures (names under tests/fixtures/remote, or absolute paths) and
+ * serves it on the slot-th port of LOUPE_E2E_PI_PORTS; call stop() when done.
+ */
+export async function startPi(name: string, fixtures: string[], slot = 0): Promise<PiServer> {
+  // Fixed by playwright.config.ts, which lets exactly these ports through the app's proxy.
+  const port = Number((process.env.LOUPE_E2E_PI_PORTS ?? '').split(',')[slot]);
+  if (!port) throw new Error(`no test server port for slot ${slot} (see playwright.config.ts)`);
+  await ensureFree(port);
   const dir = mkdtempSync(join(tmpdir(), 'loupe-pi-'));
-  const port = await freePort();
   const files = fixtures.map((f) => resolve(root, 'tests/fixtures/remote', f));
   const out = execFileSync(
     'bash',

@@ -220,7 +220,7 @@ function octoberMbox(): string {
 test('fetch older mail: error and retry, stop and resume, whole inbox; a cut-off thread is partial until retried', async ({
   page,
 }) => {
-  const old = await startPi('old', ['inbox.mboxrd', octoberMbox()]);
+  const old = await startPi('old', ['inbox.mboxrd', octoberMbox()], 1);
   try {
     const requests: string[] = [];
     page.context().on('request', (r) => {

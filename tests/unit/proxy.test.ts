@@ -1,16 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript module with JSDoc types and no .d.ts
-import * as proxyMjs from '../../scripts/proxy.mjs';
+import * as proxyMjs from '../../scripts/server/index.mjs';
 
 type Started = { server: http.Server; url: string };
-const { isPrivateAddress, normalizeConfig, parseAllowEnv, startServer } = proxyMjs as {
+type HostEntry = { host: string; scheme: string; allowPrivate?: boolean; anyPort?: boolean };
+const { isPrivateAddress, loadConfig, normalizeConfig, parseAllowEnv, startServer } = proxyMjs as {
   isPrivateAddress(ip: string): boolean;
+  loadConfig(file: string, allowEnv?: string): Promise<{ hosts: HostEntry[] }>;
   normalizeConfig(raw: Record<string, unknown>, allowEnv?: string): Record<string, unknown>;
   parseAllowEnv(list: string): unknown[];
   startServer(opts: { root: string; config: unknown; port: number }): Promise<Started>;
@@ -28,6 +31,38 @@ let up: string; // "127.0.0.1:PORT"
 let inflight = 0;
 let maxInflight = 0;
 const servers: http.Server[] = [];
+
+/** A GET with a chosen Host header (fetch cannot set one), as a rebound name would send it. */
+function getAs(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/** Upstream bodies that never end: how many are being sent, and their bytes so far. */
+const endless = { open: 0, bytes: 0 };
+
+/** Writes while the socket takes it (and on every drain) until the reader goes away. */
+function endlessBody(res: http.ServerResponse, write: () => boolean, timer?: NodeJS.Timeout) {
+  endless.open++;
+  res.on('close', () => {
+    endless.open--;
+    clearInterval(timer);
+  });
+  const pump = () => {
+    while (!res.destroyed && write()) endless.bytes += 64 * 1024;
+  };
+  res.on('drain', pump);
+  pump();
+}
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -77,6 +112,18 @@ beforeAll(async () => {
         res.on('drain', pump);
         return pump();
       }
+      case '/redir-endless':
+        res.writeHead(302, { location: '/feed' });
+        return endlessBody(res, () => res.write(Buffer.alloc(64 * 1024, 120)));
+      case '/endless.mbox.gz':
+        res.writeHead(200, { 'content-type': 'application/gzip' });
+        return endlessBody(res, () => res.write(Buffer.alloc(64 * 1024, 120)));
+      case '/trickle': {
+        res.writeHead(200, { 'content-type': 'application/atom+xml' });
+        res.write('<');
+        const drip = setInterval(() => res.write(' '), 50);
+        return endlessBody(res, () => false, drip);
+      }
       case '/huge-declared':
         res.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
         return void res.write('x');
@@ -89,7 +136,11 @@ beforeAll(async () => {
           inflight--;
           res.end('ok');
         }, 100);
-      case '/echo': {
+      case '/echo':
+      case '/inbox/':
+      case '/inbox/raw':
+      case '/':
+      case '/a/b/': {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
@@ -136,6 +187,75 @@ describe('proxy config', () => {
     expect(isPrivateAddress('::ffff:127.0.0.1')).toBe(true);
     expect(isPrivateAddress('139.178.84.217')).toBe(false);
     expect(isPrivateAddress('2604:1380:4641:c500::1')).toBe(false);
+  });
+
+  it('checks an IPv6 address that carries an IPv4 address as that IPv4 address', () => {
+    const carriers: [string, boolean][] = [
+      ['::ffff:7f00:1', true], // IPv4-mapped, hex form
+      ['::127.0.0.1', true], // IPv4-compatible
+      ['::a00:1', true],
+      ['64:ff9b::7f00:1', true], // NAT64
+      ['64:ff9b::192.168.1.1', true],
+      ['64:ff9b:1::a00:1', true], // local-use NAT64
+      ['2002:7f00:1::', true], // 6to4
+      ['2002:c0a8:101::1', true],
+      ['2001:0:8bb2:54d9::80ff:fffe', true], // Teredo, client 127.0.0.1 (bits inverted)
+      ['fe80::5efe:10.0.0.1', true], // ISATAP
+      ['2001:db8::5efe:a9fe:a9fe', true], // ISATAP, 169.254.169.254
+      ['64:ff9b::8bb2:54d9', false], // NAT64 of a public address
+      ['2002:8bb2:54d9::1', false],
+      ['::ffff:139.178.84.217', false],
+    ];
+    for (const [ip, isPrivate] of carriers) expect(isPrivateAddress(ip), ip).toBe(isPrivate);
+  });
+});
+
+describe('DNS rebinding', () => {
+  let base: string;
+  let port: string;
+  beforeAll(async () => {
+    base = await proxy({ serverNames: ['loupe.example.org'] });
+    port = new URL(base).port;
+  });
+
+  it('refuses a request addressed to another name with 421, for the proxy and the app', async () => {
+    const viaProxy = await getAs(`${base}/_/${up}/feed`, `evil.example:${port}`);
+    expect(viaProxy.status).toBe(421);
+    expect(viaProxy.body).toContain('Host "evil.example:' + port + '" is not served here');
+    expect(viaProxy.body).not.toContain('<feed');
+    expect((await getAs(`${base}/`, `evil.example:${port}`)).status).toBe(421);
+  });
+
+  it('refuses a loopback name with another port than the one it listens on', async () => {
+    expect((await getAs(`${base}/_/${up}/feed`, 'localhost:1')).status).toBe(421);
+    expect((await getAs(`${base}/_/${up}/feed`, '127.0.0.1')).status).toBe(421);
+  });
+
+  it('answers its loopback names and the configured server names', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      expect((await getAs(`${base}/_/${up}/feed`, host)).body, host).toBe(FEED);
+    }
+    // Behind a reverse proxy the public name arrives without the port Loupe listens on.
+    expect((await getAs(`${base}/_/${up}/feed`, 'LOUPE.example.org')).body).toBe(FEED);
+  });
+});
+
+describe('shipped config', () => {
+  it('allows public hosts only; local servers come from LOUPE_PROXY_ALLOW', async () => {
+    const file = join(import.meta.dirname, '../../proxy.config.json');
+    const shipped = await loadConfig(file);
+    for (const e of shipped.hosts) {
+      expect(e.allowPrivate, e.host).toBeFalsy();
+      expect(e.anyPort, e.host).toBeFalsy();
+      expect(e.host === 'localhost' || isIP(e.host) !== 0, e.host).toBe(false);
+    }
+    const local = await loadConfig(file, '127.0.0.1:8089');
+    expect(local.hosts.at(-1)).toEqual({
+      host: '127.0.0.1',
+      scheme: 'http',
+      allowPrivate: true,
+      ports: [8089],
+    });
   });
 });
 
@@ -316,14 +436,8 @@ describe('proxy', () => {
     expect(res.status).toBe(405);
   });
 
-  it('rejects POST without x=m with 405', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?q=foo`, { method: 'POST', body: 'x' });
-    expect(res.status).toBe(405);
-    expect(await res.text()).toBe('method not allowed: POST');
-  });
-
-  it('forwards a POST with x=m including its body', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?q=s%3Afoo&x=m`, {
+  it('forwards a POST search of an inbox with q= and x=m including its body', async () => {
+    const res = await fetch(`${base}/_/${up}/inbox/?q=s%3Afoo&x=m`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'z=1',
@@ -333,14 +447,132 @@ describe('proxy', () => {
     expect(echo.headers['content-type']).toBe('application/x-www-form-urlencoded');
   });
 
-  it('rejects a POST body larger than 64 KB with 413', async () => {
-    const res = await fetch(`${base}/_/${up}/echo?x=m`, {
+  it('refuses a POST anywhere but an inbox root with q= and x=m with 405', async () => {
+    for (const path of [
+      'echo?q=foo', // no x=m
+      'inbox/?x=m', // no query
+      'inbox/raw?q=a&x=m', // below the inbox
+      '?q=a&x=m', // the host's root
+      'a/b/?q=a&x=m', // two segments
+    ]) {
+      const res = await fetch(`${base}/_/${up}/${path}`, { method: 'POST', body: 'x' });
+      expect(res.status, path).toBe(405);
+      expect(await res.text()).toBe(
+        'POST is forwarded only to an inbox search: /_/HOST/INBOX/?q=…&x=m',
+      );
+    }
+  });
+
+  it('rejects a POST body larger than 64 KB with 413, declared or streamed', async () => {
+    const declared = await fetch(`${base}/_/${up}/inbox/?q=a&x=m`, {
       method: 'POST',
       body: 'x'.repeat(70_000),
     });
-    expect(res.status).toBe(413);
+    expect(declared.status).toBe(413);
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/_/${up}/inbox/?q=a&x=m`, { method: 'POST' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      // Chunked: no length to refuse upfront; the proxy stops reading past the cap.
+      for (let i = 0; i < 40; i++) req.write('x'.repeat(4096));
+    });
+    expect(streamed).toBe(413);
+  });
+
+  it('answers 408 to a POST body that trickles', async () => {
+    const quick = await proxy({ timeoutMs: 300 });
+    const t0 = Date.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${quick}/_/${up}/inbox/?q=a&x=m`, { method: 'POST' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      const drip = setInterval(() => req.write('x'), 50);
+      req.on('close', () => clearInterval(drip));
+    });
+    expect(status).toBe(408);
+    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('proxy under attack from its upstream', () => {
+  it('drops a redirect whose body never ends and frees the connection at once', async () => {
+    const limited = await proxy({ maxPerHost: 4 });
+    endless.open = 0;
+    endless.bytes = 0;
+    const bodies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${limited}/_/${up}/redir-endless`).then((r) => r.text()),
+      ),
+    );
+    expect(bodies).toEqual(Array(10).fill(FEED));
+    await expect.poll(() => endless.open, { timeout: 2000 }).toBe(0);
+    const sent = endless.bytes;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(endless.bytes).toBe(sent);
+    // Each endless body is cut after what the sockets had buffered, not read on.
+    expect(sent).toBeLessThan(10 * 16 * 1024 * 1024);
+  });
+
+  it('cuts a response that trickles past the total deadline although it is never idle', async () => {
+    const strict = await proxy({ timeoutMs: 1000, feedTimeoutMs: 400 });
+    endless.open = 0;
+    const t0 = Date.now();
+    const res = await fetch(`${strict}/_/${up}/trickle`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    await expect.poll(() => endless.open, { timeout: 1000 }).toBe(0);
+  });
+
+  it('answers 504 when no answer comes before the total deadline', async () => {
+    const strict = await proxy({ timeoutMs: 60_000, feedTimeoutMs: 300 });
+    const res = await fetch(`${strict}/_/${up}/slow`);
+    expect(res.status).toBe(504);
+    expect(await res.text()).toBe(`upstream took longer than 0.3 s: ${up}`);
+  });
+
+  it('gives a whole mbox download the longer deadline, and still ends a never-ending one', async () => {
+    const strict = await proxy({
+      maxBytes: 1024 ** 4,
+      timeoutMs: 1000,
+      feedTimeoutMs: 100,
+      totalTimeoutMs: 700,
+    });
+    endless.open = 0;
+    const t0 = Date.now();
+    const res = await fetch(`${strict}/_/${up}/endless.mbox.gz`);
+    expect(res.status).toBe(200);
+    let got = 0;
+    const reader = res.body?.getReader();
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done, value } = (await reader?.read()) ?? { done: true };
+          if (done) return got;
+          got += value.length;
+        }
+      })(),
+    ).rejects.toThrow();
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(600);
+    expect(took).toBeLessThan(2500);
+    expect(got).toBeGreaterThan(0);
+    await expect.poll(() => endless.open, { timeout: 1000 }).toBe(0);
+  });
+
+  it('refuses an IPv6 address that carries a private IPv4 address', async () => {
+    const nat64 = await proxy({
+      hosts: [{ host: '64:ff9b::7f00:1', scheme: 'http', anyPort: true }],
+    });
+    const res = await fetch(`${nat64}/_/[64:ff9b::7f00:1]:${up.split(':')[1]}/feed`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('private address: 64:ff9b::7f00:1');
+  });
+});
+
+const CSP = "default-src 'self'; script-src 'self'; object-src 'none'";
 
 describe('static files', () => {
   let dir: string;
@@ -350,7 +582,10 @@ describe('static files', () => {
     const root = join(dir, 'dist');
     await mkdir(join(root, 'assets'), { recursive: true });
     await mkdir(join(root, 'demo'));
-    await writeFile(join(root, 'index.html'), '<!doctype html><title>Loupe</title>');
+    await writeFile(
+      join(root, 'index.html'),
+      `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP}"><title>Loupe</title>`,
+    );
     await writeFile(join(root, 'assets', 'x-abc123.js'), 'console.log(1);');
     await writeFile(join(root, 'sw.js'), 'self;');
     await writeFile(join(root, 'manifest.webmanifest'), '{}');
@@ -359,6 +594,31 @@ describe('static files', () => {
     base = await proxy({}, root);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('sends the CSP of the meta tag in index.html as a header, with frame-ancestors', async () => {
+    for (const path of ['/', '/assets/x-abc123.js', '/sw.js', '/lkml/some-route']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get('content-security-policy'), path).toBe(
+        `${CSP}; frame-ancestors 'none'`,
+      );
+    }
+  });
+
+  it('the shipped index.html allows scripts, workers and connections from the app only', () => {
+    const html = readFileSync(join(import.meta.dirname, '../../index.html'), 'utf8');
+    const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
+    const directives = new Map(
+      (policy ?? '').split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+    );
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('worker-src')).toBe("'self'");
+    expect(directives.get('connect-src')).toBe("'self'");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('base-uri')).toBe("'none'");
+  });
 
   it('serves index.html at / without caching', async () => {
     const res = await fetch(`${base}/`);

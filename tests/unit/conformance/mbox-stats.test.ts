@@ -24,18 +24,32 @@ function run(...files: string[]): { status: number; lines: unknown[] } {
 }
 
 describe('mbox-stats', () => {
-  it('prints messages, threads, ghosts and errors per file', () => {
+  it('prints messages, threads, ghosts, errors and skipped messages per file', () => {
     const file = join(projectRoot, 'tests/fixtures/mail/two.mboxrd');
     const { status, lines } = run(file);
     expect(status).toBe(0);
-    expect(lines).toEqual([{ file, messages: 2, threads: 1, ghosts: 0, errors: 0 }]);
+    expect(lines).toEqual([
+      { file, messages: 2, threads: 1, ghosts: 0, errors: 0, skipped: 0, problems: [] },
+    ]);
   });
 
   it('reports an unreadable file, goes on with the others and exits non-zero', () => {
     const good = join(projectRoot, 'tests/fixtures/mail/bare.eml');
     const { status, lines } = run('/nonexistent/mail.mbox', good);
     expect(status).not.toBe(0);
-    expect(lines[0]).toMatchObject({ file: '/nonexistent/mail.mbox', error: expect.any(String) });
-    expect(lines[1]).toEqual({ file: good, messages: 1, threads: 1, ghosts: 0, errors: 0 });
+    expect(lines[0]).toMatchObject({
+      file: '/nonexistent/mail.mbox',
+      messages: 0,
+      error: expect.stringContaining('ENOENT'),
+    });
+    expect(lines[1]).toEqual({
+      file: good,
+      messages: 1,
+      threads: 1,
+      ghosts: 0,
+      errors: 0,
+      skipped: 0,
+      problems: [],
+    });
   });
 });

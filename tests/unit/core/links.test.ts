@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkify } from '../../../src/core/body';
 import { safeHref } from '../../../src/core/links';
+import { sourceLink } from '../../../src/core/oops';
 
 describe('safeHref', () => {
   it('keeps http and https URLs with a host', () => {
@@ -37,5 +38,23 @@ describe('linkify', () => {
     expect(parts.map((p) => p.text).join('')).toBe(
       'see javascript:alert(1) and https://lore.kernel.org/all/x@y/ ok',
     );
+  });
+});
+
+describe('source links from a syzbot block', () => {
+  it('are http(s) whatever the mail says its git tree is', () => {
+    const frame = { file: 'fs/locks.c', line: 42 };
+    for (const gitTree of [
+      'javascript:alert(1)//https://github.com/torvalds/linux',
+      'data:text/html,x',
+      'https://github.com/torvalds/linux',
+      'http://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git',
+      'file:///etc/passwd',
+    ]) {
+      const href = sourceLink(frame, { gitTree, headCommit: 'abcdef1234' }, '6.1.0');
+      expect(href, gitTree).not.toBeNull();
+      expect(safeHref(href), gitTree).toBe(href);
+      expect(href, gitTree).toMatch(/^https:\/\//);
+    }
   });
 });

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { openMailStream, splitMbox, splitMboxStream } from '../../../src/core/mbox';
+import {
+  describeSkipped,
+  MAX_LINE_BYTES,
+  MAX_MESSAGE_BYTES,
+  MboxSplitter,
+  openMailStream,
+  splitMbox,
+  splitMboxStream,
+  type SkippedMessage,
+} from '../../../src/core/mbox';
 import { projectRoot, sharedCorpus } from '../shared';
 
 const gitDir = sharedCorpus('mail/git-mailinfo');
@@ -127,5 +136,92 @@ describe('mbox separators', () => {
     );
     const msgs = splitMbox(bytes).map((m) => dec.decode(m));
     expect(msgs).toEqual(['From: a@x\nDate: d\n', 'From: b@x\n\nbody From me 10:30\n']);
+  });
+});
+
+describe('mbox caps', () => {
+  const good = (n: number) =>
+    `From a@x Mon Jan  6 10:00:00 2025\nMessage-ID: <good${n}@x>\nSubject: good ${n}\n\nok ${n}\n\n`;
+
+  /** Splits `parts` (strings, or a byte count of `fill`) fed in chunks of `chunk` bytes. */
+  function splitChunked(parts: (string | [number, string])[], chunk: number) {
+    const skipped: SkippedMessage[] = [];
+    const s = new MboxSplitter((x) => skipped.push(x));
+    const out: string[] = [];
+    const feed = (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; at += chunk) {
+        for (const m of s.push(bytes.subarray(at, at + chunk))) out.push(dec.decode(m));
+      }
+    };
+    for (const p of parts) {
+      if (typeof p === 'string') feed(enc.encode(p));
+      else feed(new Uint8Array(p[0]).fill(p[1].charCodeAt(0)));
+    }
+    for (const m of s.end()) out.push(dec.decode(m));
+    return { out, skipped };
+  }
+
+  it('skips a message with a line past 1 MiB, names it and keeps its neighbours at any chunk size', () => {
+    for (const chunk of [4096, 65536, 4 * 1024 * 1024]) {
+      const { out, skipped } = splitChunked(
+        [
+          good(1),
+          'From a@x Mon Jan  6 10:00:00 2025\nSubject: ',
+          [MAX_LINE_BYTES + 10, 'A'],
+          '\nMessage-ID: <long@x>\n\nbody\n\n',
+          good(2),
+        ],
+        chunk,
+      );
+      expect(
+        out.map((m) => /Subject: (.*)/.exec(m)?.[1]),
+        `chunk ${chunk}`,
+      ).toEqual(['good 1', 'good 2']);
+      expect(skipped).toHaveLength(1);
+      // The message starts after its From_ line.
+      const at = good(1).length + 'From a@x Mon Jan  6 10:00:00 2025\n'.length;
+      expect(skipped[0].offset).toBe(at);
+      expect(describeSkipped(skipped[0])).toBe(
+        `message at byte ${at} (<long@x>, ${'A'.repeat(80)}): a line of 1 MiB (longer than 1 MiB)`,
+      );
+    }
+  });
+
+  it('skips a message past 64 MiB as it is read, keeping the messages after it', () => {
+    const { out, skipped } = splitChunked(
+      [
+        good(1),
+        'From a@x Mon Jan  6 10:00:00 2025\nMessage-ID: <big@x>\n\n',
+        [MAX_MESSAGE_BYTES, '\n'],
+        'From the body, not a separator\n\n',
+        good(2),
+        good(3),
+      ],
+      1024 * 1024,
+    );
+    expect(out.map((m) => /Subject: (.*)/.exec(m)?.[1])).toEqual(['good 1', 'good 2', 'good 3']);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0].reason).toBe('larger than 64 MiB');
+    expect(skipped[0].bytes).toBeGreaterThan(MAX_MESSAGE_BYTES);
+    expect(describeSkipped(skipped[0])).toContain('(<big@x>)');
+  });
+
+  it('splits a 50 MB line cut into 64 KiB chunks in linear time (it used to take 95 s)', () => {
+    const t0 = performance.now();
+    const { out, skipped } = splitChunked(
+      [good(1), 'From a@x Mon Jan  6 10:00:00 2025\nSubject: ', [50e6, 'A'], '\n\n', good(2)],
+      65536,
+    );
+    expect(out).toHaveLength(2);
+    expect(skipped).toHaveLength(1);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('takes a line just under the cap whole, across chunks', () => {
+    const line = 'x'.repeat(MAX_LINE_BYTES - 1);
+    const { out, skipped } = splitChunked([good(1).replace('ok 1', line), good(2)], 1000);
+    expect(skipped).toEqual([]);
+    expect(out[0]).toContain(`\n\n${line}\n`);
+    expect(out).toHaveLength(2);
   });
 });

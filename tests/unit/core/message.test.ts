@@ -217,3 +217,34 @@ describe('header decoding', () => {
     expect(m.inReplyTo).toBe('child@x');
   });
 });
+
+describe('message caps', () => {
+  it('keeps the newest 500 of 100,000 References, the parent last, and says so', async () => {
+    const refs = Array.from({ length: 100_000 }, (_, i) => `<r${i}@x>`).join('\n ');
+    const m = await parseMessage(
+      enc.encode(`Message-ID: <m@x>\nReferences: ${refs}\nIn-Reply-To: <r99999@x>\n\nhi\n`),
+    );
+    expect(m.references).toHaveLength(500);
+    expect(m.references[0]).toBe('r99500@x');
+    expect(m.inReplyTo).toBe('r99999@x');
+    expect(m.problems).toContain('100000 References: kept the newest 500');
+  });
+
+  it('parses the first 64 KiB of a Cc of 200,000 addresses, cut between addresses', async () => {
+    const cc = Array.from({ length: 200_000 }, (_, i) => `"User ${i}" <u${i}@example.org>`);
+    const m = await parseMessage(
+      enc.encode(
+        `Message-ID: <m@x>\nDate: Mon, 6 Jan 2025 10:00:00 +0000\nTo: a@x\nCc: ${cc.join(',\n ')}\n\nhi\n`,
+      ),
+    );
+    expect(m.to).toEqual([{ name: '', address: 'a@x' }]);
+    expect(m.cc.length).toBeGreaterThan(1000);
+    expect(m.cc.length).toBeLessThan(2500);
+    expect(m.cc[0]).toEqual({ name: 'User 0', address: 'u0@example.org' });
+    const last = m.cc.at(-1);
+    expect(last?.address).toBe(`u${m.cc.length - 1}@example.org`);
+    expect(m.problems).toEqual([
+      expect.stringMatching(/^Cc: \d+ characters of addresses, kept the first 64 KiB$/),
+    ]);
+  });
+});

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildThreads, subjectKey, treeToInputs, type ThreadInput } from '../../../src/core/thread';
+import {
+  buildThreads,
+  flattenTree,
+  MAX_REFERENCES,
+  subjectKey,
+  treeToInputs,
+  type ThreadInput,
+} from '../../../src/core/thread';
 import type { ThreadNode } from '../../../src/core/types';
 
 const msg = (id: string, date: number, references: string[] = [], subject = 's'): ThreadInput => ({
@@ -56,5 +63,48 @@ describe('threading', () => {
     const [t] = buildThreads([msg('a', 1, [], 'first'), msg('a', 5, [], 'second')]);
     expect(t.messageIds).toEqual(['a']);
     expect(t.tree.date).toBe(1);
+  });
+});
+
+describe('threading hostile shapes', () => {
+  it('keeps the newest 500 of 100,000 References and threads them without recursion', () => {
+    const refs = Array.from({ length: 100_000 }, (_, i) => `r${i}@x`);
+    const t0 = performance.now();
+    const [t] = buildThreads([msg('m@x', 1, refs)]);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(t.ghostIds).toHaveLength(MAX_REFERENCES);
+    expect(t.rootId).toBe(`r${100_000 - MAX_REFERENCES}@x`);
+    const flat = flattenTree(t.tree);
+    expect(flat.at(-1)).toMatchObject({ depth: MAX_REFERENCES, parentId: 'r99999@x' });
+  });
+
+  it('threads a reply chain 100,000 deep in linear time, in date order and in reverse', () => {
+    const n = 100_000;
+    const chain = Array.from({ length: n }, (_, i) =>
+      msg(`c${i}@x`, i + 1, i ? [`c${i - 1}@x`] : []),
+    );
+    for (const inputs of [chain, [...chain].reverse()]) {
+      const t0 = performance.now();
+      const threads = buildThreads(inputs);
+      // About 0.4 s idle; a quadratic walk would take minutes.
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(threads).toHaveLength(1);
+      const flat = flattenTree(threads[0].tree);
+      expect(flat).toHaveLength(n);
+      expect(flat.at(-1)).toMatchObject({ depth: n - 1, parentId: `c${n - 2}@x` });
+      const again = treeToInputs(threads[0].tree, () => 's');
+      expect(again.at(-1)?.references).toEqual([`c${n - 2}@x`]);
+      // Compared as text: deep equality of nested nodes would recurse 100,000 levels.
+      const shape = (t: ThreadNode) => flattenTree(t).map((f) => `${f.depth} ${f.node.id}`);
+      expect(shape(buildThreads(again)[0].tree)).toEqual(shape(threads[0].tree));
+    }
+  });
+
+  it('refuses a reference cycle however long', () => {
+    const n = 20_000;
+    // Each message names the next as its parent; the last names the first.
+    const ring = Array.from({ length: n }, (_, i) => msg(`k${i}@x`, i + 1, [`k${(i + 1) % n}@x`]));
+    const threads = buildThreads(ring);
+    expect(threads.reduce((sum, t) => sum + t.messageIds.length, 0)).toBe(n);
   });
 });
