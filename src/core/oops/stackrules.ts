@@ -98,7 +98,6 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
     '^kv?free$',
     'kfree_skb',
     'memdup',
-    'ida_free',
   ],
   debugging: [
     'debug_object',
@@ -150,7 +149,6 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
   atomics: [
     'atomic(64)?_(dec|inc|read|set|or|xor|and|add|sub|fetch|xchg|cmpxchg|try)',
     '(set|clear|change|test)_bit',
-    '^refcount_',
     '^kref_',
     'ref_tracker',
     '__wake_up',
@@ -224,7 +222,6 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
     'dev_alert',
     'dev_crit',
     'dev_emerg',
-    'kobject_',
     'add_uevent_var',
     'get_device_parent',
     'device_add',
@@ -261,7 +258,6 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
     'flush_workqueue',
     'drain_workqueue',
     'destroy_workqueue',
-    'queue_work',
     'finish_wait',
     'kthread_stop',
     '^complete$',
@@ -270,9 +266,7 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
     '__queue_delayed_work',
     'queue_delayed_work_on',
     'cleanup_srcu_struct',
-    '__timer_delete_sync',
     'sk_stop_timer_sync',
-    '__mod_timer',
   ],
   io: [
     'readb$',
@@ -307,5 +301,33 @@ const GENERIC_FRAMES: Record<string, readonly string[]> = {
   ],
 };
 
-/** Every generic-frame fragment, flattened. */
-export const GENERIC_FRAME_PATTERNS: readonly string[] = Object.values(GENERIC_FRAMES).flat();
+/**
+ * Generic frames syzkaller began to skip on a known day, as [fragment, day, first kernel tag cut
+ * after that day]. syzbot titles a bug once and keeps the title, so a report tested before that
+ * day was titled with the frame. Days are when the pull request adding the entry to syzkaller's
+ * pkg/report/linux.go was reviewed (github.com/google/syzkaller/pull/N); entries whose day is
+ * not known stay in GENERIC_FRAMES as if they always existed.
+ */
+export const DATED_GENERIC_FRAMES: readonly (readonly [string, string, string])[] = [
+  // #1528 "Ignore kobject_put in stack frames", 2019-12-05.
+  ['kobject_put', '2019-12-05', '5.5-rc1'],
+  // #3411 "ignore more refcount/kobject frames", 2022-10-04.
+  ['^refcount_', '2022-10-04', '6.1-rc1'],
+  ['kobject_', '2022-10-04', '6.1-rc1'],
+  // #3524 "skip queue_work frames", opened 2022-11-15.
+  ['queue_work', '2022-11-15', '6.1-rc6'],
+  // #4498 "ignore ida_free", opened 2024-02-13 and approved 2024-02-15.
+  ['ida_free', '2024-02-15', '6.8-rc5'],
+  // #5768 "ignore some timer-related frames", opened 2025-02-11 and reviewed until 2025-02-12.
+  ['__timer_delete_sync', '2025-02-12', '6.14-rc3'],
+  ['__mod_timer', '2025-02-12', '6.14-rc3'],
+];
+
+/** Generic-frame fragments skipped since before any dated entry. */
+export const UNDATED_GENERIC_FRAMES: readonly string[] = Object.values(GENERIC_FRAMES).flat();
+
+/** Every generic-frame fragment skipped today. */
+export const GENERIC_FRAME_PATTERNS: readonly string[] = [
+  ...UNDATED_GENERIC_FRAMES,
+  ...DATED_GENERIC_FRAMES.map(([fragment]) => fragment),
+];
