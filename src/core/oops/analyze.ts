@@ -9,7 +9,7 @@ import {
   type TextLine,
 } from './detect';
 import { crashTypeOf } from './crashType';
-import { CURRENT_SYSCALL_PREFIXES, syscallPrefixesOf } from './era';
+import { CURRENT_ERA, eraOf, type Era } from './era';
 import { findKernelInfo, parseLocksHeld, parseRegisters } from './details';
 import { parseFrames } from './frames';
 import { matchesAny } from './pattern';
@@ -49,16 +49,13 @@ export function findReports(text: string): OopsReport[] {
   return cutAll(lines).map((cut) => toReport(lines, cut));
 }
 
-function cutAll(
-  lines: readonly TextLine[],
-  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
-): CutReport[] {
+function cutAll(lines: readonly TextLine[], era: Era = CURRENT_ERA): CutReport[] {
   const cuts: CutReport[] = [];
   const covered = new Set<number>();
   for (const h of headerLines(lines)) {
     if (cuts.length >= MAX_REPORTS) break;
     if (cuts.length > 0 && (covered.has(h) || matchesAny(lines[h].raw, NOT_A_NEW_REPORT))) continue;
-    const cut = cutReport(lines, h, prefixes);
+    const cut = cutReport(lines, h, era);
     for (const i of cut.lineIdx) covered.add(i);
     cuts.push(cut);
   }
@@ -71,7 +68,7 @@ export function analyzeOops(text: string): OopsAnalysis | null {
   const lines = digestLines(clean);
   const syzbot = findSyzbotMeta(clean);
   // A syzbot mail was titled by the syzkaller of its day, a console log by today's.
-  const cuts = cutAll(lines, syzbot ? syscallPrefixesOf(clean) : CURRENT_SYSCALL_PREFIXES);
+  const cuts = cutAll(lines, syzbot ? eraOf(clean) : CURRENT_ERA);
   const failure = syzbot ? setupFailure(clean, syzbot, cuts.length > 0) : null;
   const tree = syzbot?.gitTree ?? '';
   if (cuts.length === 0) {

@@ -3,7 +3,7 @@ import { FAMILIES, INFO_WITH_STACK, NOT_A_NEW_REPORT } from './families';
 import type { OopsFamily, OopsFormat } from './formats';
 import { matchesAny } from './pattern';
 import { FRAME_LINES, RISCV_STACK_START, STACK_STARTS } from './stackrules';
-import { CURRENT_SYSCALL_PREFIXES } from './era';
+import { CURRENT_ERA, type Era } from './era';
 import { describe } from './title';
 
 // "[  12.345678][ T123] " console prefix, optionally behind a dropped-messages note, a login
@@ -122,7 +122,7 @@ function minLinesBeforeTail(header: string): number {
 export function cutReport(
   lines: readonly TextLine[],
   first: number,
-  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
+  era: Era = CURRENT_ERA,
 ): CutReport {
   const head = lines[first];
   const family = head.family as OopsFamily;
@@ -174,14 +174,14 @@ export function cutReport(
   }
   const full = body.join('\n') + '\n';
   const truncated = body.slice(0, bodyEnd).join('\n') + (bodyEnd > 0 ? '\n' : '');
-  let desc = describe(truncated, family, prefixes);
+  let desc = describe(truncated, family, era);
   let reportText = full;
   if (desc.title === '') {
     reportText = lines
       .slice(first, lastOopsLine + 1)
       .map((l) => l.raw)
       .join('\n');
-    desc = describe(reportText, family, prefixes);
+    desc = describe(reportText, family, era);
   }
   let corrupted = desc.corrupted !== '';
   if (!corrupted) corrupted = looksCorrupted(desc.title, reportText, desc.format);

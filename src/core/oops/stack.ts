@@ -2,8 +2,8 @@
 import { demangle } from './demangle';
 import type { StackSpec, StackStep } from './formats';
 import { TRACE, matchesAny } from './pattern';
-import { CURRENT_SYSCALL_PREFIXES } from './era';
-import { CORRUPTING_LINES, FRAME_LINES, GENERIC_FRAME_PATTERNS, STACK_STARTS } from './stackrules';
+import { CURRENT_ERA, CURRENT_SYSCALL_PREFIXES, type Era } from './era';
+import { CORRUPTING_LINES, FRAME_LINES, STACK_STARTS } from './stackrules';
 
 /** A chosen frame: `canonical` has syscall prefixes stripped, `raw` is as printed. */
 export interface PickedFrame {
@@ -24,12 +24,18 @@ export function stripSyscallPrefix(
   return best;
 }
 
-const skipCache = new Map<StackSpec, RegExp>();
-function skipRegExp(spec: StackSpec): RegExp {
-  let re = skipCache.get(spec);
+// Eras are few and long-lived; each pairs with a handful of specs.
+const skipCache = new WeakMap<Era, Map<StackSpec, RegExp>>();
+function skipRegExp(spec: StackSpec, era: Era): RegExp {
+  let bySpec = skipCache.get(era);
+  if (!bySpec) {
+    bySpec = new Map();
+    skipCache.set(era, bySpec);
+  }
+  let re = bySpec.get(spec);
   if (!re) {
-    re = new RegExp([...GENERIC_FRAME_PATTERNS, ...(spec.skip ?? [])].join('|'));
-    skipCache.set(spec, re);
+    re = new RegExp([...era.genericFrames, ...(spec.skip ?? [])].join('|'));
+    bySpec.set(spec, re);
   }
   return re;
 }
@@ -47,12 +53,12 @@ function collect(into: string[], match: RegExpExecArray | null, skip: RegExp): v
 export function extractGuiltyFrames(
   spec: StackSpec,
   text: string,
-  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
+  era: Era = CURRENT_ERA,
 ): { frames: PickedFrame[]; ok: boolean } {
-  const skip = skipRegExp(spec);
+  const skip = skipRegExp(spec, era);
   const pick = (raw: string[]): PickedFrame | null => {
     if (raw.length === 0) return null;
-    const stripped = raw.map((name) => stripSyscallPrefix(name, prefixes));
+    const stripped = raw.map((name) => stripSyscallPrefix(name, era.syscallPrefixes));
     if (!spec.pick) return { canonical: stripped[0], raw: raw[0] };
     const chosen = spec.pick(stripped);
     return chosen ? { canonical: chosen[0], raw: raw[chosen[1]] } : null;

@@ -1,7 +1,7 @@
 /** Title derivation: match a family's formats against a report, fill the template, normalise. */
 import type { OopsFamily, OopsFormat } from './formats';
 import { extractGuiltyFrames, type PickedFrame } from './stack';
-import { CURRENT_SYSCALL_PREFIXES } from './era';
+import { CURRENT_ERA, CURRENT_SYSCALL_PREFIXES, type Era } from './era';
 
 /** Why a report was judged corrupted, or '' when it was not. */
 export type CorruptReason = string;
@@ -40,13 +40,9 @@ function partialStrips(groups: readonly string[], frames: readonly PickedFrame[]
 
 /**
  * Matches the family's formats against text; the earliest header wins, later formats break ties.
- * `prefixes` are the syscall wrapper prefixes stripped from the guilty frame.
+ * `era` holds the syscall wrapper prefixes and generic frames the guilty frame is chosen with.
  */
-export function describe(
-  text: string,
-  family: OopsFamily,
-  prefixes: readonly string[] = CURRENT_SYSCALL_PREFIXES,
-): Description {
+export function describe(text: string, family: OopsFamily, era: Era = CURRENT_ERA): Description {
   let start = text.length;
   let matchedTitle = false;
   let title = '';
@@ -71,7 +67,7 @@ export function describe(
     let frames: PickedFrame[] = [];
     corrupted = '';
     if (f.stack) {
-      const found = extractGuiltyFrames(f.stack, text.slice(m.index), prefixes);
+      const found = extractGuiltyFrames(f.stack, text.slice(m.index), era);
       frames = found.frames;
       if (!found.ok) corrupted = NO_FRAMES;
     }

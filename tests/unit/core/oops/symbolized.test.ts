@@ -83,6 +83,65 @@ describe('syscall wrapper names in syzbot titles', () => {
   });
 });
 
+/** A syzbot mail carrying a warning raised inside ida_free on behalf of a frob connection. */
+function idaWarningMail(kernel: string): string {
+  return [
+    'Hello,',
+    '',
+    'syzbot found the following issue on:',
+    '',
+    'HEAD commit:    0123456789ab Merge branch into tree',
+    'git tree:       upstream',
+    'dashboard link: https://syzkaller.appspot.com/bug?extid=0a1b2c3d4e5f60718293',
+    'C reproducer:   https://syzkaller.appspot.com/x/repro.c?x=1',
+    '',
+    'Reported-by: syzbot+0a1b2c3d4e5f60718293@syzkaller.appspotmail.com',
+    '',
+    '------------[ cut here ]------------',
+    'ida_free called for id=4096 which is not allocated.',
+    'WARNING: CPU: 1 PID: 6021 at lib/idr.c:525 ida_free+0x1fb/0x2f0 lib/idr.c:525',
+    'Modules linked in:',
+    `CPU: 1 PID: 6021 Comm: syz-executor.2 Not tainted ${kernel} #0`,
+    'RIP: 0010:ida_free+0x1fb/0x2f0 lib/idr.c:525',
+    'Call Trace:',
+    ' <TASK>',
+    ' frob_conn_cleanup drivers/frob/conn.c:157 [inline]',
+    ' frob_conn_del+0x795/0xe20 drivers/frob/conn.c:1188',
+    ' frob_release+0x7f/0x100 drivers/frob/dev.c:674',
+    ' __fput+0x270/0xb80 fs/file_table.c:376',
+    ' task_work_run+0x14f/0x250 kernel/task_work.c:180',
+    ' </TASK>',
+    '',
+  ].join('\n');
+}
+
+describe('generic frames in syzbot titles', () => {
+  it('are kept when the kernel was tested before syzkaller began to skip them', () => {
+    // syzkaller skips ida_free since mid-February 2024, between 6.8-rc4 and 6.8-rc5.
+    for (const kernel of [
+      '6.7.0-syzkaller',
+      '6.8.0-rc4-syzkaller-00005-g0123456789ab',
+      '6.8.0-rc3-next-20240212-syzkaller',
+    ])
+      expect(analyzeOops(idaWarningMail(kernel))?.title, kernel).toBe('WARNING in ida_free');
+  });
+
+  it('are skipped when the kernel was tested after', () => {
+    for (const kernel of [
+      '6.8.0-rc5-syzkaller',
+      '6.8.0-syzkaller',
+      '6.8.0-rc5-next-20240220-syzkaller',
+      '6.18.0-syzkaller',
+    ])
+      expect(analyzeOops(idaWarningMail(kernel))?.title, kernel).toBe('WARNING in frob_conn_del');
+  });
+
+  it('are skipped in a console log without a syzbot header, as syzkaller does today', () => {
+    const log = idaWarningMail('6.7.0-syzkaller').split('\n').slice(11).join('\n');
+    expect(analyzeOops(log)?.title).toBe('WARNING in frob_conn_del');
+  });
+});
+
 describe("syzbot's setup failures", () => {
   it('name the tree and say test error when a mail has no reproducer and says none is missing', () => {
     const a = analyzeOops(gpfMail('6.8.0-syzkaller', { repro: false }));
