@@ -3,9 +3,7 @@
  * fuzzer was being set up. syzbot titles those "<tree> build error", "<tree> boot error: TITLE"
  * and "<tree> test error: TITLE"; the mail body says which by what it leaves out.
  */
-import type { SyzbotMeta } from './types';
-
-export type SetupFailure = 'build error' | 'boot error' | 'test error';
+import type { SetupFailure, SyzbotMeta } from './types';
 
 const FIRST_REPORT = /^syzbot found the following (?:issue|crash|bug) on:/m;
 const NO_REPRODUCER_YET = /^Unfortunately, I don't have any reproducer for this/m;

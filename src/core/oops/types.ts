@@ -1,5 +1,7 @@
 /** Crash-report records shared by the detector, the analyser and the UI. All are JSON-serialisable. */
-import type { SetupFailure } from './setupFailure';
+
+/** A kernel that syzbot could not build, boot or start the fuzzer on. */
+export type SetupFailure = 'build error' | 'boot error' | 'test error';
 
 /** Why a frame should not be trusted when reading a trace. */
 export type UnreliableReason =
