@@ -61,6 +61,28 @@ const api = {
     }
   },
 
+  /**
+   * Every match of a query, counted after its first page was shown (so that page is
+   * not slower); null when cancelled by a newer query.
+   */
+  async total(job: number, req: Omit<SearchRequest, 'order' | 'limit'>): Promise<number | null> {
+    const parsed = parseQuery(req.query, req.now);
+    if (!parsed.ok) return null;
+    await ready();
+    try {
+      const r = await runSearch(getDB(), parsed.ast, {
+        inbox: req.inbox,
+        order: 'date',
+        countOnly: true,
+        limit: Infinity,
+        isCancelled: () => cancelled.has(job),
+      });
+      return r.cancelled ? null : r.matched;
+    } finally {
+      cancelled.delete(job);
+    }
+  },
+
   /** Match counts (capped) for several queries, e.g. unread counts of saved searches. */
   async counts(
     queries: { query: string; inbox: string }[],

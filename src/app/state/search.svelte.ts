@@ -19,9 +19,13 @@ class SearchState {
   running = $state(false);
   /** Mail stored before the index existed being indexed (the query waits for it). */
   indexing = $state.raw<{ done: number; total: number } | null>(null);
+  /** Every match of the query when the page shows only some (null: not counted yet). */
+  total = $state<number | null>(null);
   order = $state<SearchOrder>('relevance');
   limit = $state(PAGE);
   private job = 0;
+  /** The job whose total is being counted (0: none). */
+  private counting = 0;
   private onHits = Comlink.proxy((job: number, hits: SearchHit[]) => {
     if (job === this.job) this.hits = [...this.hits, ...hits];
   });
@@ -30,11 +34,12 @@ class SearchState {
   async run(query: string, inbox: string): Promise<void> {
     const prev = this.job;
     const job = ++this.job;
-    if (this.running) void api().cancel(prev);
+    if (this.running || this.counting === prev) void api().cancel(prev);
     const now = Date.now();
     const parsed = parseQuery(query, now);
     this.hits = [];
     this.summary = null;
+    this.total = null;
     if (!parsed.ok) {
       this.error = parsed.error;
       this.running = false;
@@ -53,8 +58,10 @@ class SearchState {
       const req = { query, inbox, order: this.order, limit: this.limit, now };
       const r = await api().search(job, req, this.onHits);
       if (job !== this.job) return;
-      if (r.ok) this.summary = r.summary;
-      else this.error = r.error;
+      if (r.ok) {
+        this.summary = r.summary;
+        if (r.summary.more) void this.count(job, query, inbox, now);
+      } else this.error = r.error;
     } catch (e) {
       if (job === this.job)
         this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
@@ -64,6 +71,17 @@ class SearchState {
         this.running = false;
         this.indexing = null;
       }
+    }
+  }
+
+  /** Counts every match once the first page is shown; a newer query cancels it. */
+  private async count(job: number, query: string, inbox: string, now: number): Promise<void> {
+    this.counting = job;
+    try {
+      const n = await api().total(job, { query, inbox, now });
+      if (job === this.job) this.total = n;
+    } finally {
+      if (this.counting === job) this.counting = 0;
     }
   }
 
