@@ -1,14 +1,25 @@
-/** The ingest worker: fetch or read mail, parse and store it off the UI thread. */
+/**
+ * The ingest worker: the app's one IndexedDB writer. It fetches or reads mail,
+ * parses it in a pool of parse workers and stores it, and makes every other
+ * write too (read marks, saved searches, deleting an inbox, restoring a backup,
+ * the search index backlog), so the page and the search worker only read.
+ */
 import * as Comlink from 'comlink';
 import {
   emptyProgress,
   ingestStream,
   type IngestProgress,
   type IngestResult,
-  type Parser,
 } from '../src/db/ingest';
+import type { Parser } from '../src/core/parse';
 import type { ParseApi } from './parse';
-import { getDB } from '../src/db/schema';
+import { parseBackupState, restoreBackup } from '../src/db/restore';
+import { deleteInbox } from '../src/db/maintenance';
+import { markRead, markThreadRead } from '../src/db/marks';
+import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
+import { getDB, type SearchCacheRow } from '../src/db/schema';
+import { indexBacklog, saveDocCache } from '../src/db/search';
+import { cancelJob, withJob } from './jobs';
 import { proxiedUrl } from '../src/core/remote';
 import {
   addRemoteInbox,
@@ -24,8 +35,6 @@ import {
   type FetchFn,
   type SyncProgress,
 } from '../src/db/remote';
-
-const cancelled = new Set<number>();
 
 // One core stores while the others parse: a pool of parse workers, made on first use.
 const POOL = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
@@ -68,50 +77,54 @@ function viaProxy(appBase: string): FetchFn {
 
 const api = {
   /** Imports a File/Blob (mbox, mbox.gz, .eml) into an inbox. */
-  async importBlob(
+  importBlob(
     job: number,
     blob: Blob,
     inbox: string,
     onProgress: (p: IngestProgress) => void,
   ): Promise<IngestResult> {
-    const stream = blob.stream() as ReadableStream<Uint8Array>;
-    return ingestStream(getDB(), stream, {
-      inbox,
-      totalBytes: blob.size,
-      ...poolParser(),
-      onProgress,
-      isCancelled: () => cancelled.has(job),
+    return withJob(job, (signal) => {
+      const stream = blob.stream() as ReadableStream<Uint8Array>;
+      return ingestStream(getDB(), stream, {
+        inbox,
+        totalBytes: blob.size,
+        ...poolParser(),
+        onProgress,
+        signal,
+      });
     });
   },
 
   /** Fetches a URL (same-origin or proxied) and imports it into an inbox. */
-  async importUrl(
+  importUrl(
     job: number,
     url: string,
     inbox: string,
     inboxUrl: string | null,
     onProgress: (p: IngestProgress) => void,
   ): Promise<IngestResult> {
-    try {
-      const { body, size } = await fetchStream(url);
-      return await ingestStream(getDB(), body, {
-        inbox,
-        inboxUrl,
-        totalBytes: size,
-        ...poolParser(),
-        onProgress,
-        isCancelled: () => cancelled.has(job),
-      });
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      return {
-        ...emptyProgress(),
-        cancelled: false,
-        error: `Could not fetch: ${error}`,
-        lost: 0,
-        quota: false,
-      };
-    }
+    return withJob(job, async (signal) => {
+      try {
+        const { body, size } = await fetchStream(url);
+        return await ingestStream(getDB(), body, {
+          inbox,
+          inboxUrl,
+          totalBytes: size,
+          ...poolParser(),
+          onProgress,
+          signal,
+        });
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        return {
+          ...emptyProgress(),
+          cancelled: false,
+          error: `Could not fetch: ${error}`,
+          lost: 0,
+          quota: false,
+        };
+      }
+    });
   },
 
   /** Adds a remote inbox by its URL (no download yet). */
@@ -121,12 +134,14 @@ const api = {
 
   /** Syncs a remote inbox: new.atom, then each new thread. `appBase` locates the proxy. */
   syncInbox(job: number, inbox: string, appBase: string, onProgress: (p: SyncProgress) => void) {
-    return syncInbox(getDB(), inbox, viaProxy(appBase), onProgress, () => cancelled.has(job));
+    return withJob(job, (signal) =>
+      syncInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal }),
+    );
   },
 
   /** Shows a message from the cache, or fetches its thread first. */
   openThread(job: number, input: string, appBase: string) {
-    return openThread(getDB(), input, viaProxy(appBase), { isCancelled: () => cancelled.has(job) });
+    return withJob(job, (signal) => openThread(getDB(), input, viaProxy(appBase), { signal }));
   },
 
   /** Fetches older mail of a remote inbox by date windows; resumes where it stopped. */
@@ -138,10 +153,9 @@ const api = {
     appBase: string,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return backfill(getDB(), inbox, from, to, viaProxy(appBase), {
-      onProgress,
-      isCancelled: () => cancelled.has(job),
-    });
+    return withJob(job, (signal) =>
+      backfill(getDB(), inbox, from, to, viaProxy(appBase), { onProgress, signal }),
+    );
   },
 
   /** Where the inbox's backfill stands (to offer "resume"). */
@@ -161,10 +175,9 @@ const api = {
     appBase: string,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return downloadWholeInbox(getDB(), inbox, viaProxy(appBase), {
-      onProgress,
-      isCancelled: () => cancelled.has(job),
-    });
+    return withJob(job, (signal) =>
+      downloadWholeInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal }),
+    );
   },
 
   /** Runs a query on the inbox's server; says which hits are stored already. */
@@ -181,11 +194,9 @@ const api = {
     refetch: boolean,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return fetchThreads(getDB(), inbox, groups, viaProxy(appBase), {
-      refetch,
-      onProgress,
-      isCancelled: () => cancelled.has(job),
-    });
+    return withJob(job, (signal) =>
+      fetchThreads(getDB(), inbox, groups, viaProxy(appBase), { refetch, onProgress, signal }),
+    );
   },
 
   /** Which of these Message-IDs are stored. */
@@ -193,9 +204,55 @@ const api = {
     return storedIds(getDB(), ids);
   },
 
+  /** Marks messages of one thread read. */
+  markRead(threadId: string, ids: string[]) {
+    return markRead(getDB(), threadId, ids);
+  },
+
+  /** Marks every message of a thread read. */
+  markThreadRead(threadId: string) {
+    return markThreadRead(getDB(), threadId);
+  },
+
+  /** Saves a search for the sidebar (once per query and inbox). */
+  saveSearch(query: string, inbox: string) {
+    return saveSearch(getDB(), query, inbox);
+  },
+
+  /** Forgets a saved search. */
+  removeSavedSearch(id: number) {
+    return removeSavedSearch(getDB(), id);
+  },
+
+  /** Deletes an inbox and the messages no other inbox holds. */
+  deleteInbox(name: string) {
+    return deleteInbox(getDB(), name);
+  },
+
+  /** Restores a backup: its .json (as text, checked here) and its .mbox(.gz). */
+  async restoreBackup(json: string, mail: Blob, onProgress: (messages: number) => void) {
+    const state = parseBackupState(JSON.parse(json));
+    return restoreBackup(getDB(), state, mail.stream() as ReadableStream<Uint8Array>, onProgress);
+  },
+
+  /** Remembers that the demo inbox was imported, so a later start does not import it again. */
+  async markDemoImported(): Promise<void> {
+    await getDB().settings.put({ key: 'demoImported', value: Date.now() });
+  },
+
+  /** Indexes mail stored before the index existed (the search worker asks, through the page). */
+  indexBacklog(onProgress: (done: number, total: number) => void) {
+    return indexBacklog(getDB(), undefined, onProgress);
+  },
+
+  /** Saves the search worker's table of posting numbers. */
+  saveDocCache(row: SearchCacheRow) {
+    return saveDocCache(getDB(), row);
+  },
+
   /** Asks a running job to stop after the current message; committed batches stay. */
   cancel(job: number): void {
-    cancelled.add(job);
+    cancelJob(job);
   },
 };
 

@@ -1,6 +1,6 @@
 /** A parse worker: raw messages in, parsed records out, off the ingest worker's thread. */
 import * as Comlink from 'comlink';
-import { parseRaws, type ParsedChunk } from '../src/db/ingest';
+import { parseRaws, type ParsedChunk } from '../src/core/parse';
 import { useMemoryBlob } from './memory-blob';
 
 useMemoryBlob();

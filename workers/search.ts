@@ -1,26 +1,44 @@
-/** The search worker: runs queries off the UI thread, streams hits, cancels by job id. */
+/**
+ * The search worker: runs queries off the UI thread and streams hits. It only
+ * reads: the index backlog and its saved table of posting numbers are written
+ * by the ingest worker, which the page connects it to.
+ */
 import * as Comlink from 'comlink';
 import { parseQuery, type QueryError } from '../src/core/query';
-import { getDB } from '../src/db/schema';
+import { getDB, type SearchCacheRow } from '../src/db/schema';
 import {
   countMatches,
-  indexBacklog,
   runSearch,
   warmSearch,
+  type SaveDocs,
   type SearchHit,
   type SearchOrder,
   type SearchSummary,
 } from '../src/db/search';
+import { cancelJob, withJob } from './jobs';
 
-const cancelled = new Set<number>();
+/** What the search worker asks of the writer (the ingest worker), relayed by the page. */
+export interface IndexWriter {
+  indexBacklog(onProgress: (done: number, total: number) => void): Promise<number>;
+  saveDocCache(row: SearchCacheRow): Promise<void>;
+}
+
+let connectWriter: (w: IndexWriter) => void;
+const writer = new Promise<IndexWriter>((resolve) => (connectWriter = resolve));
+const saveDocs: SaveDocs = async (row) => (await writer).saveDocCache(row);
 let backlog: Promise<number> | null = null;
 let backlogAt: { done: number; total: number } | null = null;
 
-/** Mail stored before the index existed is indexed once, before the first query. */
+/** Mail stored before the index existed is indexed once (by the writer), before the first query. */
 function ready(): Promise<number> {
-  backlog ??= indexBacklog(getDB(), undefined, (done, total) => {
-    backlogAt = done < total ? { done, total } : null;
-  })
+  backlog ??= writer
+    .then((w) =>
+      w.indexBacklog(
+        Comlink.proxy((done: number, total: number) => {
+          backlogAt = done < total ? { done, total } : null;
+        }),
+      ),
+    )
     .catch(() => 0)
     .finally(() => (backlogAt = null));
   return backlog;
@@ -39,48 +57,45 @@ export type SearchResult = { ok: true; summary: SearchSummary } | { ok: false; e
 
 const api = {
   /** Runs one query; hits arrive through onHits in result order. */
-  async search(
+  search(
     job: number,
     req: SearchRequest,
     onHits: (job: number, hits: SearchHit[]) => void,
   ): Promise<SearchResult> {
-    const parsed = parseQuery(req.query, req.now);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
-    await ready();
-    try {
+    return withJob(job, async (signal) => {
+      const parsed = parseQuery(req.query, req.now);
+      if (!parsed.ok) return { ok: false, error: parsed.error };
+      await ready();
       const summary = await runSearch(getDB(), parsed.ast, {
         inbox: req.inbox,
         order: req.order,
         limit: req.limit,
-        isCancelled: () => cancelled.has(job),
+        saveDocs,
+        signal,
         onHits: (hits) => onHits(job, hits),
       });
       return { ok: true, summary };
-    } finally {
-      cancelled.delete(job);
-    }
+    });
   },
 
   /**
    * Every match of a query, counted after its first page was shown (so that page is
    * not slower); null when cancelled by a newer query.
    */
-  async total(job: number, req: Omit<SearchRequest, 'order' | 'limit'>): Promise<number | null> {
-    const parsed = parseQuery(req.query, req.now);
-    if (!parsed.ok) return null;
-    await ready();
-    try {
+  total(job: number, req: Omit<SearchRequest, 'order' | 'limit'>): Promise<number | null> {
+    return withJob(job, async (signal) => {
+      const parsed = parseQuery(req.query, req.now);
+      if (!parsed.ok) return null;
+      await ready();
       const r = await runSearch(getDB(), parsed.ast, {
         inbox: req.inbox,
         order: 'date',
         countOnly: true,
         limit: Infinity,
-        isCancelled: () => cancelled.has(job),
+        signal,
       });
       return r.cancelled ? null : r.matched;
-    } finally {
-      cancelled.delete(job);
-    }
+    });
   },
 
   /** Match counts (capped) for several queries, e.g. unread counts of saved searches. */
@@ -93,7 +108,7 @@ const api = {
     const out: ({ count: number; capped: boolean } | null)[] = [];
     for (const q of queries) {
       const parsed = parseQuery(q.query, now);
-      out.push(parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap) : null);
+      out.push(parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap, saveDocs) : null);
     }
     return out;
   },
@@ -101,7 +116,7 @@ const api = {
   /** Gets ready for the first query while the reader is still looking at the list. */
   async warm(): Promise<void> {
     await ready();
-    await warmSearch(getDB());
+    await warmSearch(getDB(), saveDocs);
   },
 
   /** How far indexing mail stored before the index got, while it runs (queries wait for it). */
@@ -111,7 +126,12 @@ const api = {
 
   /** Stops a running query after its current chunk. */
   cancel(job: number): void {
-    cancelled.add(job);
+    cancelJob(job);
+  },
+
+  /** Gives the worker the writer it sends its few writes to (done once, by the page). */
+  connect(w: IndexWriter): void {
+    connectWriter(w);
   },
 };
 

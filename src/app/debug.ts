@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import { getDB } from '../db/schema';
 import type { SearchOrder } from '../db/search';
 import { imports } from './state/imports.svelte';
-import { nextJob, searchWorker } from './workers';
+import { search } from './workers';
 
 /** One query through the search worker, timed as the search view sees it. */
 export interface TimedSearch {
@@ -32,11 +32,8 @@ async function timedSearch(
     firstMs ||= performance.now() - t0;
     hits += h.length;
   });
-  const r = await searchWorker().search(
-    nextJob(),
-    { query, inbox, order, limit, now: Date.now() },
-    onHits,
-  );
+  const req = { query, inbox, order, limit, now: Date.now() };
+  const r = await search.call((w, job) => w.search(job, req, onHits));
   const ms = performance.now() - t0;
   if (!r.ok) return { ms, firstMs, hits, matched: 0, candidates: null, error: r.error.message };
   return {

@@ -1,5 +1,6 @@
 import { getDB } from '../db/schema';
 import { imports } from './state/imports.svelte';
+import { ingest } from './workers';
 
 /** On the very first start, import the bundled demo inbox so a new user sees threads at once. */
 export async function importDemoOnFirstStart(): Promise<void> {
@@ -10,5 +11,5 @@ export async function importDemoOnFirstStart(): Promise<void> {
   if ((await db.inboxes.count()) > 0) return;
   const url = new URL('demo/demo.mbox.gz', document.baseURI).href;
   const r = await imports.importUrl(url, 'demo', null, 'demo inbox');
-  if (!r.error) await db.settings.put({ key: 'demoImported', value: Date.now() });
+  if (!r.error) await ingest.call((w) => w.markDemoImported());
 }

@@ -1,39 +1,103 @@
 /**
- * The app's two workers, each started once on first use and shared by every
- * view (one IndexedDB writer, one parse pool), and one job counter so that
- * cancelling one job never cancels another.
+ * The page's side of the app's two workers. Each is started on first use and
+ * shared by every view; a call may take an AbortSignal, whose abort asks the
+ * worker to stop that job at its next safe point (the call still answers,
+ * saying it was cancelled). The ingest worker, the one writer, is ended after
+ * a while with no call in flight and started again by the next one; the search
+ * worker is kept, since the posting numbers and rows it holds are what make a
+ * query after the first one fast.
  */
 import * as Comlink from 'comlink';
 import type { IngestApi } from '../../workers/ingest';
-import type { SearchApi } from '../../workers/search';
+import type { IndexWriter, SearchApi } from '../../workers/search';
 
-let ingest: Comlink.Remote<IngestApi> | null = null;
-let search: Comlink.Remote<SearchApi> | null = null;
+/** An idle ingest worker is ended after this long (its parse pool with it). */
+const INGEST_IDLE_MS = 30_000;
+
 let job = 1;
 
-/** The ingest worker: imports, sync, backfill. */
-export function ingestWorker(): Comlink.Remote<IngestApi> {
-  ingest ??= Comlink.wrap<IngestApi>(
+/** A worker started on demand, whose jobs can be stopped by an AbortSignal. */
+class WorkerBridge<Api extends { cancel(job: number): void }> {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<Api> | null = null;
+  private busy = 0;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly start: () => Worker,
+    private readonly idleMs: number | null,
+    private readonly onStart?: (api: Comlink.Remote<Api>) => void,
+  ) {}
+
+  /** Runs `f` with the worker and a job id unique across the app's workers. */
+  async call<R>(
+    f: (api: Comlink.Remote<Api>, job: number) => R,
+    signal?: AbortSignal,
+  ): Promise<Awaited<R>> {
+    const api = this.api();
+    const id = job++;
+    this.busy++;
+    clearTimeout(this.idle);
+    // The call goes out first, so the worker knows the job when a cancel arrives.
+    const result = f(api, id);
+    const stop = () => void (api as Comlink.Remote<{ cancel(job: number): void }>).cancel(id);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await result;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      if (--this.busy === 0 && this.idleMs !== null)
+        this.idle = setTimeout(() => this.stop(), this.idleMs);
+    }
+  }
+
+  private api(): Comlink.Remote<Api> {
+    if (!this.remote) {
+      this.worker = this.start();
+      this.remote = Comlink.wrap<Api>(this.worker);
+      this.onStart?.(this.remote);
+    }
+    return this.remote;
+  }
+
+  private stop(): void {
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+}
+
+/** The ingest worker's API as the page calls it. */
+export type IngestRemote = Comlink.Remote<IngestApi>;
+
+/** The ingest worker: imports, sync, backfill, and every other IndexedDB write. */
+export const ingest = new WorkerBridge<IngestApi>(
+  () =>
     new Worker(new URL('../../workers/ingest.ts', import.meta.url), {
       type: 'module',
       name: 'ingest',
     }),
-  );
-  return ingest;
-}
+  INGEST_IDLE_MS,
+);
 
-/** The search worker. */
-export function searchWorker(): Comlink.Remote<SearchApi> {
-  search ??= Comlink.wrap<SearchApi>(
+/** The search worker's writes go to the ingest worker through the page. */
+const indexWriter: IndexWriter = {
+  indexBacklog: (onProgress) =>
+    ingest.call((w) =>
+      w.indexBacklog(Comlink.proxy((done: number, total: number) => void onProgress(done, total))),
+    ),
+  saveDocCache: (row) => ingest.call((w) => w.saveDocCache(row)),
+};
+
+/** The search worker: local queries and saved-search counts. */
+export const search = new WorkerBridge<SearchApi>(
+  () =>
     new Worker(new URL('../../workers/search.ts', import.meta.url), {
       type: 'module',
       name: 'search',
     }),
-  );
-  return search;
-}
-
-/** A job id unique across the app's workers. */
-export function nextJob(): number {
-  return job++;
-}
+  null,
+  (api) => void api.connect(Comlink.proxy(indexWriter)),
+);

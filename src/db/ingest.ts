@@ -4,12 +4,9 @@
  * transaction, so a failure or a cancel keeps every batch committed before it.
  */
 import { openMailStream, splitMboxStream } from '../core/mbox';
-import { parseMessage } from '../core/message';
-import { crashSummary } from '../core/oops';
 import type { LoupeDB } from './schema';
-import { ensureInbox } from './queries';
-import { termRun } from '../core/query/terms';
-import { storeBatch, type IngestItem } from './store';
+import { parseRaws, type IngestItem, type ParsedChunk, type Parser } from '../core/parse';
+import { ensureInbox, storeBatch } from './store';
 
 /** Progress of one import, sent to the UI a few times a second. */
 export interface IngestProgress {
@@ -56,7 +53,8 @@ export interface IngestOptions {
   /** Parsers working at once (default 1); one whole batch more is parsed while a batch is stored. */
   parallel?: number;
   onProgress?: (p: IngestProgress) => void;
-  isCancelled?: () => boolean;
+  /** Stops after the message being read; batches already stored stay. */
+  signal?: AbortSignal;
 }
 
 /** True when an error is the browser's storage quota running out. */
@@ -95,37 +93,6 @@ export function emptyProgress(totalBytes: number | null = null): IngestProgress 
     parseMs: 0,
     storeMs: 0,
   };
-}
-
-/** Parsed items and the time the parser spent on them. */
-export interface ParsedChunk {
-  items: IngestItem[];
-  ms: number;
-}
-
-/** Parses raw messages into storable items: in place, or in a parse worker. */
-export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
-
-/**
- * Parses raw messages in the calling thread, with crash summaries and their search
- * terms as one run. Text that is only the decoded raw bytes is left out: the store
- * keeps it as those bytes, and the items travel lighter.
- */
-export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
-  const t0 = performance.now();
-  const parsed = [];
-  for (const raw of raws) {
-    const m = await parseMessage(raw);
-    parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });
-  }
-  const run = termRun(parsed);
-  const items: IngestItem[] = parsed.map(({ m, crash }, at) => ({
-    ...m,
-    ...(m.textAt === null ? {} : { text: '' }),
-    crash,
-    terms: { run, at },
-  }));
-  return { items, ms: performance.now() - t0 };
 }
 
 /** Raw messages handed to a parser at once. */
@@ -212,7 +179,7 @@ export async function ingestStream(
   try {
     await ensureInbox(db, opts.inbox, opts.inboxUrl ?? null);
     for await (const raw of splitMboxStream(await openMailStream(counted))) {
-      if (opts.isCancelled?.()) {
+      if (opts.signal?.aborted) {
         cancelled = true;
         break;
       }
@@ -220,7 +187,7 @@ export async function ingestStream(
       if (raws.length < CHUNK) continue;
       sendChunk();
       while (inFlight.length > maxInFlight) await takeParsed();
-      if (opts.isCancelled?.()) {
+      if (opts.signal?.aborted) {
         cancelled = true;
         break;
       }

@@ -4,7 +4,9 @@
  * map, because Chromium charges 0.1-0.3 ms for every IndexedDB request whatever its
  * size: a row and a lookup per message were a quarter of an import's time. A write
  * is one log row; a transaction first replays the rows written since this realm
- * last looked (by any tab or worker), so the map is exact inside it.
+ * last looked, so the map is exact inside it. Only the ingest worker writes the
+ * log (one per open tab); the page replays it to find the thread of a ghost id,
+ * and read-only transactions may replay side by side.
  */
 import Dexie from 'dexie';
 import { eachNode, logRow, type NodeLogRow } from './node-log';

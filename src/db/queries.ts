@@ -1,9 +1,8 @@
-/** Typed reads and small writes used by the UI. */
+/** Typed reads used by the UI; writes go through the ingest worker. */
 import Dexie from 'dexie';
 import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
-import { touchReadMarks } from './search';
 
 /** Inboxes in the order they were added. */
 export function listInboxes(db: LoupeDB): Promise<InboxRow[]> {
@@ -103,45 +102,6 @@ export async function readIds(db: LoupeDB, threadId: string): Promise<Set<string
   return new Set(await db.reads.where('threadId').equals(threadId).primaryKeys());
 }
 
-/** Marks messages of one thread read; keeps the thread's unread count in step. */
-export async function markRead(db: LoupeDB, threadId: string, ids: string[]): Promise<void> {
-  await db.transaction('rw', [db.reads, db.threads, db.searchMeta], async () => {
-    const known = new Set(await db.reads.where('threadId').equals(threadId).primaryKeys());
-    const add = ids.filter((id) => !known.has(id));
-    if (!add.length) return;
-    const at = Date.now();
-    await db.reads.bulkPut(add.map((id) => ({ id, threadId, at })));
-    await touchReadMarks(db);
-    await db.threads
-      .where('id')
-      .equals(threadId)
-      .modify((t) => {
-        t.unread = Math.max(0, t.unread - add.length);
-      });
-  });
-}
-
-/** Ensures an inbox row exists. */
-export async function ensureInbox(
-  db: LoupeDB,
-  name: string,
-  url: string | null,
-  title = name,
-): Promise<void> {
-  await db.transaction('rw', db.inboxes, async () => {
-    if (await db.inboxes.get(name)) return;
-    await db.inboxes.put({
-      name,
-      url,
-      title,
-      addedAt: Date.now(),
-      lastSync: null,
-      feedSeen: [],
-      messageCount: 0,
-    });
-  });
-}
-
 /** The thread after (older, dir 1) or before (newer, dir -1) `t` in the list order of an inbox. */
 export async function adjacentThread(
   db: LoupeDB,
@@ -175,10 +135,4 @@ export async function adjacentThread(
     const hit = threads.find((x) => accept(x));
     if (hit) return hit;
   }
-}
-
-/** Marks every message of a thread read. */
-export async function markThreadRead(db: LoupeDB, t: StoredThread): Promise<void> {
-  const ids = await db.messages.where('threadId').equals(t.id).primaryKeys();
-  await markRead(db, t.id, ids);
 }

@@ -3,8 +3,7 @@
  * in one transaction. Threading is incremental: only threads that share an id
  * (message or ghost) or a reply subject with the batch are re-threaded.
  */
-import type { ParsedMessage } from '../core/message';
-import type { CrashSummary } from '../core/types';
+import type { IngestItem } from '../core/parse';
 import {
   buildThreads,
   isReplySubject,
@@ -15,16 +14,9 @@ import {
 } from '../core/thread';
 import { nodeMap, type NodeMap } from './nodes';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
-import type { RunRef } from '../core/query/terms';
 import { indexMessages, searchTables } from './search';
 
-/** A parsed message ready to store: its crash summary when it holds a crash report, its search terms when already tokenized. */
-/**
- * A parsed message ready to store: its crash summary when it holds a crash report,
- * its search terms when already tokenized (then `text` may be left empty when
- * `textAt` says where it is in `raw`: the row keeps it there).
- */
-export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: RunRef };
+export type { IngestItem };
 
 /** What one stored batch changed. */
 export interface BatchResult {
@@ -290,4 +282,25 @@ function summarize(
     unread: Math.min(unread, b.messageIds.length),
     nodeIds: [...b.messageIds, ...b.ghostIds],
   };
+}
+
+/** Ensures an inbox row exists. */
+export async function ensureInbox(
+  db: LoupeDB,
+  name: string,
+  url: string | null,
+  title = name,
+): Promise<void> {
+  await db.transaction('rw', db.inboxes, async () => {
+    if (await db.inboxes.get(name)) return;
+    await db.inboxes.put({
+      name,
+      url,
+      title,
+      addedAt: Date.now(),
+      lastSync: null,
+      feedSeen: [],
+      messageCount: 0,
+    });
+  });
 }

@@ -5,11 +5,10 @@
 import * as Comlink from 'comlink';
 import type { BackfillResult, BackfillState, SyncProgress } from '../../db/remote';
 import { isoDay } from '../format';
-import { ingestWorker, nextJob } from '../workers';
+import { ingest, type IngestRemote } from '../workers';
 import type { ShownError } from './remote.svelte';
 import { DAY } from '../../core/constants';
 
-const api = ingestWorker;
 class BackfillRun {
   /** The running fetch: what it is for, and how far it got. */
   running = $state<{ inbox: string; label: string; progress: SyncProgress | null } | null>(null);
@@ -19,15 +18,15 @@ class BackfillRun {
   stopped = $state<(BackfillState & { inbox: string }) | null>(null);
   /** Whether the inbox shown is small enough to download whole (null: not known yet). */
   small = $state<{ inbox: string; small: boolean | null; error: string | null } | null>(null);
-  private job = 0;
+  private stopRun: AbortController | null = null;
 
   /** Reads what the panel offers for an inbox: an unfinished backfill, and whether it is small. */
   async load(inbox: string): Promise<void> {
-    const state = await api().backfillState(inbox);
+    const state = await ingest.call((w) => w.backfillState(inbox));
     this.stopped = state && state.next >= state.from ? { ...state, inbox } : null;
     if (this.small?.inbox === inbox && this.small.small !== null) return;
     this.small = { inbox, small: null, error: null };
-    const r = await api().probeInboxSize(inbox, document.baseURI);
+    const r = await ingest.call((w) => w.probeInboxSize(inbox, document.baseURI));
     if (this.small?.inbox !== inbox) return;
     this.small = r.ok
       ? { inbox, small: r.small, error: null }
@@ -37,8 +36,8 @@ class BackfillRun {
   /** Fetches mail dated FROM..TO (both days included), newest week first. */
   range(inbox: string, from: number, to: number): Promise<void> {
     const label = `${isoDay(from)} … ${isoDay(to)}`;
-    return this.start(inbox, label, (id, onProgress) =>
-      api().backfill(id, inbox, from, to, document.baseURI, onProgress),
+    return this.start(inbox, label, (w, job, onProgress) =>
+      w.backfill(job, inbox, from, to, document.baseURI, onProgress),
     );
   }
 
@@ -57,32 +56,36 @@ class BackfillRun {
 
   /** Downloads the whole inbox (all.mbox.gz). */
   whole(inbox: string): Promise<void> {
-    return this.start(inbox, 'whole inbox', (id, onProgress) =>
-      api().downloadWholeInbox(id, inbox, document.baseURI, onProgress),
+    return this.start(inbox, 'whole inbox', (w, job, onProgress) =>
+      w.downloadWholeInbox(job, inbox, document.baseURI, onProgress),
     );
   }
 
   /** Stops after the window in flight; what was stored stays, and "resume" goes on from there. */
   cancel(): void {
-    if (this.running) void api().cancel(this.job);
+    if (this.running) this.stopRun?.abort();
   }
 
   private async start(
     inbox: string,
     label: string,
-    run: (job: number, onProgress: (p: SyncProgress) => void) => Promise<BackfillResult>,
+    run: (
+      w: IngestRemote,
+      job: number,
+      onProgress: (p: SyncProgress) => void,
+    ) => Promise<BackfillResult>,
   ): Promise<void> {
     if (this.running) return;
-    const id = (this.job = nextJob());
+    const stop = (this.stopRun = new AbortController());
     this.error = null;
     this.notice = null;
     this.running = { inbox, label, progress: null };
     const onProgress = Comlink.proxy((p: SyncProgress) => {
-      if (this.job === id && this.running) this.running = { inbox, label, progress: p };
+      if (this.stopRun === stop && this.running) this.running = { inbox, label, progress: p };
     });
     const again = () => void this.start(inbox, label, run);
     try {
-      const r = await run(id, onProgress);
+      const r = await ingest.call((w, job) => run(w, job, onProgress), stop.signal);
       const added = `${r.added} new message${r.added === 1 ? '' : 's'}`;
       if (r.error) {
         const kept = r.added ? ` ${added} were stored before it stopped.` : '';

@@ -3,14 +3,15 @@
  * cancel per job, and the visible state of the running or last import.
  */
 import * as Comlink from 'comlink';
-import { ingestWorker, nextJob } from '../workers';
+import { ingest, type IngestRemote } from '../workers';
 import { ALL } from '../../core/constants';
 import { router } from './route.svelte';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
-import { askPersistence, importShortfall, storageInfo } from '../../db/maintenance';
+import { askPersistence, importShortfall, storageInfo } from '../../db/storage';
 
 export interface ImportJob {
-  id: number;
+  /** Aborted to stop the import. */
+  stop: AbortController;
   label: string;
   progress: IngestProgress | null;
   result: IngestResult | null;
@@ -18,27 +19,29 @@ export interface ImportJob {
   spaceNeeded?: number | null;
 }
 
-const api = ingestWorker;
-
 class Imports {
   job = $state<ImportJob | null>(null);
 
   private async run(
     label: string,
-    call: (id: number, onProgress: (p: IngestProgress) => void) => Promise<IngestResult>,
+    call: (
+      w: IngestRemote,
+      job: number,
+      onProgress: (p: IngestProgress) => void,
+    ) => Promise<IngestResult>,
   ): Promise<IngestResult> {
-    const id = nextJob();
-    const job: ImportJob = { id, label, progress: null, result: null };
+    const stop = new AbortController();
+    const job: ImportJob = { stop, label, progress: null, result: null };
     this.job = job;
     const onProgress = Comlink.proxy((p: IngestProgress) => {
-      if (this.job?.id === id) this.job = { ...this.job, progress: p };
+      if (this.job?.stop === stop) this.job = { ...this.job, progress: p };
     });
     const before = storageInfo();
-    const result = await call(id, onProgress);
+    const result = await ingest.call((w, id) => call(w, id, onProgress), stop.signal);
     const spaceNeeded = result.quota
       ? await importShortfall((await before).usage, result, /\.gz\b/i.test(label))
       : undefined;
-    if (this.job?.id === id) this.job = { ...this.job, progress: result, result, spaceNeeded };
+    if (this.job?.stop === stop) this.job = { ...this.job, progress: result, result, spaceNeeded };
     return result;
   }
 
@@ -52,7 +55,7 @@ class Imports {
   async importFiles(files: File[], inbox: string): Promise<void> {
     void askPersistence();
     for (const f of files) {
-      const r = await this.run(f.name, (id, cb) => api().importBlob(id, f, inbox, cb));
+      const r = await this.run(f.name, (w, id, cb) => w.importBlob(id, f, inbox, cb));
       if (r.error || r.cancelled) break;
     }
   }
@@ -64,12 +67,12 @@ class Imports {
     inboxUrl: string | null,
     label = url,
   ): Promise<IngestResult> {
-    return this.run(label, (id, cb) => api().importUrl(id, url, inbox, inboxUrl, cb));
+    return this.run(label, (w, id, cb) => w.importUrl(id, url, inbox, inboxUrl, cb));
   }
 
   /** Stops the running job; batches already stored stay. */
   cancel(): void {
-    if (this.job && !this.job.result) void api().cancel(this.job.id);
+    if (this.job && !this.job.result) this.job.stop.abort();
   }
 
   dismiss(): void {

@@ -2,9 +2,9 @@
  * Remote inboxes in the UI: add and sync an inbox, open a thread by URL or
  * Message-ID. The work runs in an ingest worker; this holds what the views show.
  */
-import { askPersistence } from '../../db/maintenance';
+import { askPersistence } from '../../db/storage';
 import * as Comlink from 'comlink';
-import { ingestWorker, nextJob } from '../workers';
+import { ingest } from '../workers';
 import type { PartialThread } from '../../db/partial';
 import type { SyncProgress, SyncResult } from '../../db/remote';
 import { router } from './route.svelte';
@@ -14,9 +14,6 @@ export interface ShownError {
   message: string;
   retry: () => void;
 }
-
-// Its own worker, so a long sync never queues behind a file import (and job ids never clash).
-const api = ingestWorker;
 
 /** The app's base URL, which the proxy lives under (`_/HOST/PATH`). */
 function appBase(): string {
@@ -41,14 +38,14 @@ class RemoteState {
   /** Partial threads being fetched again, by their Message-ID, and the last retry's failure. */
   retrying = $state.raw<ReadonlySet<string>>(new Set());
   retryError = $state.raw<{ msgid: string; message: string } | null>(null);
-  private job = 0;
+  private stopSync: AbortController | null = null;
 
   /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
   async add(url: string): Promise<boolean> {
     this.syncError = null;
     // Following an inbox is a real import: ask the browser to keep the data.
     void askPersistence();
-    const r = await api().addInbox(url);
+    const r = await ingest.call((w) => w.addInbox(url));
     if (!r.ok) {
       this.syncError = { message: r.error.message, retry: () => void this.add(url) };
       return false;
@@ -61,15 +58,18 @@ class RemoteState {
   /** Fetches what is new in a remote inbox. */
   async sync(inbox: string): Promise<void> {
     if (this.syncing) return;
-    const id = (this.job = nextJob());
+    const stop = (this.stopSync = new AbortController());
     this.syncError = null;
     this.syncNotice = null;
     this.syncing = { inbox, progress: null };
     const onProgress = Comlink.proxy((p: SyncProgress) => {
-      if (this.job === id && this.syncing) this.syncing = { inbox, progress: p };
+      if (this.stopSync === stop && this.syncing) this.syncing = { inbox, progress: p };
     });
     try {
-      const r = await api().syncInbox(id, inbox, appBase(), onProgress);
+      const r = await ingest.call(
+        (w, job) => w.syncInbox(job, inbox, appBase(), onProgress),
+        stop.signal,
+      );
       if (r.error)
         this.syncError = { message: r.error.message, retry: () => void this.sync(inbox) };
       else this.syncNotice = r.cancelled ? `Sync of ${inbox} stopped.` : summary(r);
@@ -83,7 +83,7 @@ class RemoteState {
 
   /** Stops the running sync after the threads in flight; what was stored stays. */
   cancelSync(): void {
-    if (this.syncing) void api().cancel(this.job);
+    if (this.syncing) this.stopSync?.abort();
   }
 
   /** Opens a message by lore URL or Message-ID, fetching its thread when it is not cached. */
@@ -91,7 +91,7 @@ class RemoteState {
     this.openError = null;
     this.opening = input;
     try {
-      const r = await api().openThread(nextJob(), input, appBase());
+      const r = await ingest.call((w, job) => w.openThread(job, input, appBase()));
       if (!r.ok) {
         this.openError = { message: r.error.message, retry: () => void this.open(input) };
         return false;
@@ -114,7 +114,9 @@ class RemoteState {
     if (this.retryError?.msgid === p.msgid) this.retryError = null;
     const done = Comlink.proxy(() => undefined);
     try {
-      const r = await api().fetchThreads(nextJob(), p.inbox, [p.ids], appBase(), true, done);
+      const r = await ingest.call((w, job) =>
+        w.fetchThreads(job, p.inbox, [p.ids], appBase(), true, done),
+      );
       const why = r.error?.message ?? r.failures[0]?.message;
       if (why) this.retryError = { msgid: p.msgid, message: why };
     } catch (e) {

@@ -3,11 +3,9 @@
  * hits streamed in as the worker verifies them, and saved-search counts.
  */
 import * as Comlink from 'comlink';
-import { searchWorker } from '../workers';
+import { search as worker } from '../workers';
 import { parseQuery, type QueryError } from '../../core/query';
 import type { SearchHit, SearchOrder, SearchSummary } from '../../db/search';
-
-const api = searchWorker;
 
 /** How many results a page adds. */
 export const PAGE = 100;
@@ -24,17 +22,16 @@ class SearchState {
   order = $state<SearchOrder>('relevance');
   limit = $state(PAGE);
   private job = 0;
-  /** The job whose total is being counted (0: none). */
-  private counting = 0;
+  private stop: AbortController | null = null;
   private onHits = Comlink.proxy((job: number, hits: SearchHit[]) => {
     if (job === this.job) this.hits = [...this.hits, ...hits];
   });
 
   /** Starts a query (cancelling the previous one); a malformed query only sets `error`. */
   async run(query: string, inbox: string): Promise<void> {
-    const prev = this.job;
-    const job = ++this.job;
-    if (this.running || this.counting === prev) void api().cancel(prev);
+    this.stop?.abort();
+    const stop = (this.stop = new AbortController());
+    const mine = () => this.stop === stop;
     const now = Date.now();
     const parsed = parseQuery(query, now);
     this.hits = [];
@@ -48,53 +45,53 @@ class SearchState {
     this.error = null;
     this.running = true;
     const poll = setInterval(() => {
-      void api()
-        .indexing()
+      void worker
+        .call((w) => w.indexing())
         .then((at) => {
-          if (job === this.job) this.indexing = at;
+          if (mine()) this.indexing = at;
         });
     }, 500);
     try {
       const req = { query, inbox, order: this.order, limit: this.limit, now };
-      const r = await api().search(job, req, this.onHits);
-      if (job !== this.job) return;
+      const r = await worker.call((w, job) => {
+        this.job = job;
+        return w.search(job, req, this.onHits);
+      }, stop.signal);
+      if (!mine()) return;
       if (r.ok) {
         this.summary = r.summary;
-        if (r.summary.more) void this.count(job, query, inbox, now);
+        if (r.summary.more) void this.count(stop, { query, inbox, now });
       } else this.error = r.error;
     } catch (e) {
-      if (job === this.job)
-        this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
+      if (mine()) this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
     } finally {
       clearInterval(poll);
-      if (job === this.job) {
+      if (mine()) {
         this.running = false;
         this.indexing = null;
       }
     }
   }
 
-  /** Counts every match once the first page is shown; a newer query cancels it. */
-  private async count(job: number, query: string, inbox: string, now: number): Promise<void> {
-    this.counting = job;
-    try {
-      const n = await api().total(job, { query, inbox, now });
-      if (job === this.job) this.total = n;
-    } finally {
-      if (this.counting === job) this.counting = 0;
-    }
+  /** Counts every match once the first page is shown; a newer query stops it. */
+  private async count(
+    stop: AbortController,
+    req: { query: string; inbox: string; now: number },
+  ): Promise<void> {
+    const n = await worker.call((w, job) => w.total(job, req), stop.signal);
+    if (this.stop === stop) this.total = n;
   }
 
   /** Starts the worker and reads what the first query needs, when the page is idle. */
   warmUp(): void {
-    const go = () => void api().warm();
+    const go = () => void worker.call((w) => w.warm());
     if ('requestIdleCallback' in window) requestIdleCallback(go, { timeout: 2000 });
     else setTimeout(go, 500);
   }
 
   /** Capped match counts for several queries (null for a malformed one). */
   counts(queries: { query: string; inbox: string }[], cap: number) {
-    return api().counts(queries, cap, Date.now());
+    return worker.call((w) => w.counts(queries, cap, Date.now()));
   }
 }
 

@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { groupThreads, planServerQuery } from '../../core/remote';
 import { parseQuery } from '../../core/query';
 import type { ServerHit, SyncProgress } from '../../db/remote';
-import { ingestWorker, nextJob } from '../workers';
+import { ingest } from '../workers';
 import { pwa } from '../pwa.svelte';
 
 /** What the server search is doing, for the status line. */
@@ -23,7 +23,6 @@ export type ServerStatus =
 export type HitFetch = { state: 'fetching' } | { state: 'failed'; message: string };
 
 const KEY = 'loupe.serverSearch';
-const api = ingestWorker;
 
 function hostOf(url: string | null): string {
   try {
@@ -41,7 +40,7 @@ class ServerSearchState {
   /** Downloads of hits, by Message-ID. */
   fetches = $state.raw<Readonly<Record<string, HitFetch>>>({});
   /** "Fetch all": threads done of total. */
-  bulk = $state<{ done: number; total: number; job: number } | null>(null);
+  bulk = $state<{ done: number; total: number; stop: AbortController } | null>(null);
   private run = 0;
   private last: { query: string; inbox: string; url: string | null; relevance: boolean } | null =
     null;
@@ -74,7 +73,9 @@ class ServerSearchState {
     if (!pwa.online) return void (this.status = { kind: 'skipped', reason: 'you are offline' });
     this.status = { kind: 'running', host };
     try {
-      const r = await api().serverSearch(req.inbox, req.query, document.baseURI, req.relevance);
+      const r = await ingest.call((w) =>
+        w.serverSearch(req.inbox, req.query, document.baseURI, req.relevance),
+      );
       if (run !== this.run) return;
       if (!r.ok) {
         this.status = { kind: 'failed', host, message: r.error.message };
@@ -103,16 +104,20 @@ class ServerSearchState {
     const groups = groupThreads(
       todo.map((h) => ({ messageId: h.id, inReplyTo: h.inReplyTo, updated: h.date })),
     );
-    const job = nextJob();
+    const stop = new AbortController();
     const many = groups.length > 1;
-    if (many) this.bulk = { done: 0, total: groups.length, job };
+    if (many) this.bulk = { done: 0, total: groups.length, stop };
     const onProgress = Comlink.proxy((p: SyncProgress) => {
-      if (this.bulk?.job === job) this.bulk = { done: p.done, total: p.total, job };
+      if (this.bulk?.stop === stop) this.bulk = { done: p.done, total: p.total, stop };
     });
     try {
-      const r = await api().fetchThreads(job, inbox, groups, document.baseURI, false, onProgress);
+      const r = await ingest.call(
+        (w, job) => w.fetchThreads(job, inbox, groups, document.baseURI, false, onProgress),
+        stop.signal,
+      );
       if (run !== this.run) return;
-      const stored = new Set(await api().storedIds(this.hits.map((h) => h.id)));
+      const ids = this.hits.map((h) => h.id);
+      const stored = new Set(await ingest.call((w) => w.storedIds(ids)));
       this.hits = this.hits.map((h) => (stored.has(h.id) ? { ...h, cached: true } : h));
       const why = r.error?.message ?? r.failures[0]?.message;
       const next = { ...this.fetches };
@@ -125,13 +130,13 @@ class ServerSearchState {
       const message = e instanceof Error ? e.message : String(e);
       this.setFetch(todo, { state: 'failed', message });
     } finally {
-      if (this.bulk?.job === job) this.bulk = null;
+      if (this.bulk?.stop === stop) this.bulk = null;
     }
   }
 
   /** Stops a running "fetch all" after the threads in flight. */
   cancelBulk(): void {
-    if (this.bulk) void api().cancel(this.bulk.job);
+    this.bulk?.stop.abort();
   }
 
   private setFetch(hits: ServerHit[], f: HitFetch) {

@@ -63,7 +63,7 @@ export async function backfill(
       progress.done = ++result.windowsDone;
       continue;
     }
-    if (options.isCancelled?.()) {
+    if (options.signal?.aborted) {
       result.cancelled = true;
       break;
     }

@@ -33,11 +33,10 @@ export async function syncInbox(
   db: LoupeDB,
   inboxName: string,
   fetchFn: FetchFn,
-  onProgress?: (p: SyncProgress) => void,
-  isCancelled?: () => boolean,
   options: RemoteOptions = {},
 ): Promise<SyncResult> {
-  const ctx = makeCtx(fetchFn, { ...options, isCancelled, onProgress });
+  const ctx = makeCtx(fetchFn, options);
+  const { onProgress } = options;
   const result: SyncResult = {
     inbox: inboxName,
     newEntries: 0,

@@ -26,7 +26,8 @@ export interface SyncProgress {
 /** Options shared by the remote operations; tests replace the clock. */
 export interface RemoteOptions {
   onProgress?: (p: SyncProgress) => void;
-  isCancelled?: () => boolean;
+  /** Stops the operation at its next safe point; what was stored stays. */
+  signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Requests in flight per host. */
@@ -97,7 +98,7 @@ export async function request(ctx: Ctx, url: string, init?: RequestInit): Promis
     const text = proxyOwn ? (await res.text().catch(() => '')).trim() : '';
     if (!proxyOwn) void res.body?.cancel().catch(() => undefined);
     if ((res.status === 429 || res.status === 503) && !proxyOwn && attempt < retries) {
-      if (ctx.opts.isCancelled?.()) throw fail('rate-limited', url, `${host} is busy; stopped.`);
+      if (ctx.opts.signal?.aborted) throw fail('rate-limited', url, `${host} is busy; stopped.`);
       const wait = backoffMs(
         attempt,
         retryAfterMs(res.headers.get('retry-after')),

@@ -53,7 +53,7 @@ async function fetchMboxNow(
     inbox,
     inboxUrl: base,
     totalBytes: len > 0 ? len : null,
-    isCancelled: ctx.opts.isCancelled,
+    signal: ctx.opts.signal,
     onProgress: onIngest,
   });
   if (r.error) {
@@ -129,7 +129,7 @@ export async function fetchGroups(
   ctx.opts.onProgress?.({ ...progress });
   await Promise.all(
     groups.map(async (ids) => {
-      if (ctx.opts.isCancelled?.()) {
+      if (ctx.opts.signal?.aborted) {
         out.cancelled = true;
         out.failedIds.push(...ids);
         return;

@@ -6,7 +6,8 @@
  */
 import { CostLru } from '../../core/lru';
 import type { ThreadNode } from '../../core/types';
-import type { LoupeDB, PostingRow, StoredMessage } from '../schema';
+import type { LoupeDB, PostingRow, SearchCacheRow, StoredMessage } from '../schema';
+import { saveDocCache } from './write';
 import { meta } from './meta';
 
 /** Posting number -> Message-ID, date and size, kept per realm; reloaded when the index changes. */
@@ -83,27 +84,34 @@ async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCa
   return c;
 }
 
-function saveCache(db: LoupeDB, c: DocCache): void {
+/**
+ * Stores the table of posting numbers for the next start. A searcher that must
+ * not write (the search worker) hands it to the writer instead.
+ */
+export type SaveDocs = (row: SearchCacheRow) => Promise<void>;
+
+function saveCache(c: DocCache, save: SaveDocs): void {
   const ids = Array.from({ length: c.next }, (_, no) => c.ids[no] ?? '');
   const row = { key: 'docs', gen: c.gen, next: c.next, ids, dates: c.dates, sizes: c.sizes };
   // Only a shortcut: a failure (a full disk) leaves the next start to read every row.
-  void db.searchCache
-    .put({ ...row, inboxes: [...c.inboxes], order: c.order })
-    .catch(() => undefined);
+  void save({ ...row, inboxes: [...c.inboxes], order: c.order }).catch(() => undefined);
 }
 
 const loading = new WeakMap<LoupeDB, Promise<unknown>>();
 
 /** One load at a time per database: a query that comes during the warm-up reuses what it read. */
-export function loadCache(db: LoupeDB): Promise<DocCache> {
+export function loadCache(
+  db: LoupeDB,
+  save: SaveDocs = (row) => saveDocCache(db, row),
+): Promise<DocCache> {
   const next = (loading.get(db) ?? Promise.resolve())
     .catch(() => undefined)
-    .then(() => readCache(db));
+    .then(() => readCache(db, save));
   loading.set(db, next);
   return next;
 }
 
-async function readCache(db: LoupeDB): Promise<DocCache> {
+async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
   const tables = [db.searchSegs, db.searchInboxes, db.searchMeta, db.searchCache];
   const { c, read } = await db.transaction('r', tables, async () => {
     const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
@@ -160,7 +168,7 @@ async function readCache(db: LoupeDB): Promise<DocCache> {
     return { c, read: docs };
   });
   caches.set(db, c);
-  if (read >= SAVE_AFTER) saveCache(db, c);
+  if (read >= SAVE_AFTER) saveCache(c, save);
   return c;
 }
 

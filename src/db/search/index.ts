@@ -5,7 +5,9 @@
  * Index terms and highlighting are pure and live in src/core/query.
  */
 export { searchTables } from './meta';
-export { deleteInboxIndex, indexBacklog, indexMessages, indexedSizes } from './write';
+export { deleteInboxIndex, indexBacklog, indexMessages, saveDocCache } from './write';
+export type { SaveDocs } from './cache';
+export { indexedSizes } from './sizes';
 export { touchReadMarks } from './reads';
 export { smallestFirst, selectSmallest } from './rank';
 export { eachPosting, postingRowBytes, rowKeys } from './postings';

@@ -23,7 +23,7 @@ import {
 } from '../../core/query/highlight';
 import { ANY, OOPS_KEY, toSearchDoc } from '../../core/query/terms';
 import type { LoupeDB, StoredMessage } from '../schema';
-import { loadCache, loadThreads, readMessages, type DocCache } from './cache';
+import { loadCache, loadThreads, readMessages, type DocCache, type SaveDocs } from './cache';
 import { crashRows } from './meta';
 import { plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
 import { everything, ranked } from './rank';
@@ -54,7 +54,10 @@ export interface SearchOptions {
   limit?: number;
   /** Count only: no hits are built. */
   countOnly?: boolean;
-  isCancelled?: () => boolean;
+  /** Where the table of posting numbers is saved (default: written here). */
+  saveDocs?: SaveDocs;
+  /** Stops after the chunk being verified. */
+  signal?: AbortSignal;
   /** Receives hits as each verified chunk completes, in result order. */
   onHits?: (hits: SearchHit[]) => void;
 }
@@ -82,7 +85,7 @@ export async function runSearch(
   const needReads = usesReadState(query);
   const emit = opts.countOnly ? undefined : opts.onHits;
   const [cache, reads] = await Promise.all([
-    loadCache(db),
+    loadCache(db, opts.saveDocs),
     needReads || emit ? readMarks(db) : null,
   ]);
   // The inbox is a filter on the candidates (a bitmap), not a term to intersect.
@@ -121,7 +124,7 @@ export async function runSearch(
   for (let first = true; next; first = false) {
     const { nos, msgs, crashOf } = await next;
     next = null;
-    if (opts.isCancelled?.()) {
+    if (opts.signal?.aborted) {
       cancelled = true;
       break;
     }
@@ -174,8 +177,8 @@ const FIRST_CHUNK = 24;
 const MAX_CHUNK = 256;
 
 /** Reads what every query needs (posting numbers, read marks) ahead of the first one. */
-export async function warmSearch(db: LoupeDB): Promise<void> {
-  await Promise.all([loadCache(db), readMarks(db)]);
+export async function warmSearch(db: LoupeDB, saveDocs?: SaveDocs): Promise<void> {
+  await Promise.all([loadCache(db, saveDocs), readMarks(db)]);
 }
 
 /** Number of matches up to `cap`, for saved-search badges. */
@@ -184,8 +187,10 @@ export async function countMatches(
   ast: QueryNode,
   inbox: string,
   cap: number,
+  saveDocs?: SaveDocs,
 ): Promise<{ count: number; capped: boolean }> {
-  const r = await runSearch(db, ast, { inbox, countOnly: true, limit: cap, order: 'date' });
+  const opts = { inbox, countOnly: true, limit: cap, order: 'date', saveDocs } as const;
+  const r = await runSearch(db, ast, opts);
   return { count: r.matched, capped: r.more && r.matched >= cap };
 }
 

@@ -4,7 +4,7 @@
  * so a batch is written with appends only (no read-modify-write); `searchSegs`
  * maps a segment's posting numbers to Message-IDs (plus date/size/inboxes,
  * which the planner narrows on). Also the backlog of mail stored before the
- * index, deleting an inbox from it, and its size per inbox.
+ * index, and deleting an inbox from it.
  */
 import type { CrashSummary } from '../../core/types';
 import {
@@ -15,7 +15,7 @@ import {
   type IndexItem,
   type TermRun,
 } from '../../core/query/terms';
-import type { LoupeDB, PostingRow, SearchSegRow, StoredMessage } from '../schema';
+import type { LoupeDB, PostingRow, SearchCacheRow, SearchSegRow, StoredMessage } from '../schema';
 import { bumpGen, crashRows, meta, searchTables } from './meta';
 import { OWN, OWN_ROW_MIN, bucketOf } from './postings';
 
@@ -240,27 +240,7 @@ export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void
   });
 }
 
-/** Raw bytes and count of the indexed messages of every inbox (lowercased), without reading mail. */
-export async function indexedSizes(
-  db: LoupeDB,
-): Promise<Map<string, { bytes: number; count: number }>> {
-  const out = new Map<string, { bytes: number; count: number }>();
-  const add = (ib: string, size: number) => {
-    const s = out.get(ib) ?? { bytes: 0, count: 0 };
-    if (!s.count) out.set(ib, s);
-    s.bytes += size;
-    s.count++;
-  };
-  const sizeOf = new Map<number, number>();
-  await db.transaction('r', [db.searchSegs, db.searchInboxes], async () => {
-    for (const row of await db.searchSegs.toArray())
-      row.ids.forEach((id, i) => {
-        if (!id) return;
-        sizeOf.set(row.seg + i, row.sizes[i]);
-        for (const ib of row.inboxes[i]) add(ib, row.sizes[i]);
-      });
-    for (const r of await db.searchInboxes.toArray())
-      if (sizeOf.has(r.no)) add(r.inbox, sizeOf.get(r.no) as number);
-  });
-  return out;
+/** Saves a searcher's table of posting numbers, so that its next start need not read every segment. */
+export async function saveDocCache(db: LoupeDB, row: SearchCacheRow): Promise<void> {
+  await db.searchCache.put(row);
 }

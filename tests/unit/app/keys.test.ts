@@ -36,7 +36,7 @@ const { router } = await import('../../../src/app/state/route.svelte');
 const { reader } = await import('../../../src/app/state/reader.svelte');
 const { getDB } = await import('../../../src/db/schema');
 const { storeBatch } = await import('../../../src/db/store');
-const { markRead } = await import('../../../src/db/queries');
+const { markRead } = await import('../../../src/db/marks');
 
 /** A keydown as the handler sees it; `target` is the element that has focus. */
 function key(k: string, mods: Partial<KeyboardEvent> = {}, tagName = 'BODY'): boolean {

@@ -1,18 +1,13 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../src/core/message';
-import {
-  backupInboxes,
-  backupMbox,
-  backupState,
-  parseBackupState,
-  restoreBackup,
-  type BackupState,
-} from '../../../src/db/backup';
-import { ensureInbox, markRead, rawsById } from '../../../src/db/queries';
+import { backupInboxes, backupMbox, backupState, type BackupState } from '../../../src/db/backup';
+import { parseBackupState, restoreBackup } from '../../../src/db/restore';
+import { markRead } from '../../../src/db/marks';
+import { rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
 import { saveSearch } from '../../../src/db/saved-searches';
-import { storeBatch } from '../../../src/db/store';
+import { ensureInbox, storeBatch } from '../../../src/db/store';
 import { scratchDbs } from './helpers';
 
 const enc = new TextEncoder();

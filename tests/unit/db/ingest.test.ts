@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ingestStream, parseRaws, type Parser } from '../../../src/db/ingest';
+import { parseRaws, type Parser } from '../../../src/core/parse';
+import { ingestStream } from '../../../src/db/ingest';
 import { freshDb } from './helpers';
 
 const fx = freshDb('ingest');
@@ -80,15 +81,17 @@ describe('ingest pipeline', () => {
 
   it('keeps whole batches only when cancelled', async () => {
     let seen = 0;
+    const stop = new AbortController();
     const counting: Parser = async (raws) => {
       seen += raws.length;
+      if (seen >= 1200) stop.abort();
       return parseRaws(raws);
     };
     const r = await ingestStream(fx.db, streamOf(mbox(3000)), {
       inbox: 'l',
       batchSize: 500,
       parse: counting,
-      isCancelled: () => seen >= 1200,
+      signal: stop.signal,
     });
     expect(r.cancelled).toBe(true);
     expect(r.added % 500).toBe(0);

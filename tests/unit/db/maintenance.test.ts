@@ -2,11 +2,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../src/core/query';
 import type { ParsedMessage } from '../../../src/core/message';
-import { deleteInbox, inboxSizes, spaceNeeded } from '../../../src/db/maintenance';
-import { countThreads, ensureInbox, getRaw, listThreads, markRead } from '../../../src/db/queries';
+import { deleteInbox } from '../../../src/db/maintenance';
+import { inboxSizes, spaceNeeded } from '../../../src/db/storage';
+import { markRead } from '../../../src/db/marks';
+import { countThreads, getRaw, listThreads } from '../../../src/db/queries';
 import { saveSearch } from '../../../src/db/saved-searches';
 import { runSearch } from '../../../src/db/search';
-import { storeBatch } from '../../../src/db/store';
+import { ensureInbox, storeBatch } from '../../../src/db/store';
 import { freshDb, mail as mailAt } from './helpers';
 
 const fx = freshDb('maint');

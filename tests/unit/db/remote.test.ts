@@ -137,7 +137,7 @@ const threadFetches = () => pi.requests.filter((r) => r.endsWith('t.mbox.gz'));
 describe('syncInbox', () => {
   it('fetches each new thread once, stores every message and remembers the feed', async () => {
     const seen: number[] = [];
-    const r = await syncInbox(fx.db, 'test', pi.fetch, (p) => seen.push(p.done));
+    const r = await syncInbox(fx.db, 'test', pi.fetch, { onProgress: (p) => seen.push(p.done) });
     expect(r.error).toBeNull();
     expect(r.failures).toEqual([]);
     expect(r.newEntries).toBe(10);
@@ -243,13 +243,13 @@ describe('syncInbox', () => {
     );
     const slept: number[] = [];
     const sleep = async (ms: number) => void slept.push(ms);
-    const r = await syncInbox(fx.db, 'test', pi.fetch, undefined, undefined, { sleep });
+    const r = await syncInbox(fx.db, 'test', pi.fetch, { sleep });
     expect(slept).toEqual([2000]);
     expect(r.error).toBeNull();
 
     const upstream = { 'x-loupe-proxy': 'relay', 'content-security-policy': "default-src 'none'" };
     pi.override.set('new.atom', () => new Response('busy', { status: 503, headers: upstream }));
-    const r2 = await syncInbox(fx.db, 'test', pi.fetch, undefined, undefined, {
+    const r2 = await syncInbox(fx.db, 'test', pi.fetch, {
       sleep,
       retries: 2,
     });

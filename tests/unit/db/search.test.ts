@@ -18,7 +18,8 @@ import {
   type PreparedDoc,
   type QueryNode,
 } from '../../../src/core/query';
-import { getRaw, markRead } from '../../../src/db/queries';
+import { markRead } from '../../../src/db/marks';
+import { getRaw } from '../../../src/db/queries';
 import { LoupeDB, type SearchSegRow } from '../../../src/db/schema';
 import {
   countMatches,
@@ -31,7 +32,7 @@ import {
 } from '../../../src/db/search';
 import { hitRanges } from '../../../src/core/query/highlight';
 import { toSearchDoc } from '../../../src/core/query/terms';
-import { parseRaws } from '../../../src/db/ingest';
+import { parseRaws } from '../../../src/core/parse';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot, rng } from '../shared';
 import { scratchDbs } from './helpers';
@@ -282,7 +283,7 @@ describe('search index = brute force', () => {
   it('stops when cancelled', async () => {
     const r = await runSearch(db, parse('NOT syzbot'), {
       limit: Infinity,
-      isCancelled: () => true,
+      signal: AbortSignal.abort(),
     });
     expect(r.cancelled).toBe(true);
     expect(r.matched).toBe(0);

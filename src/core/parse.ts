@@ -1,0 +1,46 @@
+/**
+ * Raw messages to storable items: parsed, with crash summaries and their index
+ * terms as one run. Pure, so a parse worker carries no database code.
+ */
+import { parseMessage, type ParsedMessage } from './message';
+import { crashSummary } from './oops';
+import { termRun, type RunRef } from './query/terms';
+import type { CrashSummary } from './types';
+
+/**
+ * A parsed message ready to store: its crash summary when it holds a crash report,
+ * its search terms when already tokenized (then `text` may be left empty when
+ * `textAt` says where it is in `raw`: the row keeps it there).
+ */
+export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: RunRef };
+
+/** Parsed items and the time the parser spent on them. */
+export interface ParsedChunk {
+  items: IngestItem[];
+  ms: number;
+}
+
+/** Parses raw messages into storable items: in place, or in a parse worker. */
+export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
+
+/**
+ * Parses raw messages in the calling thread, with crash summaries and their search
+ * terms as one run. Text that is only the decoded raw bytes is left out: the store
+ * keeps it as those bytes, and the items travel lighter.
+ */
+export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
+  const t0 = performance.now();
+  const parsed = [];
+  for (const raw of raws) {
+    const m = await parseMessage(raw);
+    parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });
+  }
+  const run = termRun(parsed);
+  const items: IngestItem[] = parsed.map(({ m, crash }, at) => ({
+    ...m,
+    ...(m.textAt === null ? {} : { text: '' }),
+    crash,
+    terms: { run, at },
+  }));
+  return { items, ms: performance.now() - t0 };
+}
