@@ -5,6 +5,7 @@
  */
 import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
+import { namingMessage, participantOf } from '../core/thread-summary';
 import { nodeMap } from './nodes';
 import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
 import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
@@ -154,18 +155,19 @@ async function rethread(
   for (const b of built) {
     const msgs = b.messageIds.map((id) => byId.get(id)).filter((m): m is StoredMessage => !!m);
     msgs.sort((a, b2) => a.date - b2.date);
-    const first = msgs[0];
+    const named = namingMessage(b.rootId, msgs) as StoredMessage;
+    const author = participantOf(named.from);
     const withCrash = msgs.find((m) => crashes.has(m.id));
     const crash = withCrash ? crashes.get(withCrash.id) : undefined;
     const row: StoredThread = {
       id: b.rootId,
       rootId: b.rootId,
-      subject: first.subject,
-      subjectKey: subjectKey(first.subject),
-      firstDate: first.date,
+      subject: named.subject,
+      subjectKey: subjectKey(named.subject),
+      firstDate: msgs[0].date,
       lastDate: msgs[msgs.length - 1].date,
       count: msgs.length,
-      participants: [...new Set(msgs.map((m) => m.from.name || m.from.address || '(unknown)'))],
+      participants: [...new Set([author, ...msgs.map((m) => participantOf(m.from))])],
       inboxes: inboxesOf(msgs),
       tree: b.tree,
       hasPatch: msgs.some((m) => m.hasPatch),

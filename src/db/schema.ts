@@ -161,7 +161,8 @@ export interface SearchCacheRow {
 
 /**
  * Counters of the search index: `nextNo`, `gen` (bumped when docs are removed or
- * change inbox), `reads` (stamped when read marks change) and `complete` (set once
+ * change inbox), `reads` (stamped when read marks change), `version` (the
+ * INDEX_VERSION it was written at; none: 1) and `complete` (set once
  * every stored message is indexed).
  */
 export interface SearchMetaRow {

@@ -4,6 +4,7 @@
  * (message or ghost) or a reply subject with the batch are re-threaded.
  */
 import type { IngestItem } from '../core/parse';
+import { participantOf } from '../core/thread-summary';
 import {
   buildThreads,
   isReplySubject,
@@ -26,10 +27,6 @@ export interface BatchResult {
   /** Messages already stored in this inbox. */
   duplicates: number;
   threadsTouched: number;
-}
-
-function addrKey(m: { from: { name: string; address: string } }): string {
-  return m.from.name || m.from.address || '(unknown)';
 }
 
 /** Stores a batch of parsed messages for one inbox. Re-storing the same messages changes nothing. */
@@ -209,7 +206,7 @@ function summarize(
   for (const id of b.messageIds) {
     const f = freshById.get(id);
     if (f) {
-      participants.add(addrKey(f));
+      participants.add(participantOf(f.from));
       hasPatch ||= f.hasPatch;
       hasOops ||= f.hasOops;
       unread++;
@@ -222,7 +219,7 @@ function summarize(
       if (f.date < subjectDate || (id === b.rootId && subject === '')) {
         subject = f.subject;
         subjectDate = f.date;
-        subjectAuthor = addrKey(f);
+        subjectAuthor = participantOf(f.from);
       }
       continue;
     }
@@ -247,13 +244,13 @@ function summarize(
       subjectAuthor = t.participants[0] ?? subjectAuthor;
     }
   }
-  // Like lore, a thread is named by its root message when the root is not a ghost.
-  // ... and its first author is the author of the message it is named after.
+  // The rule of namingMessage, over fresh messages and the rows of the threads merged:
+  // the root when stored (fresh, or named so by its old row), else the earliest.
   let author = subjectAuthor;
   const root = freshById.get(b.rootId);
   if (root) {
     subject = root.subject;
-    author = addrKey(root);
+    author = participantOf(root.from);
   } else if (!b.tree.ghost) {
     for (const t of sources)
       if (t.rootId === b.rootId && !t.tree.ghost) {

@@ -10,6 +10,14 @@ import type { TextField } from './ast';
 import { diffFiles, type SearchDoc } from './doc';
 import { tokenize } from './tokenize';
 
+/**
+ * The version of what the index holds: bump it with any change to the keys a
+ * message is indexed by (eachToken, the field groups, the special keys) or to
+ * the posting format, and the writer rebuilds every index written before.
+ * Indexes that carry no version were written at version 1.
+ */
+export const INDEX_VERSION = 1;
+
 // Field groups: one bit each in a posting's low GROUP_BITS bits.
 export const S = 1;
 export const F = 2;

@@ -84,7 +84,8 @@ export async function backfill(
     }
     const url = searchMboxUrl(base, w.from, w.to);
     try {
-      const r = await fetchMbox(ctx, db, url, inboxName, base, { method: 'POST' });
+      const init = { method: 'POST' };
+      const r = await fetchMbox(ctx, db, { url, inbox: inboxName, base, init });
       result.added += r.added;
       // Stopped inside this window: it stays to do, so resuming fetches it whole.
       if (r.cancelled) {
@@ -146,9 +147,12 @@ export async function downloadWholeInbox(
   };
   options.onProgress?.({ ...progress });
   try {
-    const r = await fetchMbox(ctx, db, url, inboxName, remote.url, undefined, (p) =>
-      options.onProgress?.({ ...progress, added: p.added, bytes: p.bytes }),
-    );
+    const r = await fetchMbox(ctx, db, {
+      url,
+      inbox: inboxName,
+      base: remote.url,
+      onIngest: (p) => options.onProgress?.({ ...progress, added: p.added, bytes: p.bytes }),
+    });
     result.added = r.added;
     result.cancelled = r.cancelled;
     result.windowsDone = r.cancelled ? 0 : 1;

@@ -21,28 +21,25 @@ import {
   type SyncProgress,
 } from './http';
 
+/** One mbox(.gz) download into an inbox whose remote address is `base`. */
+export interface MboxFetch {
+  url: string;
+  inbox: string;
+  base: string;
+  init?: RequestInit;
+  onIngest?: (p: IngestProgress) => void;
+}
+
 /** Downloads one mbox(.gz) and stores it; a damaged download keeps its complete messages. */
-export function fetchMbox(
-  ctx: Ctx,
-  db: LoupeDB,
-  url: string,
-  inbox: string,
-  base: string,
-  init?: RequestInit,
-  onIngest?: (p: IngestProgress) => void,
-): Promise<IngestResult> {
-  return ctx.limit(hostOf(url), () => fetchMboxNow(ctx, db, url, inbox, base, init, onIngest));
+export function fetchMbox(ctx: Ctx, db: LoupeDB, f: MboxFetch): Promise<IngestResult> {
+  return ctx.limit(hostOf(f.url), () => fetchMboxNow(ctx, db, f));
 }
 
 /** fetchMbox for a caller that already holds a slot of the host's limit. */
 async function fetchMboxNow(
   ctx: Ctx,
   db: LoupeDB,
-  url: string,
-  inbox: string,
-  base: string,
-  init?: RequestInit,
-  onIngest?: (p: IngestProgress) => void,
+  { url, inbox, base, init, onIngest }: MboxFetch,
 ): Promise<IngestResult> {
   const res = await request(ctx, url, init);
   refuseHtml(res, url);
@@ -83,7 +80,7 @@ export async function fetchThreadNow(
 ): Promise<IngestResult> {
   const url = threadMboxUrl(base, ids[0]);
   try {
-    const r = await fetchMboxNow(ctx, db, url, inbox, base);
+    const r = await fetchMboxNow(ctx, db, { url, inbox, base });
     if (!r.cancelled) await clearPartial(db, inbox, ids);
     return r;
   } catch (e) {

@@ -10,6 +10,7 @@ import type { CrashSummary } from '../../core/types';
 import {
   ANY,
   GROUP_BITS,
+  INDEX_VERSION,
   SEGMENT_MAX,
   termRun,
   type IndexItem,
@@ -53,7 +54,10 @@ async function writeSegment(
     await db.searchSegs.bulkPut([...rows]);
     await bumpGen(db);
   }
-  const seg = Math.max(1, await meta(db, 'nextNo'));
+  const nextNo = await meta(db, 'nextNo');
+  // The first segment of an index says which version of the indexer wrote it.
+  if (!nextNo) await db.searchMeta.put({ key: 'version', value: INDEX_VERSION });
+  const seg = Math.max(1, nextNo);
   await db.searchMeta.put({ key: 'nextNo', value: seg + items.length });
   await db.searchSegs.add({
     seg,
@@ -161,6 +165,7 @@ export async function indexBacklog(
   batch = 2000,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number> {
+  if (((await meta(db, 'version')) || 1) !== INDEX_VERSION) await dropIndex(db);
   // Every import indexes what it stores, so once the backlog is done a marker saves
   // counting every message on each start (a schema upgrade that drops the index clears it).
   if (await meta(db, 'complete')) return 0;
@@ -206,6 +211,21 @@ export async function indexBacklog(
   await done();
   onProgress?.(missing.length, missing.length);
   return missing.length;
+}
+
+/**
+ * Drops an index written by another INDEX_VERSION, for indexBacklog to write again.
+ * Posting numbers go on from where they were and the generation moves on, so a
+ * searcher holding the old index in memory starts over.
+ */
+async function dropIndex(db: LoupeDB): Promise<void> {
+  await db.transaction('rw', [...searchTables(db), db.searchCache], async () => {
+    await Promise.all([db.searchSegs.clear(), db.searchInboxes.clear(), db.postings.clear()]);
+    await db.searchCache.clear();
+    await db.searchMeta.delete('complete');
+    await db.searchMeta.put({ key: 'version', value: INDEX_VERSION });
+    await bumpGen(db);
+  });
 }
 
 /** Removes an inbox from the index: its messages go unless another inbox holds them too. */

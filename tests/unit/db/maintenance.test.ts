@@ -21,6 +21,24 @@ async function store(inbox: string, msgs: Promise<ParsedMessage>[]): Promise<voi
 }
 
 describe('deleteInbox', () => {
+  it('names a thread it rebuilds after its root, as an import names it', async () => {
+    // The reply's clock is behind: it is the earliest message, but not the root.
+    const msgs = () => [
+      mail('root@x', 10, [], '[PATCH] frob: fix the count'),
+      mail('early@x', 8, ['root@x'], 'Re: [PATCH] frob: fix the count'),
+    ];
+    await store('a', msgs());
+    const imported = await fx.db.threads.get('root@x');
+    expect(imported?.subject).toBe('[PATCH] frob: fix the count');
+    await store('b', [mail('other@x', 11, ['root@x'], 'Re: [PATCH] frob: fix the count')]);
+    await deleteInbox(fx.db, 'b');
+    const rebuilt = await fx.db.threads.get('root@x');
+    expect(rebuilt?.count).toBe(2);
+    expect(rebuilt?.subject).toBe(imported?.subject);
+    expect(rebuilt?.participants).toEqual(imported?.participants);
+    expect(rebuilt?.participants[0]).toBe('root');
+  });
+
   it('removes messages only that inbox holds and keeps cross-posts in the other inbox', async () => {
     await store('a', [
       mail('root@x', 1),

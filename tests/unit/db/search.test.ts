@@ -31,7 +31,7 @@ import {
   type SearchHit,
 } from '../../../src/db/search';
 import { hitRanges } from '../../../src/core/query/highlight';
-import { toSearchDoc } from '../../../src/core/query/terms';
+import { INDEX_VERSION, toSearchDoc } from '../../../src/core/query/terms';
 import { parseRaws } from '../../../src/core/parse';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot, rng } from '../shared';
@@ -355,6 +355,25 @@ describe('search index = brute force', () => {
     expect(await indexBacklog(other)).toBe(0);
     const r = await runSearch(other, parse('NOT zzzz'), { limit: Infinity });
     expect(r.matched).toBe(50);
+  });
+
+  it('rebuilds an index written by another version of the indexer', async () => {
+    const other = await storeOf('search-version', 60);
+    const q = parse('NOT zzzz');
+    expect((await runSearch(other, q, { limit: Infinity })).matched).toBe(60);
+    expect((await other.searchMeta.get('version'))?.value).toBe(INDEX_VERSION);
+    expect(await indexBacklog(other)).toBe(0);
+    // As if the index had been written by an older indexer: every message is indexed again.
+    await other.searchMeta.put({ key: 'version', value: INDEX_VERSION + 1 });
+    const gen = (await other.searchMeta.get('gen'))?.value ?? 0;
+    expect(await indexBacklog(other)).toBe(60);
+    expect((await other.searchMeta.get('version'))?.value).toBe(INDEX_VERSION);
+    expect((await other.searchMeta.get('gen'))?.value).toBeGreaterThan(gen);
+    const ids = (await other.searchSegs.toArray()).flatMap((s) => s.ids).filter(Boolean);
+    expect(new Set(ids).size).toBe(60);
+    expect(ids).toHaveLength(60);
+    expect((await runSearch(other, q, { limit: Infinity })).matched).toBe(60);
+    expect(await indexBacklog(other)).toBe(0);
   });
 
   it('answers from postings read earlier and still finds mail stored after them', async () => {
