@@ -25,6 +25,7 @@ import {
   addRemoteInbox,
   backfill,
   backfillState,
+  countSince,
   downloadWholeInbox,
   fetchThreads,
   openThread,
@@ -166,6 +167,11 @@ const api = {
   /** Whether a remote inbox is small enough to download whole. */
   probeInboxSize(inbox: string, appBase: string) {
     return probeInboxSize(getDB(), inbox, viaProxy(appBase));
+  },
+
+  /** How many messages a remote inbox holds dated FROM or later (null: the server does not say). */
+  countSince(inbox: string, fromMs: number, appBase: string) {
+    return countSince(getDB(), inbox, fromMs, viaProxy(appBase));
   },
 
   /** Downloads a whole (small) remote inbox as all.mbox.gz. */

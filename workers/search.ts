@@ -78,6 +78,26 @@ const api = {
     });
   },
 
+  /**
+   * Every match of a query, counted after its first page was shown (so that page is
+   * not slower); null when cancelled by a newer query.
+   */
+  total(job: number, req: Omit<SearchRequest, 'order' | 'limit'>): Promise<number | null> {
+    return withJob(job, async (signal) => {
+      const parsed = parseQuery(req.query, req.now);
+      if (!parsed.ok) return null;
+      await ready();
+      const r = await runSearch(getDB(), parsed.ast, {
+        inbox: req.inbox,
+        order: 'date',
+        countOnly: true,
+        limit: Infinity,
+        signal,
+      });
+      return r.cancelled ? null : r.matched;
+    });
+  },
+
   /** Match counts (capped) for several queries, e.g. unread counts of saved searches. */
   async counts(
     queries: { query: string; inbox: string }[],

@@ -354,3 +354,31 @@ export function entrySnippet(content: string, max = 240): string {
   const text = (own.length ? own : lines).join(' ').replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** public-inbox's HTML search page for a query: its header says how many messages match. */
+export function resultCountUrl(base: string, query: string): string {
+  return `${base}?q=${encodeURIComponent(query)}`;
+}
+
+/**
+ * The number of matches a public-inbox search page states ("Results 1-200 of ~354",
+ * "No more results, only 12", "[No results found]"), or null when it states none.
+ * The `~` marks Xapian's estimate, exact for the date ranges asked here.
+ */
+export function parseResultCount(html: string): number | null {
+  const m = /Results \d+-\d+ of ~?(\d+)|No more results, only (\d+)/.exec(html);
+  if (m) return Number(m[1] ?? m[2]);
+  return /\[No results found\]/.test(html) ? 0 : null;
+}
+
+/** How much history adding an inbox fetches: days back, 0 = the newest messages only, null = all. */
+export const HISTORY = [
+  { label: 'Newest messages only', days: 0 },
+  { label: 'Last 2 weeks', days: 14 },
+  { label: 'Last 3 months', days: 92 },
+  { label: 'Last year', days: 366 },
+  { label: 'Everything', days: null },
+] as const;
+
+/** The history fetched when the user does not choose. */
+export const DEFAULT_HISTORY_DAYS = 14;

@@ -27,6 +27,11 @@ export interface IngestProgress {
   problemSamples: string[];
   /** Compressed (as fetched/read) bytes consumed so far. */
   bytes: number;
+  /**
+   * Compressed bytes up to the last message parsed: what the time left is judged on.
+   * Reading and gunzip run ahead of parsing, so `bytes` says more is done than is.
+   */
+  doneBytes: number;
   /** Total input bytes when known (file size, Content-Length). */
   totalBytes: number | null;
   elapsedMs: number;
@@ -90,6 +95,7 @@ export function emptyProgress(totalBytes: number | null = null): IngestProgress 
     skipped: 0,
     problemSamples: [],
     bytes: 0,
+    doneBytes: 0,
     totalBytes,
     elapsedMs: 0,
     parseMs: 0,
@@ -147,11 +153,14 @@ export async function ingestStream(
     batch = [];
     report();
   };
-  const inFlight: Promise<ParsedChunk>[] = [];
+  /** Chunks being parsed, each with the input bytes read when it was split off. */
+  const inFlight: { parsed: Promise<ParsedChunk>; bytesAt: number }[] = [];
   // Takes the oldest parsed chunk (keeping input order) and stores whole batches.
   const takeParsed = async () => {
-    const chunk = await (inFlight.shift() as Promise<ParsedChunk>);
+    const { parsed, bytesAt } = inFlight.shift() as (typeof inFlight)[number];
+    const chunk = await parsed;
     p.parseMs += chunk.ms;
+    p.doneBytes = bytesAt;
     for (const m of chunk.items) {
       p.messages++;
       if (m.problems.length) {
@@ -172,7 +181,7 @@ export async function ingestStream(
   // Hands the pending raw messages to the parser; their buffers may move to a worker.
   const sendChunk = () => {
     if (!raws.length) return;
-    inFlight.push(parse(raws));
+    inFlight.push({ parsed: parse(raws), bytesAt: p.bytes });
     raws = [];
   };
   try {
@@ -222,6 +231,7 @@ export async function ingestStream(
       ib.messageCount += p.added;
     })
     .catch(() => undefined);
+  p.doneBytes = p.bytes;
   report(true);
   return { ...p, cancelled, error, lost, quota };
 }

@@ -34,3 +34,10 @@ export async function importFiles(page: Page, files: string[]): Promise<string> 
   });
   return ((await status.textContent()) ?? '').replace(/\s+/g, ' ');
 }
+
+/** Answers the "how much history" question asked after adding an inbox. */
+export async function chooseHistory(page: Page, label: string): Promise<void> {
+  const dialog = page.getByTestId('add-history');
+  await dialog.locator('label').filter({ hasText: label }).getByRole('radio').check();
+  await dialog.getByTestId('add-history-fetch').click();
+}

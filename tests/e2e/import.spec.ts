@@ -32,9 +32,13 @@ test('imports 10,000 generated messages with progress, survives a cancel and res
   await expect(status.locator('progress')).toBeVisible();
   await expect(status).toContainText(/\d+\/s/);
   await expect
-    .poll(async () => Number((await status.textContent())?.match(/(\d+) messages ·/)?.[1] ?? 0), {
-      timeout: 60_000,
-    })
+    .poll(
+      async () =>
+        Number(
+          (await status.textContent())?.match(/([\d,]+) messages ·/)?.[1].replace(/,/g, '') ?? 0,
+        ),
+      { timeout: 60_000 },
+    )
     .toBeGreaterThan(1500);
   await status.getByRole('button', { name: 'Cancel' }).click();
   await expect(status).toContainText(/Cancelled: \d+ new messages stored/);

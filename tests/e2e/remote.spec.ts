@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chooseHistory } from './app';
 import { startPi, type PiServer } from './pi-server';
 
 let pi: PiServer;
@@ -42,6 +43,7 @@ test('a remote public-inbox: add, sync, sync again, open by Message-ID, 404, off
     await page.getByTestId('add-inbox').click();
     await page.getByTestId('add-inbox-url').fill(pi.url);
     await page.getByTestId('add-inbox-url').press('Enter');
+    await chooseHistory(page, 'Newest messages only');
     await expect(page.getByTestId('sync-done')).toHaveText(
       /Synced test: 3 threads fetched, 10 new messages\./,
     );
@@ -100,6 +102,7 @@ async function addAndSync(page: Page) {
   await page.getByTestId('add-inbox').click();
   await page.getByTestId('add-inbox-url').fill(pi.url);
   await page.getByTestId('add-inbox-url').press('Enter');
+  await chooseHistory(page, 'Newest messages only');
   await expect(page.getByTestId('sync-done')).toContainText('Synced test');
 }
 
@@ -232,6 +235,7 @@ test('fetch older mail: error and retry, stop and resume, whole inbox; a cut-off
     await page.getByTestId('add-inbox').click();
     await page.getByTestId('add-inbox-url').fill(old.url);
     await page.getByTestId('add-inbox-url').press('Enter');
+    await chooseHistory(page, 'Newest messages only');
     // new.atom holds the newest 25: the January threads and October 16 … 30.
     await expect(page.getByTestId('sync-done')).toContainText('25 new messages');
     const rows = page.getByTestId('thread-row');

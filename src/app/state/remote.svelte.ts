@@ -34,13 +34,15 @@ class RemoteState {
   syncNotice = $state<string | null>(null);
   syncError = $state<ShownError | null>(null);
   opening = $state<string | null>(null);
+  /** An inbox just added, waiting for the reader to choose how much history to fetch. */
+  adding = $state<string | null>(null);
   openError = $state<ShownError | null>(null);
   /** Partial threads being fetched again, by their Message-ID, and the last retry's failure. */
   retrying = $state.raw<ReadonlySet<string>>(new Set());
   retryError = $state.raw<{ msgid: string; message: string } | null>(null);
   private stopSync: AbortController | null = null;
 
-  /** Adds an inbox by its URL, syncs it and shows it. Resolves false when the URL was refused. */
+  /** Adds an inbox by its URL and shows it, asking how much history to fetch. Resolves false when the URL was refused. */
   async add(url: string): Promise<boolean> {
     this.syncError = null;
     // Following an inbox is a real import: ask the browser to keep the data.
@@ -51,7 +53,7 @@ class RemoteState {
       return false;
     }
     router.go({ inbox: r.inbox, msgid: null, view: 'list' });
-    await this.sync(r.inbox);
+    this.adding = r.inbox;
     return true;
   }
 

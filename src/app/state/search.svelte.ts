@@ -17,6 +17,8 @@ class SearchState {
   running = $state(false);
   /** Mail stored before the index existed being indexed (the query waits for it). */
   indexing = $state.raw<{ done: number; total: number } | null>(null);
+  /** Every match of the query when the page shows only some (null: not counted yet). */
+  total = $state<number | null>(null);
   order = $state<SearchOrder>('relevance');
   limit = $state(PAGE);
   private job = 0;
@@ -34,6 +36,7 @@ class SearchState {
     const parsed = parseQuery(query, now);
     this.hits = [];
     this.summary = null;
+    this.total = null;
     if (!parsed.ok) {
       this.error = parsed.error;
       this.running = false;
@@ -55,8 +58,10 @@ class SearchState {
         return w.search(job, req, this.onHits);
       }, stop.signal);
       if (!mine()) return;
-      if (r.ok) this.summary = r.summary;
-      else this.error = r.error;
+      if (r.ok) {
+        this.summary = r.summary;
+        if (r.summary.more) void this.count(stop, { query, inbox, now });
+      } else this.error = r.error;
     } catch (e) {
       if (mine()) this.error = { message: e instanceof Error ? e.message : String(e), offset: 0 };
     } finally {
@@ -66,6 +71,15 @@ class SearchState {
         this.indexing = null;
       }
     }
+  }
+
+  /** Counts every match once the first page is shown; a newer query stops it. */
+  private async count(
+    stop: AbortController,
+    req: { query: string; inbox: string; now: number },
+  ): Promise<void> {
+    const n = await worker.call((w, job) => w.total(job, req), stop.signal);
+    if (this.stop === stop) this.total = n;
   }
 
   /** Starts the worker and reads what the first query needs, when the page is idle. */

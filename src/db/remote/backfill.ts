@@ -3,10 +3,25 @@
  * (resumable, its progress kept in settings), or a small inbox downloaded whole.
  */
 import { DAY } from '../../core/constants';
-import { dateWindows, searchMboxUrl, sizeProbeUrl, wholeInboxUrl } from '../../core/remote';
+import {
+  dateWindows,
+  parseResultCount,
+  resultCountUrl,
+  searchMboxUrl,
+  sizeProbeUrl,
+  wholeInboxUrl,
+  ymd,
+} from '../../core/remote';
 import type { LoupeDB } from '../schema';
 import { asRemoteError, type RemoteError } from './errors';
-import { fetchFeed, makeCtx, type FetchFn, type RemoteOptions, type SyncProgress } from './http';
+import {
+  fetchFeed,
+  makeCtx,
+  request,
+  type FetchFn,
+  type RemoteOptions,
+  type SyncProgress,
+} from './http';
 import { fetchMbox, remoteInbox } from './threads';
 
 /** Progress of a backfill, kept in settings (`backfill:INBOX`) so it resumes where it stopped. */
@@ -169,6 +184,29 @@ export async function probeInboxSize(
     const err = asRemoteError(e, url);
     // Past the last result public-inbox sends a cut-off feed; with no result at all, 404.
     if (err.kind === 'bad-feed' || err.kind === 'not-found') return { ok: true, small: true };
+    return { ok: false, error: err };
+  }
+}
+
+/**
+ * How many messages the server holds dated FROM or later, from its search page; null
+ * when the page states no count. The server answers 404 when nothing matches.
+ */
+export async function countSince(
+  db: LoupeDB,
+  inboxName: string,
+  fromMs: number,
+  fetchFn: FetchFn,
+): Promise<{ ok: true; count: number | null } | { ok: false; error: RemoteError }> {
+  const remote = await remoteInbox(db, inboxName, 'measure');
+  if ('kind' in remote) return { ok: false, error: remote };
+  const url = resultCountUrl(remote.url, `d:${ymd(fromMs)}..`);
+  try {
+    const res = await request(makeCtx(fetchFn, { retries: 1 }), url);
+    return { ok: true, count: parseResultCount(await res.text()) };
+  } catch (e) {
+    const err = asRemoteError(e, url);
+    if (err.kind === 'not-found') return { ok: true, count: 0 };
     return { ok: false, error: err };
   }
 }

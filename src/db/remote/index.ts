@@ -14,6 +14,7 @@ export { addRemoteInbox, openThread, type OpenResult } from './open';
 export {
   backfill,
   backfillState,
+  countSince,
   downloadWholeInbox,
   probeInboxSize,
   type BackfillResult,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AtomEntry } from '../../../src/core/atom';
 import {
@@ -16,6 +17,8 @@ import {
   retryAfterMs,
   searchFeedUrl,
   searchMboxUrl,
+  parseResultCount,
+  resultCountUrl,
   serverSearchUrl,
   sizeProbeUrl,
   threadMboxUrl,
@@ -243,5 +246,30 @@ describe('server search', () => {
       'Can you try with the patch "xhci: check virt_dev before resume"?',
     );
     expect(entrySnippet('x'.repeat(300), 10)).toBe('xxxxxxxxx…');
+  });
+});
+
+describe('the server says how many messages match', () => {
+  const page = (name: string) => readFileSync(`tests/fixtures/remote/${name}`, 'utf8');
+
+  it('reads the count from public-inbox-httpd’s search page', () => {
+    // Saved from public-inbox-httpd serving tests/fixtures/remote/inbox.mboxrd, ?q=d:19700101..
+    expect(parseResultCount(page('search-results.html'))).toBe(10);
+  });
+
+  it('reads an estimate and the last page’s wording', () => {
+    expect(parseResultCount('<pre>Results 1-200 of ~4112 | <a href="?o=200">next</a>')).toBe(4112);
+    expect(parseResultCount('No more results, only 12')).toBe(12);
+  });
+
+  it('gives nothing for a page that states no count (the 404 page of no match)', () => {
+    expect(parseResultCount(page('search-none.html'))).toBeNull();
+    expect(parseResultCount('')).toBeNull();
+  });
+
+  it('asks the HTML page of the query', () => {
+    expect(resultCountUrl('https://lore.kernel.org/io-uring/', 'd:20240101..')).toBe(
+      'https://lore.kernel.org/io-uring/?q=d%3A20240101..',
+    );
   });
 });

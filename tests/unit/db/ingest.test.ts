@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseRaws, type Parser } from '../../../src/core/parse';
@@ -7,7 +8,7 @@ import { freshDb } from './helpers';
 
 const fx = freshDb('ingest');
 
-function mbox(count: number): Uint8Array {
+function mbox(count: number, body: (i: number) => string[] = () => []): Uint8Array {
   const msgs = Array.from({ length: count }, (_, i) => {
     const root = i % 10 === 0;
     const head = [
@@ -17,7 +18,7 @@ function mbox(count: number): Uint8Array {
       `Subject: ${root ? '' : 'Re: '}topic ${Math.floor(i / 10)}`,
       ...(root ? [] : [`In-Reply-To: <m${i - (i % 10)}@x>`]),
     ];
-    return `${head.join('\n')}\n\nbody ${i} ${'words '.repeat(40)}\n`;
+    return `${head.join('\n')}\n\nbody ${i} ${'words '.repeat(40)}\n${body(i).join('\n')}\n`;
   });
   return new TextEncoder().encode(msgs.join('\n'));
 }
@@ -47,6 +48,35 @@ describe('ingest pipeline', () => {
     expect(await fx.db.messages.count()).toBe(1234);
     expect(await fx.db.threads.count()).toBe(124);
     expect((await fx.db.threads.get('m0@x'))?.count).toBe(10);
+  });
+
+  it('judges progress on the bytes of parsed messages, not on what was read ahead', async () => {
+    // A slow parser: reading and gunzip run far ahead of it.
+    const slow: Parser = async (raws) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return parseRaws(raws);
+    };
+    // Plain mbox: Node's gunzip swallows its whole input at once, Chromium's does not.
+    const bytes = mbox(2000, (i) =>
+      Array.from({ length: 8 }, (_, k) => createHash('sha256').update(`${i}.${k}`).digest('hex')),
+    );
+    const seen: { bytes: number; doneBytes: number; messages: number }[] = [];
+    const r = await ingestStream(fx.db, streamOf(bytes, 512), {
+      inbox: 'l',
+      batchSize: 200,
+      parse: slow,
+      totalBytes: bytes.length,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(r.doneBytes).toBe(bytes.length);
+    expect(seen.length).toBeGreaterThan(2);
+    for (const p of seen) expect(p.doneBytes).toBeLessThanOrEqual(p.bytes);
+    // Midway, the share of bytes done follows the share of messages done.
+    const mid = seen.find((p) => p.messages >= 1000 && p.messages < 2000);
+    expect(mid).toBeDefined();
+    const share = (mid?.doneBytes ?? 0) / bytes.length;
+    expect(Math.abs(share - (mid?.messages ?? 0) / 2000)).toBeLessThan(0.1);
+    expect(seen.filter((p) => p.doneBytes < p.bytes).length).toBeGreaterThan(0);
   });
 
   it('keeps whole batches only when cancelled', async () => {

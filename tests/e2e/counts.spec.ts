@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importFiles, root, start } from './app';
+import { startPi, type PiServer } from './pi-server';
+
+let pi: PiServer;
+let mbox: string;
+
+test.beforeAll(async () => {
+  mbox = join(mkdtempSync(join(tmpdir(), 'loupe-counts-')), 'list.mbox');
+  execFileSync('python3', [
+    join(root, 'tools/gen_mbox.py'),
+    '--messages',
+    '400',
+    '--seed',
+    '22',
+    '--out',
+    mbox,
+  ]);
+  pi = await startPi('counts', [mbox]);
+});
+test.afterAll(() => {
+  pi?.stop();
+});
+
+/** The number of matches public-inbox-httpd reports for a query ("Results 1-200 of ~354"). */
+async function serverTotal(query: string): Promise<number> {
+  const html = await (await fetch(`${pi.url}?q=${encodeURIComponent(query)}`)).text();
+  const m = /Results \d+-\d+ of ~?(\d+)|No more results, only (\d+)/.exec(html);
+  if (!m) throw new Error(`no result count for ${query}`);
+  return Number(m[1] ?? m[2]);
+}
+
+test('search counts every match, as many as the server finds for the same query', async ({
+  page,
+}) => {
+  await start(page);
+  expect(await importFiles(page, [mbox])).toContain('Imported 400 messages: 400 new');
+  for (const query of ['s:patch', 'f:kernel.org', 'bs:memory']) {
+    const expected = await serverTotal(query);
+    await page.goto(`./#/local/?q=${encodeURIComponent(query)}`);
+    const status = page.getByTestId('search-status');
+    if (expected > 100) {
+      // The first page shows at once; the total follows.
+      await expect(page.getByTestId('search-result')).toHaveCount(100);
+      await expect(page.getByTestId('search-total')).toHaveText(
+        `100 of ${expected.toLocaleString('en')}`,
+      );
+    } else {
+      await expect(status).toContainText(`${expected} messages in local`);
+    }
+  }
+});
