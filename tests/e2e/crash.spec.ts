@@ -109,3 +109,25 @@ test('a syzbot thread is one bug in the crash index: fix pending after the patch
   await expect(bug).toHaveCount(1);
   await expect(page.getByTestId('syzbot-bug')).toHaveCount(1);
 });
+
+test('a search hit names its crash with the same badge as the thread list', async ({ page }) => {
+  await page.goto('./#/demo/?q=s%3Alocks_remove_posix');
+  const results = page.getByTestId('search-result');
+  await expect(results.first()).toBeVisible();
+  const badges = results.getByTestId('crash-type');
+  await expect(badges.first()).toHaveText('hang');
+  await expect(badges.first()).toHaveAttribute(
+    'title',
+    'INFO: task hung in locks_remove_posix\nsyzkaller type: HANG',
+  );
+  await expect(results.getByText('crash', { exact: true })).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/search-crash-badge.png' });
+  await page.goto('./#/demo/');
+  await expect(
+    page
+      .getByTestId('thread-row')
+      .filter({ hasText: 'locks_remove_posix' })
+      .first()
+      .getByTestId('crash-type'),
+  ).toHaveText('hang');
+});
