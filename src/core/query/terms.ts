@@ -6,59 +6,23 @@
  * Pure: the parse workers run it before a message reaches the writer.
  */
 import type { Address, CrashSummary, MessageRecord } from '../types';
-import type { TextField } from './ast';
 import { diffFiles, type SearchDoc } from './doc';
+import { B, D, F, I, L, N, O, S, T } from './fields';
 import { tokenize } from './tokenize';
 
 /**
  * The version of what the index holds: bump it with any change to the keys a
- * message is indexed by (eachToken, the field groups, the special keys) or to
+ * message is indexed by (eachToken, the field groups in fields.ts, the special keys) or to
  * the posting format, and the writer rebuilds every index written before.
  * Indexes that carry no version were written at version 1.
  */
 export const INDEX_VERSION = 1;
 
-// Field groups: one bit each in a posting's low GROUP_BITS bits.
-export const S = 1;
-export const F = 2;
-export const T = 4;
-export const B = 8;
-export const O = 16;
-export const N = 32;
-export const I = 64;
-export const L = 128;
-/** File names in diff headers (dfn:): in the body too, but this group keeps dfn: exact. */
-export const D = 256;
+/** A posting keeps a message's field groups (fields.ts) in its low GROUP_BITS bits. */
 export const GROUP_BITS = 12;
 export const ANY = (1 << GROUP_BITS) - 1;
 /** A segment holds at most this many messages (postings keep the offset in the high bits). */
 export const SEGMENT_MAX = 2 ** (32 - GROUP_BITS);
-
-/** Which groups can hold a word of each text field (a superset is enough: verify is exact). */
-export const FIELD_MASK: Record<TextField, number> = {
-  default: S | F | B | N | I,
-  s: S,
-  f: F,
-  t: T,
-  c: T,
-  tc: T,
-  a: T | F,
-  tcf: T | F,
-  b: B,
-  bs: S | B,
-  // Quoted text, diff file names, +/- lines and hunk headers are all cut out of the body.
-  nq: B,
-  q: B,
-  dfn: D,
-  dfa: B,
-  dfb: B,
-  dfctx: B,
-  dfhh: B,
-  n: N,
-  l: L,
-  m: I,
-  oops: O,
-};
 
 /** Relevance weight of a hit in each group. */
 const GROUP_WEIGHT: [number, number][] = [
