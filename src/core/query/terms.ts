@@ -5,6 +5,7 @@
  * special keys (is:patch, type:, lid:) stand for facts that are not words.
  * Pure: the parse workers run it before a message reaches the writer.
  */
+import { mayHoldDiffHeaders } from '../patch';
 import type { Address, CrashSummary, MessageRecord } from '../types';
 import { diffFiles, type SearchDoc } from './doc';
 import { B, D, F, I, L, N, O, S, T } from './fields';
@@ -144,9 +145,7 @@ function eachToken(doc: SearchDoc, out: (key: string, bits: number) => void): vo
   add(doc.to, T);
   add(doc.cc, T);
   add(doc.body, B);
-  // Only diff headers (`diff --git`, `+++ `) name files: most bodies skip the split.
-  if (doc.body.includes('diff --git ') || doc.body.includes('+++ '))
-    for (const f of diffFiles(doc.body)) add(f, D);
+  if (mayHoldDiffHeaders(doc.body)) for (const f of diffFiles(doc.body)) add(f, D);
   add(doc.id, I);
   for (const t of doc.oopsTitles) add(t, O);
   for (const n of doc.attachmentNames ?? []) add(n, N);
