@@ -30,6 +30,17 @@ export function hasDiff(text: string): boolean {
   return DIFF_RE.test(text);
 }
 
+/**
+ * False only when a text holds no diff file header that diffStartsAt or a
+ * `diff --git` line would find: two substring searches, so the indexer skips
+ * splitting most bodies. Looser than hasDiff on purpose: a `--- ` line with no
+ * name over `+++ b/x` still names x, and the index must hold every name the
+ * brute-force matcher sees.
+ */
+export function mayHoldDiffHeaders(text: string): boolean {
+  return text.includes('diff --git ') || text.includes('+++ ');
+}
+
 /** True when a text holds git's diffstat summary ("3 files changed, 10 insertions(+)"). */
 export function hasDiffstat(text: string): boolean {
   return DIFFSTAT_SUMMARY.test(text);

@@ -1,39 +1,11 @@
 /**
  * The query AST shared by the parser, the evaluator and the describer.
- * Field names are the public-inbox prefixes (without the colon) so that a query
- * typed here can be sent unchanged to a public-inbox server's Xapian search.
+ * The fields themselves are declared in fields.ts.
  */
 
-/** Probabilistic fields: matched word by word, support phrases and `foo*` wildcards. */
-export type TextField =
-  | 'default'
-  | 's'
-  | 'f'
-  | 't'
-  | 'c'
-  | 'tc'
-  | 'a'
-  | 'tcf'
-  | 'b'
-  | 'bs'
-  | 'nq'
-  | 'q'
-  | 'n'
-  | 'l'
-  | 'm'
-  | 'dfn'
-  | 'dfa'
-  | 'dfb'
-  | 'dfctx'
-  | 'dfhh'
-  | 'oops';
+import type { DateField, ExactField, TextField } from './fields';
 
-/** Boolean fields: the whole value must match (a trailing `*` makes it a prefix match). */
-export type ExactField =
-  'mid' | 'lid' | 'dfpre' | 'dfpost' | 'dfblob' | 'patchid' | 'inbox' | 'type';
-
-/** Date-range fields: Date header (`d:`, `dt:`) or received time (`rt:`). */
-export type DateField = 'd' | 'dt' | 'rt';
+export type { DateField, ExactField, TextField };
 
 /** Values accepted by `is:`. */
 export type Flag = 'unread' | 'read' | 'patch' | 'oops';
@@ -125,59 +97,6 @@ export interface QueryError {
 }
 
 export type ParseResult = { ok: true; ast: QueryNode } | { ok: false; error: QueryError };
-
-/** What each known prefix is; anything else followed by `:` is plain text. */
-export type PrefixKind =
-  | { kind: 'text'; field: TextField }
-  | { kind: 'exact'; field: ExactField }
-  | { kind: 'date'; field: DateField }
-  | { kind: 'size' }
-  | { kind: 'flag' };
-
-const TEXT_PREFIXES: readonly Exclude<TextField, 'default'>[] = [
-  's',
-  'f',
-  't',
-  'c',
-  'tc',
-  'a',
-  'tcf',
-  'b',
-  'bs',
-  'nq',
-  'q',
-  'n',
-  'l',
-  'm',
-  'dfn',
-  'dfa',
-  'dfb',
-  'dfctx',
-  'dfhh',
-  'oops',
-];
-
-const EXACT_PREFIXES: readonly ExactField[] = [
-  'mid',
-  'lid',
-  'dfpre',
-  'dfpost',
-  'dfblob',
-  'patchid',
-  'inbox',
-  'type',
-];
-
-/** Prefix name (case-sensitive, as in Xapian) -> its kind. */
-export const PREFIXES: ReadonlyMap<string, PrefixKind> = new Map<string, PrefixKind>([
-  ...TEXT_PREFIXES.map((field): [string, PrefixKind] => [field, { kind: 'text', field }]),
-  ...EXACT_PREFIXES.map((field): [string, PrefixKind] => [field, { kind: 'exact', field }]),
-  ['d', { kind: 'date', field: 'd' }],
-  ['dt', { kind: 'date', field: 'dt' }],
-  ['rt', { kind: 'date', field: 'rt' }],
-  ['z', { kind: 'size' }],
-  ['is', { kind: 'flag' }],
-]);
 
 export const FLAGS: readonly Flag[] = ['unread', 'read', 'patch', 'oops'];
 

@@ -1,6 +1,7 @@
 /** Turning an AST back into text, and pulling out the words worth highlighting. */
-import { PREFIXES, assertNever, type QueryNode, type TextField, type TextNode } from './ast';
+import { assertNever, type QueryNode, type TextField, type TextNode } from './ast';
 import { formatDateBound } from './date';
+import { PREFIXES } from './fields';
 
 /** A positive word or phrase of a query, for highlighting matches in a field. */
 export interface QueryTerm {

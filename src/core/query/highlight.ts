@@ -3,8 +3,8 @@
  * and hit pieces, and a body snippet around the first hit. Pure and bounded:
  * a hit at the end of a long patch costs about what one at the top does.
  */
-import type { TextField } from './ast';
 import type { QueryTerm } from './describe';
+import { highlightedIn } from './fields';
 
 /** One highlighted piece of text: mail is untrusted, so the UI renders these as text nodes. */
 export interface Seg {
@@ -13,21 +13,9 @@ export interface Seg {
 }
 
 const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
-export const SUBJECT_FIELDS: ReadonlySet<TextField> = new Set<TextField>(['default', 's', 'bs']);
-export const FROM_FIELDS: ReadonlySet<TextField> = new Set<TextField>(['default', 'f', 'a', 'tcf']);
-export const BODY_FIELDS: ReadonlySet<TextField> = new Set<TextField>([
-  'default',
-  'b',
-  'bs',
-  'nq',
-  'q',
-  'dfn',
-  'dfa',
-  'dfb',
-  'dfctx',
-  'dfhh',
-  'oops',
-]);
+export const SUBJECT_FIELDS = highlightedIn('subject');
+export const FROM_FIELDS = highlightedIn('from');
+export const BODY_FIELDS = highlightedIn('body');
 const SNIPPET = 220;
 
 /** Ranges of `text` where a term's words occur consecutively; stops `stopAfter` chars past the first. */

@@ -9,7 +9,6 @@
  */
 import {
   FLAGS,
-  PREFIXES,
   assertNever,
   type Flag,
   type ParseResult,
@@ -17,6 +16,7 @@ import {
   type QueryNode,
 } from './ast';
 import { parseDateRange } from './date';
+import { PREFIXES } from './fields';
 import { tokenize } from './tokenize';
 
 type Operator = 'AND' | 'OR' | 'NOT' | 'XOR';

@@ -5,60 +5,25 @@
  * special keys (is:patch, type:, lid:) stand for facts that are not words.
  * Pure: the parse workers run it before a message reaches the writer.
  */
+import { mayHoldDiffHeaders } from '../patch';
 import type { Address, CrashSummary, MessageRecord } from '../types';
-import type { TextField } from './ast';
 import { diffFiles, type SearchDoc } from './doc';
+import { B, D, F, I, L, N, O, S, T } from './fields';
 import { tokenize } from './tokenize';
 
 /**
  * The version of what the index holds: bump it with any change to the keys a
- * message is indexed by (eachToken, the field groups, the special keys) or to
+ * message is indexed by (eachToken, the field groups in fields.ts, the special keys) or to
  * the posting format, and the writer rebuilds every index written before.
  * Indexes that carry no version were written at version 1.
  */
 export const INDEX_VERSION = 1;
 
-// Field groups: one bit each in a posting's low GROUP_BITS bits.
-export const S = 1;
-export const F = 2;
-export const T = 4;
-export const B = 8;
-export const O = 16;
-export const N = 32;
-export const I = 64;
-export const L = 128;
-/** File names in diff headers (dfn:): in the body too, but this group keeps dfn: exact. */
-export const D = 256;
+/** A posting keeps a message's field groups (fields.ts) in its low GROUP_BITS bits. */
 export const GROUP_BITS = 12;
 export const ANY = (1 << GROUP_BITS) - 1;
 /** A segment holds at most this many messages (postings keep the offset in the high bits). */
 export const SEGMENT_MAX = 2 ** (32 - GROUP_BITS);
-
-/** Which groups can hold a word of each text field (a superset is enough: verify is exact). */
-export const FIELD_MASK: Record<TextField, number> = {
-  default: S | F | B | N | I,
-  s: S,
-  f: F,
-  t: T,
-  c: T,
-  tc: T,
-  a: T | F,
-  tcf: T | F,
-  b: B,
-  bs: S | B,
-  // Quoted text, diff file names, +/- lines and hunk headers are all cut out of the body.
-  nq: B,
-  q: B,
-  dfn: D,
-  dfa: B,
-  dfb: B,
-  dfctx: B,
-  dfhh: B,
-  n: N,
-  l: L,
-  m: I,
-  oops: O,
-};
 
 /** Relevance weight of a hit in each group. */
 const GROUP_WEIGHT: [number, number][] = [
@@ -180,9 +145,7 @@ function eachToken(doc: SearchDoc, out: (key: string, bits: number) => void): vo
   add(doc.to, T);
   add(doc.cc, T);
   add(doc.body, B);
-  // Only diff headers (`diff --git`, `+++ `) name files: most bodies skip the split.
-  if (doc.body.includes('diff --git ') || doc.body.includes('+++ '))
-    for (const f of diffFiles(doc.body)) add(f, D);
+  if (mayHoldDiffHeaders(doc.body)) for (const f of diffFiles(doc.body)) add(f, D);
   add(doc.id, I);
   for (const t of doc.oopsTitles) add(t, O);
   for (const n of doc.attachmentNames ?? []) add(n, N);

@@ -6,7 +6,6 @@ import Dexie from 'dexie';
 import type { QueryNode } from '../../core/query';
 import {
   ANY,
-  FIELD_MASK,
   GROUP_BITS,
   LID_KEY,
   MAX_TOKEN,
@@ -16,6 +15,7 @@ import {
   WEIGHT,
   clip,
 } from '../../core/query/terms';
+import { TEXT_FIELDS } from '../../core/query/fields';
 import type { LoupeDB, PostingRow } from '../schema';
 import { BUCKET_CACHE_BYTES, type DocCache } from './cache';
 import { MANY, OWN, eachPosting, find, listAt, postingRowBytes, rowKeys } from './postings';
@@ -235,7 +235,7 @@ export async function plan(
     case 'not':
       return null;
     case 'text': {
-      const mask = FIELD_MASK[node.field];
+      const mask = TEXT_FIELDS[node.field].groups;
       const words: Word[] = [];
       for (let i = 0; i < node.tokens.length; i++) {
         const tok = node.tokens[i];

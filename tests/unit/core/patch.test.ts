@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody } from '../../../src/core/body';
-import { hasDiff, hasDiffstat, looksLikePatch, patchKey } from '../../../src/core/patch';
+import {
+  hasDiff,
+  hasDiffstat,
+  looksLikePatch,
+  mayHoldDiffHeaders,
+  patchKey,
+} from '../../../src/core/patch';
 import { diffFiles } from '../../../src/core/query/doc';
 
 const GIT = `Fix the frobnicator.
@@ -58,6 +64,17 @@ describe('patch detection', () => {
       expect(hasDiff(body)).toBe(false);
       expect(looksLikePatch('[PATCH] x', body)).toBe(false);
     }
+  });
+
+  it('lets the indexer skip only bodies that name no diff file', () => {
+    const nameless = 'Fix.\n--- \n+++ b/lib/bar.c\n@@ -1 +1 @@\n-a\n+b\n';
+    for (const body of [GIT, PLAIN, CVS, nameless]) {
+      expect(diffFiles(body).length).toBeGreaterThan(0);
+      expect(mayHoldDiffHeaders(body)).toBe(true);
+    }
+    expect(diffFiles(nameless)).toEqual(['lib/bar.c']);
+    expect(hasDiff(nameless)).toBe(false);
+    expect(mayHoldDiffHeaders('Thanks, applied.\n--\nAnn\n')).toBe(false);
   });
 
   it('counts a tagged patch whose file headers were lost, but not an untagged hunk', () => {
