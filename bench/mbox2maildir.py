@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""mbox2maildir.py -- split an mboxrd file (plain or .gz) into a fresh Maildir.
+"""mbox2maildir.py -- split mboxrd files (plain or .gz) into a fresh Maildir.
 
-Usage: mbox2maildir.py MBOX[.gz] MAILDIR
+Usage: mbox2maildir.py MBOX[.gz]... MAILDIR
 
 Used by bench/run.mjs to give notmuch and mu the same corpus Loupe imports
 (not timed). Separator lines are "From " at the start of a line; body lines
@@ -17,13 +17,12 @@ ESCAPED = re.compile(rb"^>+From ")
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         sys.stderr.write(__doc__)
         return 2
-    src, dst = sys.argv[1], sys.argv[2]
+    sources, dst = sys.argv[1:-1], sys.argv[-1]
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(dst, sub), exist_ok=True)
-    opener = gzip.open if src.endswith(".gz") else open
     count = 0
     buf = []
 
@@ -40,15 +39,17 @@ def main():
             f.writelines(buf)
         buf.clear()
 
-    with opener(src, "rb") as f:
-        for line in f:
-            if line.startswith(b"From "):
-                flush()
-                continue
-            if ESCAPED.match(line):
-                line = line[1:]
-            buf.append(line)
-    flush()
+    for src in sources:
+        opener = gzip.open if src.endswith(".gz") else open
+        with opener(src, "rb") as f:
+            for line in f:
+                if line.startswith(b"From "):
+                    flush()
+                    continue
+                if ESCAPED.match(line):
+                    line = line[1:]
+                buf.append(line)
+        flush()
     print(count)
     return 0
 

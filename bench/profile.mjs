@@ -1,0 +1,247 @@
+/**
+ * Where an import's time goes: imports mbox(.gz) files in headless Chromium (a
+ * build given with --dist, served by scripts/serve.mjs) with the V8 CPU profiler
+ * on every worker (CDP `Profiler` over Target.attachToTarget), and the CPU time of
+ * each Chromium process (from /proc: the browser process runs IndexedDB's backend).
+ *
+ *   node bench/profile.mjs --dist DIR [--port 5251] [--runs 1] [--top 25] [--out FILE] FILE...
+ *
+ * A small warm-up import first starts the parse workers, so the profile covers the
+ * whole import. Prints per run: the wall time, msgs/s, CPU seconds per process
+ * type, and per worker the functions with the most self time. --out writes the
+ * raw profiles (.cpuprofile, one per worker) with that prefix.
+ */
+import {
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { startServer } from './server.mjs';
+
+const { values: opt, positionals: files } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dist: { type: 'string' },
+    port: { type: 'string', default: '5251' },
+    runs: { type: 'string', default: '1' },
+    top: { type: 'string', default: '25' },
+    out: { type: 'string' },
+  },
+});
+if (!opt.dist || !files.length) {
+  console.error('usage: node bench/profile.mjs --dist DIR [--port P] [--runs N] FILE...');
+  process.exit(2);
+}
+
+/** CPU seconds (user + system) of every process under `pid`, summed per Chromium --type. */
+function cpuByType(pid) {
+  const tick = 100; // USER_HZ on Linux
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      children.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out = {};
+  const visit = (p) => {
+    const c = children.get(p);
+    if (!c) return;
+    let type = 'browser';
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+      if (type === 'utility') type = /--utility-sub-type=([\w.-]+)/.exec(cmd)?.[1] ?? type;
+    } catch {
+      // gone
+    }
+    out[type] = (out[type] ?? 0) + c.cpu;
+    for (const [q, x] of children) if (x.ppid === p) visit(q);
+  };
+  visit(pid);
+  return out;
+}
+
+/** Self time per function (ms) of a V8 CPU profile, most first. */
+function selfTimes(profile) {
+  const dt = new Map();
+  const { samples, timeDeltas, nodes } = profile;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < samples.length; i++)
+    dt.set(samples[i], (dt.get(samples[i]) ?? 0) + (timeDeltas[i + 1] ?? 0) / 1000);
+  const fn = new Map();
+  for (const [id, ms] of dt) {
+    const n = byId.get(id);
+    const cf = n.callFrame;
+    const file = cf.url ? cf.url.replace(/^.*\//, '') : '';
+    const key = `${cf.functionName || '(anonymous)'} ${file}:${cf.lineNumber + 1}`;
+    fn.set(key, (fn.get(key) ?? 0) + ms);
+  }
+  const total = [...fn.values()].reduce((a, b) => a + b, 0);
+  const idle = fn.get('(idle) :0') ?? 0;
+  return {
+    totalMs: total,
+    busyMs: total - idle,
+    top: [...fn].sort((a, b) => b[1] - a[1]).map(([k, ms]) => [k, Math.round(ms)]),
+  };
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-profile-'));
+const port = Number(opt.port);
+const dist = path.resolve(opt.dist);
+const served = path.join(dist, 'profile-data');
+rmSync(served, { recursive: true, force: true });
+symlinkSync(tmp, served);
+const names = files.map((f, i) => {
+  const n = `${i}-${path.basename(f)}`;
+  symlinkSync(path.resolve(f), path.join(tmp, n));
+  return n;
+});
+// Warm-up: a few messages, enough to start the parse workers.
+const warm = Array.from(
+  { length: 3 },
+  (_, i) =>
+    `From x@y Mon Jan  1 00:00:00 2024\nMessage-ID: <warm${i}@bench>\nFrom: A <a@b.c>\n` +
+    `Subject: warm ${i}\nDate: Mon, 1 Jan 2024 00:00:0${i} +0000\n\nwarm\n\n`,
+).join('');
+writeFileSync(path.join(tmp, 'warm.mbox.gz'), gzipSync(warm));
+
+const server = await startServer(dist, port);
+const base = `http://127.0.0.1:${port}/`;
+try {
+  for (let run = 0; run < Number(opt.runs); run++) {
+    const profileDir = path.join(tmp, `chromium-${run}`);
+    const ctx = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      serviceWorkers: 'block',
+    });
+    try {
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      await page.goto(`${base}?nodemo`);
+      await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
+      await page.evaluate(
+        (u) => window.loupe.importUrl(u, 'warm', null),
+        `${base}profile-data/warm.mbox.gz`,
+      );
+      const cdp = await ctx.newCDPSession(page);
+      let next = 0;
+      const pending = new Map();
+      cdp.on('Target.receivedMessageFromTarget', (e) => {
+        const m = JSON.parse(e.message);
+        const done = pending.get(`${e.sessionId}/${m.id}`);
+        if (done) {
+          pending.delete(`${e.sessionId}/${m.id}`);
+          done(m.result ?? null);
+        }
+      });
+      const ask = (sessionId, method, params = {}) =>
+        new Promise((resolve) => {
+          const id = ++next;
+          pending.set(`${sessionId}/${id}`, resolve);
+          void cdp.send('Target.sendMessageToTarget', {
+            sessionId,
+            message: JSON.stringify({ id, method, params }),
+          });
+        });
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      const workers = [];
+      for (const t of targetInfos.filter((t) => t.type === 'worker')) {
+        const { sessionId } = await cdp.send('Target.attachToTarget', {
+          targetId: t.targetId,
+          flatten: false,
+        });
+        workers.push({ sessionId, name: t.title || t.url.replace(/^.*\//, '') });
+      }
+      for (const w of workers) {
+        await ask(w.sessionId, 'Profiler.enable');
+        await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: 200 });
+        await ask(w.sessionId, 'Profiler.start');
+      }
+      const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
+      const cpu0 = cpuByType(browserPid);
+      const load0 = os.loadavg()[0];
+      const imp = await page.evaluate(
+        async (urls) => {
+          const t0 = performance.now();
+          let messages = 0;
+          let parseMs = 0;
+          let storeMs = 0;
+          for (const u of urls) {
+            const r = await window.loupe.importUrl(u, 'INBOX', null);
+            if (r.error) return { error: r.error };
+            messages += r.added;
+            parseMs += r.parseMs;
+            storeMs += r.storeMs;
+          }
+          return { wallMs: performance.now() - t0, messages, parseMs, storeMs };
+        },
+        names.map((n) => `${base}profile-data/${n}`),
+      );
+      const cpu1 = cpuByType(browserPid);
+      const cpu = Object.fromEntries(
+        Object.keys(cpu1).map((k) => [k, +(cpu1[k] - (cpu0[k] ?? 0)).toFixed(2)]),
+      );
+      const profiles = [];
+      for (const w of workers) {
+        const r = await ask(w.sessionId, 'Profiler.stop');
+        if (!r?.profile) continue;
+        if (opt.out)
+          writeFileSync(`${opt.out}-${run}-${w.name}.cpuprofile`, JSON.stringify(r.profile));
+        const s = selfTimes(r.profile);
+        profiles.push({
+          worker: w.name,
+          busyMs: Math.round(s.busyMs),
+          top: s.top.slice(0, Number(opt.top)),
+        });
+      }
+      console.log(
+        JSON.stringify(
+          {
+            run,
+            load: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)],
+            ...imp,
+            msgsPerS: imp.messages ? Math.round(imp.messages / (imp.wallMs / 1000)) : null,
+            cpuSeconds: cpu,
+            profiles,
+          },
+          null,
+          1,
+        ),
+      );
+    } finally {
+      await ctx.close();
+    }
+  }
+} finally {
+  server.kill();
+  rmSync(served, { force: true });
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** The browser process of a persistent context: the chromium whose command line names its profile. */
+function findChromium(profileDir) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(profileDir) && !cmd.includes('--type=')) return Number(d);
+    } catch {
+      // gone
+    }
+  }
+  throw new Error('Chromium browser process not found');
+}
