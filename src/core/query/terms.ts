@@ -207,7 +207,7 @@ export function termRun(
   return { size: msgs.length, keys, starts, entries };
 }
 
-function grow(a: Uint32Array, size: number): Uint32Array {
+function grow(a: Uint32Array<ArrayBuffer>, size: number): Uint32Array<ArrayBuffer> {
   const b = new Uint32Array(size);
   b.set(a);
   return b;
