@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './app';
@@ -124,21 +124,24 @@ function inboxCounts(page: Page, inbox: string): Promise<{ row: number; held: nu
   );
 }
 
-async function open(page: Page): Promise<void> {
-  await page.goto('./?nodemo#/local/');
-  await expect(page.getByTestId('file-input')).toBeAttached();
+/** Two tabs on an empty store, the first holding the write lock, and the files to import. */
+async function twoTabs(context: BrowserContext) {
+  const files = writeFiles();
+  const [one, two] = [await context.newPage(), await context.newPage()];
+  for (const page of [one, two]) {
+    await page.goto('./?nodemo#/local/');
+    await expect(page.getByTestId('file-input')).toBeAttached();
+  }
+  await holdWriteLock(one);
+  return { files, one, two };
 }
 
 test('two tabs importing at once write one after the other: each message once, replies under roots from the other file', async ({
   context,
 }) => {
   test.setTimeout(180_000);
-  const files = writeFiles();
-  const [one, two] = [await context.newPage(), await context.newPage()];
-  await open(one);
-  await open(two);
+  const { files, one, two } = await twoTabs(context);
   // While the lock is held elsewhere, both imports wait and say so.
-  await holdWriteLock(one);
   await one.getByTestId('file-input').setInputFiles([files.a]);
   await two.getByTestId('file-input').setInputFiles([files.b]);
   for (const page of [one, two])
@@ -170,11 +173,7 @@ test('two tabs importing at once write one after the other: each message once, r
 test('an import cancelled while another tab writes stops waiting, stores nothing and leaves the lock free', async ({
   context,
 }) => {
-  const files = writeFiles();
-  const [one, two] = [await context.newPage(), await context.newPage()];
-  await open(one);
-  await open(two);
-  await holdWriteLock(one);
+  const { files, one, two } = await twoTabs(context);
   await two.getByTestId('file-input').setInputFiles([files.c]);
   const status = two.getByTestId('import-status');
   await expect(status.getByTestId('import-waiting')).toBeVisible();
