@@ -20,7 +20,7 @@ import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, exclusively, withJob, writeJob } from './jobs';
-import { proxiedUrl } from '../src/core/remote';
+import { parseRemoteInput, proxiedUrl } from '../src/core/remote';
 import {
   addRemoteInbox,
   backfill,
@@ -191,9 +191,14 @@ const api = {
 
   /** Shows a message from the cache, or fetches its thread first. */
   openThread(job: number, input: string, appBase: string) {
-    return withJob(job, (signal) =>
-      exclusively(() => openThread(getDB(), input, viaProxy(appBase), { signal })),
-    );
+    return withJob(job, async (signal) => {
+      const open = () => openThread(getDB(), input, viaProxy(appBase), { signal });
+      // A stored message opens without a write, so it need not wait for another job's.
+      const parsed = parseRemoteInput(input);
+      const msgid = parsed.ok ? parsed.ref.msgid : null;
+      const stored = msgid ? (await storedIds(getDB(), [msgid])).length > 0 : false;
+      return stored ? open() : exclusively(open);
+    });
   },
 
   /** Fetches older mail of a remote inbox by date windows; resumes where it stopped. */
@@ -298,9 +303,14 @@ const api = {
     await getDB().settings.put({ key: 'demoImported', value: Date.now() });
   },
 
-  /** Indexes mail stored before the index existed (the search worker asks, through the page). */
+  /**
+   * Indexes mail stored before the index existed (the search worker asks, through
+   * the page, before its first query). Without the write lock, so a search never
+   * waits for an import: each batch checks inside its own transaction what is
+   * indexed already, and an import indexes what it stores.
+   */
   indexBacklog(onProgress: (done: number, total: number) => void) {
-    return exclusively(() => indexBacklog(getDB(), undefined, onProgress));
+    return indexBacklog(getDB(), undefined, onProgress);
   },
 
   /** Saves the search worker's table of posting numbers. */

@@ -3,9 +3,12 @@
  * AbortSignal of its own, aborted by `cancelJob` when the page's signal aborts
  * (src/app/workers.ts). A finished job is forgotten.
  *
- * Every open tab has an ingest worker of its own, so a job that writes several
- * transactions, or the node log (src/db/nodes.ts), runs holding the origin's
- * write lock: such jobs of all tabs run one at a time, in the order they asked.
+ * Every open tab has an ingest worker of its own, so a job that writes the node
+ * log (src/db/nodes.ts: storing mail, deleting an inbox), or several transactions
+ * that another job must not come between, runs holding the origin's write lock:
+ * such jobs of all tabs run one at a time, in the order they asked. A write that
+ * is one transaction standing alone (a read mark, a saved search) needs no lock:
+ * IndexedDB runs it whole.
  */
 const running = new Map<number, AbortController>();
 
