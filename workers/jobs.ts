@@ -32,7 +32,7 @@ export function cancelJob(job: number): void {
 }
 
 /** The Web Lock every writing job of every tab holds while it runs. */
-export const WRITE_LOCK = 'loupe-write';
+const WRITE_LOCK = 'loupe-write';
 
 /** What a writing job does when it has to wait for the lock, or is cancelled waiting. */
 export interface Waiting<T> {
