@@ -19,8 +19,8 @@ import { markRead, markThreadRead } from '../src/db/marks';
 import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
-import { cancelJob, withJob } from './jobs';
-import { proxiedUrl } from '../src/core/remote';
+import { cancelJob, exclusively, withJob, writeJob } from './jobs';
+import { parseRemoteInput, proxiedUrl } from '../src/core/remote';
 import {
   addRemoteInbox,
   backfill,
@@ -33,8 +33,11 @@ import {
   serverSearch,
   storedIds,
   syncInbox,
+  type BackfillResult,
   type FetchFn,
   type SyncProgress,
+  type SyncResult,
+  type ThreadsResult,
 } from '../src/db/remote';
 
 // One core stores while the others parse: a pool of parse workers, made on first use.
@@ -76,6 +79,51 @@ function viaProxy(appBase: string): FetchFn {
   return (url, init) => fetch(proxiedUrl(url, appBase), init);
 }
 
+/** An import that stored nothing: it failed before reading, or was cancelled waiting to write. */
+function importEnded(
+  totalBytes: number | null,
+  how: { error: string } | { cancelled: true },
+): IngestResult {
+  return {
+    ...emptyProgress(totalBytes),
+    cancelled: false,
+    error: null,
+    lost: 0,
+    quota: false,
+    ...how,
+  };
+}
+
+/** Remote jobs cancelled while waiting to write: nothing was fetched or stored. */
+const notSynced = (inbox: string): SyncResult => ({
+  inbox,
+  newEntries: 0,
+  threadsFetched: 0,
+  threadsSkipped: 0,
+  added: 0,
+  pagedBack: false,
+  cancelled: true,
+  failures: [],
+  error: null,
+});
+const notBackfilled = (inbox: string): BackfillResult => ({
+  inbox,
+  windowsDone: 0,
+  windowsTotal: 0,
+  added: 0,
+  cancelled: true,
+  error: null,
+});
+const notFetched = (groups: string[][]): ThreadsResult & { error: null } => ({
+  fetched: 0,
+  skipped: 0,
+  added: 0,
+  cancelled: true,
+  failures: [],
+  failedIds: groups.flat(),
+  error: null,
+});
+
 const api = {
   /** Imports a File/Blob (mbox, mbox.gz, .eml) into an inbox. */
   importBlob(
@@ -83,8 +131,9 @@ const api = {
     blob: Blob,
     inbox: string,
     onProgress: (p: IngestProgress) => void,
+    onWait: () => void,
   ): Promise<IngestResult> {
-    return withJob(job, (signal) => {
+    const run = (signal: AbortSignal) => {
       const stream = blob.stream() as ReadableStream<Uint8Array>;
       return ingestStream(getDB(), stream, {
         inbox,
@@ -93,6 +142,10 @@ const api = {
         onProgress,
         signal,
       });
+    };
+    return writeJob(job, run, {
+      onWait,
+      cancelled: () => importEnded(blob.size, { cancelled: true }),
     });
   },
 
@@ -103,8 +156,9 @@ const api = {
     inbox: string,
     inboxUrl: string | null,
     onProgress: (p: IngestProgress) => void,
+    onWait: () => void,
   ): Promise<IngestResult> {
-    return withJob(job, async (signal) => {
+    const run = async (signal: AbortSignal) => {
       try {
         const { body, size } = await fetchStream(url);
         return await ingestStream(getDB(), body, {
@@ -117,15 +171,10 @@ const api = {
         });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        return {
-          ...emptyProgress(),
-          cancelled: false,
-          error: `Could not fetch: ${error}`,
-          lost: 0,
-          quota: false,
-        };
+        return importEnded(null, { error: `Could not fetch: ${error}` });
       }
-    });
+    };
+    return writeJob(job, run, { onWait, cancelled: () => importEnded(null, { cancelled: true }) });
   },
 
   /** Adds a remote inbox by its URL (no download yet). */
@@ -135,14 +184,21 @@ const api = {
 
   /** Syncs a remote inbox: new.atom, then each new thread. `appBase` locates the proxy. */
   syncInbox(job: number, inbox: string, appBase: string, onProgress: (p: SyncProgress) => void) {
-    return withJob(job, (signal) =>
-      syncInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal }),
-    );
+    const run = (signal: AbortSignal) =>
+      syncInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal });
+    return writeJob(job, run, { cancelled: () => notSynced(inbox) });
   },
 
   /** Shows a message from the cache, or fetches its thread first. */
   openThread(job: number, input: string, appBase: string) {
-    return withJob(job, (signal) => openThread(getDB(), input, viaProxy(appBase), { signal }));
+    return withJob(job, async (signal) => {
+      const open = () => openThread(getDB(), input, viaProxy(appBase), { signal });
+      // A stored message opens without a write, so it need not wait for another job's.
+      const parsed = parseRemoteInput(input);
+      const msgid = parsed.ok ? parsed.ref.msgid : null;
+      const stored = msgid ? (await storedIds(getDB(), [msgid])).length > 0 : false;
+      return stored ? open() : exclusively(open);
+    });
   },
 
   /** Fetches older mail of a remote inbox by date windows; resumes where it stopped. */
@@ -154,9 +210,9 @@ const api = {
     appBase: string,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return withJob(job, (signal) =>
-      backfill(getDB(), inbox, from, to, viaProxy(appBase), { onProgress, signal }),
-    );
+    const run = (signal: AbortSignal) =>
+      backfill(getDB(), inbox, from, to, viaProxy(appBase), { onProgress, signal });
+    return writeJob(job, run, { cancelled: () => notBackfilled(inbox) });
   },
 
   /** Where the inbox's backfill stands (to offer "resume"). */
@@ -181,9 +237,9 @@ const api = {
     appBase: string,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return withJob(job, (signal) =>
-      downloadWholeInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal }),
-    );
+    const run = (signal: AbortSignal) =>
+      downloadWholeInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal });
+    return writeJob(job, run, { cancelled: () => notBackfilled(inbox) });
   },
 
   /** Runs a query on the inbox's server; says which hits are stored already. */
@@ -200,9 +256,9 @@ const api = {
     refetch: boolean,
     onProgress: (p: SyncProgress) => void,
   ) {
-    return withJob(job, (signal) =>
-      fetchThreads(getDB(), inbox, groups, viaProxy(appBase), { refetch, onProgress, signal }),
-    );
+    const run = (signal: AbortSignal) =>
+      fetchThreads(getDB(), inbox, groups, viaProxy(appBase), { refetch, onProgress, signal });
+    return writeJob(job, run, { cancelled: () => notFetched(groups) });
   },
 
   /** Which of these Message-IDs are stored. */
@@ -232,13 +288,14 @@ const api = {
 
   /** Deletes an inbox and the messages no other inbox holds. */
   deleteInbox(name: string) {
-    return deleteInbox(getDB(), name);
+    return exclusively(() => deleteInbox(getDB(), name));
   },
 
   /** Restores a backup: its .json (as text, checked here) and its .mbox(.gz). */
   async restoreBackup(json: string, mail: Blob, onProgress: (messages: number) => void) {
     const state = parseBackupState(JSON.parse(json));
-    return restoreBackup(getDB(), state, mail.stream() as ReadableStream<Uint8Array>, onProgress);
+    const stream = mail.stream() as ReadableStream<Uint8Array>;
+    return exclusively(() => restoreBackup(getDB(), state, stream, onProgress));
   },
 
   /** Remembers that the demo inbox was imported, so a later start does not import it again. */
@@ -246,7 +303,12 @@ const api = {
     await getDB().settings.put({ key: 'demoImported', value: Date.now() });
   },
 
-  /** Indexes mail stored before the index existed (the search worker asks, through the page). */
+  /**
+   * Indexes mail stored before the index existed (the search worker asks, through
+   * the page, before its first query). Without the write lock, so a search never
+   * waits for an import: each batch checks inside its own transaction what is
+   * indexed already, and an import indexes what it stores.
+   */
   indexBacklog(onProgress: (done: number, total: number) => void) {
     return indexBacklog(getDB(), undefined, onProgress);
   },

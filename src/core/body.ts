@@ -3,7 +3,7 @@
  * line kinds, the signature. The UI renders these as text nodes, never HTML.
  */
 import { safeHref } from './links';
-import { diffStartsAt, isDiffstatLine } from './patch';
+import { diffStartsAt, isDiffstatLine, isGitDiffLine } from './patch';
 
 /** Kind of one diff line. */
 export type DiffLineKind = 'file' | 'meta' | 'hunk' | 'add' | 'del' | 'ctx';
@@ -22,7 +22,7 @@ function quoteDepth(line: string): number {
 }
 
 function diffKind(line: string): DiffLineKind | null {
-  if (line.startsWith('diff --git ') || line.startsWith('Index: ')) return 'file';
+  if (isGitDiffLine(line) || line.startsWith('Index: ')) return 'file';
   if (
     /^(index [0-9a-f]+\.\.|--- |\+\+\+ |new file mode|deleted file mode|similarity index|rename (from|to)|old mode|new mode|Binary files|={20,})/.test(
       line,
@@ -61,7 +61,7 @@ export function parseBody(text: string): Block[] {
       let j = i;
       for (; j < lines.length; j++) {
         const l = lines[j];
-        if (j > i && l.startsWith('diff --git ')) break;
+        if (j > i && isGitDiffLine(l)) break;
         if (l === '-- ' || (inHunk && l === '--')) break;
         const k = diffKind(l);
         if (k === null) break;

@@ -1,8 +1,9 @@
 /**
  * The one place that decides "is this a patch": where a diff starts in a body,
- * whether a body carries a diff or a diffstat, and the patchwork hash that says
- * two diffs are the same change. Message flags, the body renderer, the search
- * fields and the series model all ask here, so they cannot disagree.
+ * where a patch mail's commit message ends, whether a body carries a diff or a
+ * diffstat, and the patchwork hash that says two diffs are the same change.
+ * Message flags, the body renderer, the search fields, `git am` output and the
+ * series model all ask here, so they cannot disagree.
  *
  * The rules are b4's and git's: a diff starts at `diff --git a/X b/Y`, at a
  * `--- X` line directly followed by `+++ Y` (plain `diff -u`, quilt), at
@@ -16,10 +17,38 @@ const DIFF_RE =
 const DIFFSTAT_SUMMARY = /^\s*\d+ file.*\d+ (?:insertion|deletion)/im;
 const DIFFSTAT_LINE = /^ \S.* \| +(\d+ ?[+-]*|Bin .*)$|^ \d+ files? changed/;
 
+/** A hunk header: groups 1 and 2 are its old and new line counts, 3 the section heading after it. */
+export const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@ ?(.*)$/;
+
+/** True for the `diff --git` line that opens each file of a git diff. */
+export function isGitDiffLine(line: string): boolean {
+  return line.startsWith('diff --git ');
+}
+
+/** True for the `---` line git format-patch writes between the commit message and the rest. */
+export function isSeparator(line: string): boolean {
+  return line === '---';
+}
+
+/** Where a patch mail's commit message ends: the offset of its first `---` line, -1 with none. */
+export function separatorAt(body: string): number {
+  return body.search(/^---$/m);
+}
+
+/**
+ * git mailinfo's `patchbreak()`: the line where `git am` stops reading the
+ * commit message. `diff -…`, `Index: …`, `--- name`, or `---` with nothing but
+ * blanks after it; unlike diffStartsAt it asks nothing of the next line.
+ */
+export function isPatchBreak(line: string): boolean {
+  if (line.startsWith('diff -') || line.startsWith('Index: ')) return true;
+  return /^---(?: \S|[ \t\r]*$)/.test(line);
+}
+
 /** True when line `i` of `lines` starts a diff (a file header). */
 export function diffStartsAt(lines: readonly string[], i: number): boolean {
   const line = lines[i];
-  if (line.startsWith('diff --git ')) return true;
+  if (isGitDiffLine(line)) return true;
   if (line.startsWith('--- ')) return lines[i + 1]?.startsWith('+++ ') ?? false;
   if (line.startsWith('Index: ')) return /^={20,}$/.test(lines[i + 1] ?? '');
   return false;
@@ -59,7 +88,6 @@ export function looksLikePatch(subject: string, text: string): boolean {
   return hasDiff(text) || (parseSubject(subject).patch && /^@@ /m.test(text));
 }
 
-const HUNK_RE = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
 const FILENAME_RE = /^(---|\+\+\+) (\S+)/;
 
 /**
@@ -72,7 +100,7 @@ export function patchKey(body: string): string {
   for (const line of body.split('\n')) {
     if (line.length === 0) continue;
     const file = FILENAME_RE.exec(line);
-    const hunk = file ? null : HUNK_RE.exec(line);
+    const hunk = file ? null : HUNK_HEADER.exec(line);
     if (file) {
       const name = file[2].split('/').slice(1).join('/');
       out.push(`${file[1]} ${file[1] === '---' ? 'a/' : 'b/'}${name}`);

@@ -3,10 +3,18 @@
  * table. It lives in IndexedDB as an append-only log (`nodeLog`) and in memory as a
  * map, because Chromium charges 0.1-0.3 ms for every IndexedDB request whatever its
  * size: a row and a lookup per message were a quarter of an import's time. A write
- * is one log row; a transaction first replays the rows written since this realm
- * last looked, so the map is exact inside it. Only the ingest worker writes the
- * log (one per open tab); the page replays it to find the thread of a ghost id,
- * and read-only transactions may replay side by side.
+ * is one log row.
+ *
+ * One writer at a time: only the ingest worker writes the log, and every job of
+ * it that does holds the origin's write lock (workers/jobs.ts), so however many
+ * tabs are open the log grows by one job at a time. What is left to do here:
+ * - catch up: a transaction first replays the rows logged since this realm last
+ *   looked (by another tab's worker while it held the lock, or, for the page, by
+ *   the worker), so the map is exact inside it;
+ * - roll back: a write's rows reach the realm's map only once its transaction
+ *   commits;
+ * - the page's lookups (the thread of a ghost id) are read-only transactions that
+ *   may replay side by side, so a replay skips rows already applied.
  */
 import Dexie from 'dexie';
 import { eachNode, logRow, type NodeLogRow } from './node-log';
@@ -77,14 +85,14 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
     replayed.set(db, r);
   }
   const state = r;
-  // Read-only transactions may replay side by side: a row one of them applied
-  // already is not applied again (it would undo what later rows changed).
+  // Lookups may replay side by side: a row another replay applied already is
+  // skipped (applying it again would undo what later rows changed).
   const replay = (row: NodeLogRow) => {
     if ((row.seq ?? 0) > state.seq) apply(state, row);
   };
   for (const row of await db.nodeLog.where(':id').above(state.seq).toArray()) replay(row);
-  // This transaction's rows reach the shared map once it commits (unless a later
-  // replay applied them first); a transaction that fails leaves it as it was.
+  // This transaction's rows reach the realm's map once it commits; a transaction
+  // that fails leaves it as it was.
   const written = new Map<string, string | null>();
   const rows: NodeLogRow[] = [];
   let rowsSinceFold = state.rows;
@@ -98,7 +106,7 @@ async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
     async write(changes) {
       const row = logRow(changes);
       if (!row.ids.length) return;
-      // No other writer can come between the replay above and this row (same transaction).
+      // Nothing is logged between the replay above and this row (same transaction).
       row.seq = await db.nodeLog.add(row);
       rows.push(row);
       eachNode(row, (id, thread) => written.set(id, thread));

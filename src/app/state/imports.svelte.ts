@@ -14,6 +14,8 @@ export interface ImportJob {
   stop: AbortController;
   label: string;
   progress: IngestProgress | null;
+  /** Another job, in this tab or another, is writing; this one starts when it ends. */
+  waiting: boolean;
   result: IngestResult | null;
   /** After a full disk stopped the import: bytes more it needs (null: unknown). */
   spaceNeeded?: number | null;
@@ -28,20 +30,25 @@ class Imports {
       w: IngestRemote,
       job: number,
       onProgress: (p: IngestProgress) => void,
+      onWait: () => void,
     ) => Promise<IngestResult>,
   ): Promise<IngestResult> {
     const stop = new AbortController();
-    const job: ImportJob = { stop, label, progress: null, result: null };
+    const job: ImportJob = { stop, label, progress: null, waiting: false, result: null };
     this.job = job;
     const onProgress = Comlink.proxy((p: IngestProgress) => {
-      if (this.job?.stop === stop) this.job = { ...this.job, progress: p };
+      if (this.job?.stop === stop) this.job = { ...this.job, progress: p, waiting: false };
+    });
+    const onWait = Comlink.proxy(() => {
+      if (this.job?.stop === stop) this.job = { ...this.job, waiting: true };
     });
     const before = storageInfo();
-    const result = await ingest.call((w, id) => call(w, id, onProgress), stop.signal);
+    const result = await ingest.call((w, id) => call(w, id, onProgress, onWait), stop.signal);
     const spaceNeeded = result.quota
       ? await importShortfall((await before).usage, result, /\.gz\b/i.test(label))
       : undefined;
-    if (this.job?.stop === stop) this.job = { ...this.job, progress: result, result, spaceNeeded };
+    if (this.job?.stop === stop)
+      this.job = { ...this.job, progress: result, waiting: false, result, spaceNeeded };
     return result;
   }
 
@@ -55,7 +62,7 @@ class Imports {
   async importFiles(files: File[], inbox: string): Promise<void> {
     void askPersistence();
     for (const f of files) {
-      const r = await this.run(f.name, (w, id, cb) => w.importBlob(id, f, inbox, cb));
+      const r = await this.run(f.name, (w, id, cb, wait) => w.importBlob(id, f, inbox, cb, wait));
       if (r.error || r.cancelled) break;
     }
   }
@@ -67,7 +74,7 @@ class Imports {
     inboxUrl: string | null,
     label = url,
   ): Promise<IngestResult> {
-    return this.run(label, (w, id, cb) => w.importUrl(id, url, inbox, inboxUrl, cb));
+    return this.run(label, (w, id, cb, wait) => w.importUrl(id, url, inbox, inboxUrl, cb, wait));
   }
 
   /** Stops the running job; batches already stored stay. */

@@ -5,7 +5,7 @@
  */
 import type { ExactField, TextField } from './ast';
 import { assertNever } from './ast';
-import { diffStartsAt } from '../patch';
+import { HUNK_HEADER, diffStartsAt } from '../patch';
 
 /** What a message looks like to the query evaluator. */
 export interface SearchDoc {
@@ -53,7 +53,6 @@ export interface BodyParts {
 
 const DIFF_GIT = /^diff --git "?a\/(.+?)"? "?b\/(.+?)"?$/;
 const INDEX_LINE = /^index ([0-9a-f]{4,})\.\.([0-9a-f]{4,})/;
-const HUNK = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@ ?(.*)$/;
 
 function stripDiffPrefix(path: string): string | null {
   const p = path.split('\t')[0].trim();
@@ -146,7 +145,7 @@ function scanBody(body: string, full: boolean): BodyParts {
         }
         break;
       case '@': {
-        const m = HUNK.exec(line);
+        const m = HUNK_HEADER.exec(line);
         if (m) {
           oldLeft = m[1] === undefined ? 1 : Number(m[1]);
           newLeft = m[2] === undefined ? 1 : Number(m[2]);

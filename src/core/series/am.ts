@@ -6,6 +6,7 @@
  * and decoded headers `git am` reads. In-body `From:`/`Subject:`/`Date:`
  * lines and a `-- >8 --` scissors line are honoured as `git mailinfo` does.
  */
+import { isPatchBreak, separatorAt } from '../patch';
 import { collectTrailers } from './collect';
 import type { SeriesVersion, ThreadSeries } from './detect';
 import { amSubject } from './subject';
@@ -92,7 +93,7 @@ const SCISSORS = /^[ \t]*(?:-+[ \t]*(?:>8|8<)|(?:>8|8<)[ \t]*-+)[-\t >8<]*(?:\S.
 function afterScissors(text: string): string {
   const lines = text.split('\n');
   const cut = lines.findIndex((l) => /-{2}/.test(l) && SCISSORS.test(l));
-  const patchAt = lines.findIndex((l) => l === '---' || l.startsWith('diff --git '));
+  const patchAt = lines.findIndex(isPatchBreak);
   if (cut < 0 || (patchAt >= 0 && cut > patchAt)) return text;
   return lines.slice(cut + 1).join('\n');
 }
@@ -140,10 +141,10 @@ function bodyParts(text: string): BodyParts {
   }
   let head = body;
   let basement = '';
-  const rule = /^---\n/m.exec(body);
-  if (rule) {
-    head = body.slice(0, rule.index);
-    basement = body.slice(rule.index + 4).replace(/\n+$/, '');
+  const rule = separatorAt(body);
+  if (rule >= 0) {
+    head = body.slice(0, rule);
+    basement = body.slice(rule + 4).replace(/\n+$/, '');
   } else {
     const diff = body.indexOf('\ndiff ');
     if (diff >= 0) {

@@ -12,6 +12,7 @@
  * series whose patches are not all alike.
  */
 import { diffLines, type DiffOp } from '../linediff';
+import { HUNK_HEADER, isGitDiffLine, isSeparator, separatorAt } from '../patch';
 
 /** One patch as the range-diff reads it. */
 export interface RangePatch {
@@ -162,7 +163,7 @@ function editCount(ops: DiffOp[]): number {
 
 /** The commit message: everything above the first `---` line, trailing blanks dropped. */
 function commitMessage(body: string): string {
-  const at = body.search(/^---$/m);
+  const at = separatorAt(body);
   return (at < 0 ? body : body.slice(0, at)).replace(/\s+$/, '');
 }
 
@@ -178,9 +179,9 @@ function normalize(body: string): string[] {
   let belowRule = false;
   for (const line of lines) {
     if (line === '-- ') break;
-    if (line.startsWith('diff --git ')) inDiff = true;
+    if (isGitDiffLine(line)) inDiff = true;
     if (!inDiff) {
-      if (line === '---') {
+      if (isSeparator(line)) {
         belowRule = true;
         continue;
       }
@@ -190,8 +191,8 @@ function normalize(body: string): string[] {
       continue;
     }
     if (/^index [0-9a-f]+\.\.[0-9a-f]+/.test(line)) continue;
-    const hunk = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$/.exec(line);
-    out.push(hunk ? `@@ ${hunk[1]}`.trimEnd() : line);
+    const hunk = HUNK_HEADER.exec(line);
+    out.push(hunk ? `@@ ${hunk[3]}`.trimEnd() : line);
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;

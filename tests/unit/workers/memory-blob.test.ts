@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseMessage } from '../../src/core/message';
-import { useMemoryBlob } from '../../workers/memory-blob';
-import { sharedCorpus } from './shared';
+import { parseMessage } from '../../../src/core/message';
+import { useMemoryBlob } from '../../../workers/memory-blob';
+import { sharedCorpus } from '../shared';
 
 const nativeBlob = globalThis.Blob;
 afterEach(() => {
