@@ -21,6 +21,7 @@ import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, withJob } from './jobs';
 import { proxiedUrl } from '../src/core/remote';
+import { sampleListIds } from '../src/core/inbox-name';
 import {
   addRemoteInbox,
   backfill,
@@ -94,6 +95,15 @@ const api = {
         signal,
       });
     });
+  },
+
+  /** The List-Ids of the first messages of each file (to name the inbox they go into). */
+  async sampleListIds(files: Blob[]): Promise<(string | null)[]> {
+    // A file that cannot be read gives no List-Id; its import then says what is wrong.
+    const all = await Promise.all(
+      files.map((f) => sampleListIds(f.stream() as ReadableStream<Uint8Array>).catch(() => [])),
+    );
+    return all.flat();
   },
 
   /** Fetches a URL (same-origin or proxied) and imports it into an inbox. */
