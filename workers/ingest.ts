@@ -16,7 +16,12 @@ import type { ParseApi } from './parse';
 import { parseBackupState, restoreBackup } from '../src/db/restore';
 import { deleteInbox } from '../src/db/maintenance';
 import { markRead, markThreadRead } from '../src/db/marks';
-import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
+import {
+  removeSavedSearch,
+  saveSearch,
+  setSavedSearchServer,
+  visitSavedSearch,
+} from '../src/db/saved-searches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, withJob } from './jobs';
@@ -31,6 +36,7 @@ import {
   fetchThreads,
   openThread,
   probeInboxSize,
+  pullSavedSearch,
   serverSearch,
   storedIds,
   syncInbox,
@@ -233,6 +239,23 @@ const api = {
   /** Saves a search for the sidebar (once per query and inbox). */
   saveSearch(query: string, inbox: string) {
     return saveSearch(getDB(), query, inbox);
+  },
+
+  /** Runs a saved search on its inbox's server, fetching the threads of new matches. */
+  pullSavedSearch(job: number, id: number, appBase: string, onProgress: (p: SyncProgress) => void) {
+    return withJob(job, (signal) =>
+      pullSavedSearch(getDB(), id, viaProxy(appBase), { onProgress, signal }),
+    );
+  },
+
+  /** Turns running a saved search on its inbox's server on or off. */
+  setSavedSearchServer(id: number, on: boolean) {
+    return setSavedSearchServer(getDB(), id, on);
+  },
+
+  /** The reader opened a saved search: its new matches are no longer new. */
+  visitSavedSearch(id: number) {
+    return visitSavedSearch(getDB(), id);
   },
 
   /** Forgets a saved search. */

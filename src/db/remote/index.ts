@@ -21,3 +21,4 @@ export {
   type BackfillState,
 } from './backfill';
 export { serverSearch, storedIds, type ServerHit, type ServerSearchResult } from './server-search';
+export { PULL_PAGES, SEEN_MAX, pullSavedSearch, type SavedSearchPull } from './saved-search-pull';
