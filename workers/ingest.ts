@@ -16,11 +16,17 @@ import type { ParseApi } from './parse';
 import { parseBackupState, restoreBackup } from '../src/db/restore';
 import { deleteInbox } from '../src/db/maintenance';
 import { markRead, markThreadRead } from '../src/db/marks';
-import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
+import {
+  removeSavedSearch,
+  saveSearch,
+  setSavedSearchServer,
+  visitSavedSearch,
+} from '../src/db/saved-searches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, exclusively, withJob, writeJob } from './jobs';
 import { parseRemoteInput, proxiedUrl } from '../src/core/remote';
+import { sampleListIds } from '../src/core/inbox-name';
 import {
   addRemoteInbox,
   backfill,
@@ -30,6 +36,8 @@ import {
   fetchThreads,
   openThread,
   probeInboxSize,
+  notPulled,
+  pullSavedSearch,
   serverSearch,
   storedIds,
   syncInbox,
@@ -147,6 +155,15 @@ const api = {
       onWait,
       cancelled: () => importEnded(blob.size, { cancelled: true }),
     });
+  },
+
+  /** The List-Ids of the first messages of each file (to name the inbox they go into). */
+  async sampleListIds(files: Blob[]): Promise<(string | null)[]> {
+    // A file that cannot be read gives no List-Id; its import then says what is wrong.
+    const all = await Promise.all(
+      files.map((f) => sampleListIds(f.stream() as ReadableStream<Uint8Array>).catch(() => [])),
+    );
+    return all.flat();
   },
 
   /** Fetches a URL (same-origin or proxied) and imports it into an inbox. */
@@ -279,6 +296,23 @@ const api = {
   /** Saves a search for the sidebar (once per query and inbox). */
   saveSearch(query: string, inbox: string) {
     return saveSearch(getDB(), query, inbox);
+  },
+
+  /** Runs a saved search on its inbox's server, fetching the threads of new matches. */
+  pullSavedSearch(job: number, id: number, appBase: string, onProgress: (p: SyncProgress) => void) {
+    const run = (signal: AbortSignal) =>
+      pullSavedSearch(getDB(), id, viaProxy(appBase), { onProgress, signal });
+    return writeJob(job, run, { cancelled: () => notPulled(id, true) });
+  },
+
+  /** Turns running a saved search on its inbox's server on or off. */
+  setSavedSearchServer(id: number, on: boolean) {
+    return setSavedSearchServer(getDB(), id, on);
+  },
+
+  /** The reader opened a saved search: its new matches are no longer new. */
+  visitSavedSearch(id: number) {
+    return visitSavedSearch(getDB(), id);
   },
 
   /** Forgets a saved search. */

@@ -38,8 +38,8 @@ function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
   }
 }
 
-/** Index of the first byte of the body (after the blank line), or -1 and the header end. */
-function headerEnd(raw: Uint8Array): { headEnd: number; bodyStart: number } {
+/** Where a raw message's header block ends, and where its body starts after the blank line. */
+export function headerEnd(raw: Uint8Array): { headEnd: number; bodyStart: number } {
   for (let i = raw.indexOf(0x0a); i >= 0 && i < raw.length; i = raw.indexOf(0x0a, i + 1)) {
     const n = raw[i + 1];
     if (n === 0x0a) return { headEnd: i, bodyStart: i + 2 };
@@ -83,6 +83,11 @@ export function extractIds(value: string | undefined): string[] {
       ids.push(m[1].replace(/[,;]$/, ''));
   }
   return ids;
+}
+
+/** The list id of a List-Id value ("USB dev <linux-usb.vger.kernel.org>" -> "linux-usb.vger.kernel.org"). */
+export function listIdOf(value: string): string {
+  return (extractIds(value)[0] ?? value).trim().toLowerCase();
 }
 
 /** Normalizes a Message-ID header value; null when unusable. */
@@ -343,7 +348,7 @@ export async function parseMessage(raw: Uint8Array, now = Date.now()): Promise<P
   const to = recipients(h, 'to', problems);
   const cc = recipients(h, 'cc', problems);
   const listIdHeader = first(h, 'list-id');
-  const listId = listIdHeader ? (extractIds(listIdHeader)[0] ?? listIdHeader).toLowerCase() : null;
+  const listId = listIdHeader ? listIdOf(listIdHeader) : null;
 
   let body: Body;
   try {

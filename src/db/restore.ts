@@ -118,7 +118,12 @@ async function applyState(db: LoupeDB, state: BackupState): Promise<number> {
       const saved = await db.savedSearches.toArray();
       for (const s of state.savedSearches)
         if (!saved.some((x) => x.query === s.query && x.inbox === s.inbox))
-          await db.savedSearches.add({ name: s.name, query: s.query, inbox: s.inbox });
+          await db.savedSearches.add({
+            name: s.name,
+            query: s.query,
+            inbox: s.inbox,
+            ...(s.server ? { server: true } : {}),
+          });
       for (const s of state.settings) if (!(await db.settings.get(s.key))) await db.settings.put(s);
       return fresh.length;
     },

@@ -136,12 +136,36 @@ export type PostingRow = {
     }
 );
 
+/** How a saved search's last run on the server went. */
+export interface SavedSearchRun {
+  at: number;
+  /** Why the run failed, for the reader; null when it went through. */
+  error: string | null;
+  /** Matches the server lists, as far as runs have read them. */
+  matches: number;
+  /** The server holds more matches than were read. */
+  more: boolean;
+  /** Matches this run found that were new to the search. */
+  found: number;
+  /** Messages stored by this run (the whole threads of matches not cached). */
+  added: number;
+  /** Threads whose download failed (fetched again by the next run). */
+  failed: number;
+}
+
 /** A search the reader saved for the sidebar. */
 export interface SavedSearchRow {
   id?: number;
   name: string;
   query: string;
   inbox: string;
+  /** Also run on the inbox's public-inbox server, fetching new matches (like `lei up`). */
+  server?: boolean;
+  lastRun?: SavedSearchRun;
+  /** Server matches first found since the reader last opened the search. */
+  fresh?: string[];
+  /** The server matches found so far, newest first (capped), to tell what is new. */
+  seen?: string[];
 }
 
 /** The search worker's table of posting numbers, saved so a reload does not read one row per message. */

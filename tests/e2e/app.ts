@@ -23,9 +23,14 @@ export async function start(page: Page): Promise<void> {
   await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
 }
 
-/** Imports files through the "Import files…" input into the current inbox and waits for the result. */
-export async function importFiles(page: Page, files: string[]): Promise<string> {
+/**
+ * Imports files through the "Import files…" input into the inbox `into` ("local" unless
+ * told): the existing inbox of that name, else a new one, as the import dialog offers.
+ * Waits for the result and returns the status line.
+ */
+export async function importFiles(page: Page, files: string[], into = 'local'): Promise<string> {
   await page.getByTestId('file-input').setInputFiles(files);
+  await chooseImportInbox(page, into);
   const status = page.getByTestId('import-status');
   await expect(
     status.getByTestId('import-done').or(status.getByTestId('import-error')),
@@ -33,6 +38,23 @@ export async function importFiles(page: Page, files: string[]): Promise<string> 
     timeout: 60_000,
   });
   return ((await status.textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
+/** Answers the import dialog: into the existing inbox `into`, or a new one of that name. */
+export async function chooseImportInbox(page: Page, into: string): Promise<void> {
+  const dialog = page.getByTestId('import-dest');
+  // The suggested name comes first; what is chosen here must not be overwritten by it.
+  await expect(dialog.getByTestId('import-name-source')).not.toContainText('Reading');
+  const existing = dialog.getByTestId('import-existing-inbox');
+  if (await existing.getByRole('option', { name: into, exact: true }).count()) {
+    await dialog.getByTestId('import-existing').check();
+    await existing.selectOption(into);
+  } else {
+    await dialog.getByTestId('import-new').check();
+    await dialog.getByTestId('import-name').fill(into);
+  }
+  await dialog.getByTestId('import-go').click();
+  await expect(dialog).toBeHidden();
 }
 
 /** Answers the "how much history" question asked after adding an inbox. */

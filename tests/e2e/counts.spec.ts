@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFiles, root, start } from './app';
-import { startPi, type PiServer } from './pi-server';
+import { serverTotal, startPi, type PiServer } from './pi-server';
 
 let pi: PiServer;
 let mbox: string;
@@ -26,21 +26,13 @@ test.afterAll(() => {
   pi?.stop();
 });
 
-/** The number of matches public-inbox-httpd reports for a query ("Results 1-200 of ~354"). */
-async function serverTotal(query: string): Promise<number> {
-  const html = await (await fetch(`${pi.url}?q=${encodeURIComponent(query)}`)).text();
-  const m = /Results \d+-\d+ of ~?(\d+)|No more results, only (\d+)/.exec(html);
-  if (!m) throw new Error(`no result count for ${query}`);
-  return Number(m[1] ?? m[2]);
-}
-
 test('search counts every match, as many as the server finds for the same query', async ({
   page,
 }) => {
   await start(page);
   expect(await importFiles(page, [mbox])).toContain('Imported 400 messages: 400 new');
   for (const query of ['s:patch', 'f:kernel.org', 'bs:memory']) {
-    const expected = await serverTotal(query);
+    const expected = await serverTotal(pi.url, query);
     await page.goto(`./#/local/?q=${encodeURIComponent(query)}`);
     const status = page.getByTestId('search-status');
     if (expected > 100) {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fixture, importFiles, root, start } from './app';
+import { chooseImportInbox, fixture, importFiles, root, start } from './app';
 
 const tmp = join(root, 'test-results', 'import-data');
 
@@ -28,6 +28,7 @@ test('imports 10,000 generated messages with progress, survives a cancel and res
   ]);
   await page.goto('./#/all/');
   await page.getByTestId('file-input').setInputFiles([file]);
+  await chooseImportInbox(page, 'local');
   const status = page.getByTestId('import-status');
   await expect(status.locator('progress')).toBeVisible();
   await expect(status).toContainText(/\d+\/s/);
@@ -66,6 +67,7 @@ test('a truncated mbox.gz keeps every complete message and says what happened', 
   writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
   await page.goto('./#/all/');
   await page.getByTestId('file-input').setInputFiles([cut]);
+  await chooseImportInbox(page, 'local');
   const error = page.getByTestId('import-error');
   await expect(error).toContainText(/damaged or truncated/);
   await expect(page.getByTestId('import-status')).toContainText(/[12] new messages stored/);
@@ -109,7 +111,9 @@ test('malformed mail is stored with its problems listed, never aborting the impo
   await expect(page.locator('[data-msgid="fine@example.org"]')).toContainText('still readable');
 });
 
-test('files dropped on the window are imported into the inbox being viewed', async ({ page }) => {
+test('files dropped on the window ask where to go, offering the inbox being viewed', async ({
+  page,
+}) => {
   await page.goto('./#/demo/');
   const text = readFileSync(fixture('mail/review.mboxrd'), 'utf8');
   const drop = await page.evaluateHandle((mbox) => {
@@ -119,6 +123,10 @@ test('files dropped on the window are imported into the inbox being viewed', asy
   }, text);
   await page.dispatchEvent('main', 'dragover', { dataTransfer: drop });
   await page.dispatchEvent('main', 'drop', { dataTransfer: drop });
+  const dialog = page.getByTestId('import-dest');
+  await expect(dialog.getByTestId('import-existing-inbox')).toHaveValue('demo');
+  await dialog.getByTestId('import-existing').check();
+  await dialog.getByTestId('import-go').click();
   await expect(page.getByTestId('import-done')).toContainText('3 new');
   await page.goto('./#/demo/review-answer@example.org/');
   await expect(page.locator('[data-msgid="review-answer@example.org"]')).toBeVisible();

@@ -60,3 +60,11 @@ export async function startPi(name: string, fixtures: string[], slot = 0): Promi
     },
   };
 }
+
+/** The number of matches public-inbox-httpd states for a query ("Results 1-200 of ~354"). */
+export async function serverTotal(inboxUrl: string, query: string): Promise<number> {
+  const html = await (await fetch(`${inboxUrl}?q=${encodeURIComponent(query)}`)).text();
+  const m = /Results \d+-\d+ of ~?(\d+)|No more results, only (\d+)/.exec(html);
+  if (!m) throw new Error(`no result count for ${query}`);
+  return Number(m[1] ?? m[2]);
+}

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixture, importFiles, root, start } from './app';
+import { chooseImportInbox, fixture, importFiles, root, start } from './app';
 
 /** Resolves once a service worker is active for the page's scope. */
 async function swReady(page: Page): Promise<void> {
@@ -105,6 +105,7 @@ test('a full disk stops an import cleanly, keeps committed batches and says what
     mimeType: 'application/mbox',
     buffer: Buffer.from(msgs.join('\n')),
   });
+  await chooseImportInbox(page, 'local');
   const status = page.getByTestId('import-status');
   await expect(status.getByTestId('import-error')).toContainText('ran out of storage', {
     timeout: 40_000,

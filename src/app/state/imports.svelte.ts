@@ -4,8 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { ingest, type IngestRemote } from '../workers';
-import { ALL } from '../../core/constants';
-import { router } from './route.svelte';
+import { suggestInboxName, type NameSource } from '../../core/inbox-name';
 import type { IngestProgress, IngestResult } from '../../db/ingest';
 import { askPersistence, importShortfall, storageInfo } from '../../db/storage';
 
@@ -21,8 +20,16 @@ export interface ImportJob {
   spaceNeeded?: number | null;
 }
 
+/** Files waiting for the reader to say which inbox they go into. */
+export interface PendingImport {
+  files: File[];
+  /** A new inbox's name from the files' List-Id or name; null while their first messages are read. */
+  suggestion: { name: string; source: NameSource } | null;
+}
+
 class Imports {
   job = $state<ImportJob | null>(null);
+  pending = $state.raw<PendingImport | null>(null);
 
   private async run(
     label: string,
@@ -52,10 +59,31 @@ class Imports {
     return result;
   }
 
-  /** Imports files into the inbox being viewed ("local" from the all-inboxes view). */
-  importHere(files: File[]): Promise<void> {
-    const { inbox } = router.route;
-    return this.importFiles(files, inbox === ALL ? 'local' : inbox);
+  /**
+   * Asks where picked or dropped files go. A new inbox's name is suggested from
+   * the List-Id most of their first messages carry (read in the worker), else
+   * from the first file's name.
+   */
+  async ask(files: File[]): Promise<void> {
+    const pending: PendingImport = { files, suggestion: null };
+    this.pending = pending;
+    // Without a List-Id (or a worker) the name comes from the file name.
+    const ids = await ingest.call((w) => w.sampleListIds(files)).catch(() => []);
+    if (this.pending !== pending) return;
+    const names = files.map((f) => f.name);
+    this.pending = { files, suggestion: suggestInboxName(ids, names) };
+  }
+
+  /** Imports the waiting files into `inbox`, new or existing. */
+  confirm(inbox: string): void {
+    const files = this.pending?.files;
+    this.pending = null;
+    if (files) void this.importFiles(files, inbox);
+  }
+
+  /** Drops the waiting files without importing them. */
+  cancelPending(): void {
+    this.pending = null;
   }
 
   /** Imports local files (mbox, mbox.gz, .eml) into one inbox, one after another. */

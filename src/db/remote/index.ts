@@ -21,3 +21,10 @@ export {
   type BackfillState,
 } from './backfill';
 export { serverSearch, storedIds, type ServerHit, type ServerSearchResult } from './server-search';
+export {
+  PULL_PAGES,
+  SEEN_MAX,
+  notPulled,
+  pullSavedSearch,
+  type SavedSearchPull,
+} from './saved-search-pull';

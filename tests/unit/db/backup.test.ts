@@ -6,7 +6,7 @@ import { parseBackupState, restoreBackup } from '../../../src/db/restore';
 import { markRead } from '../../../src/db/marks';
 import { rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
-import { saveSearch } from '../../../src/db/saved-searches';
+import { saveSearch, setSavedSearchServer } from '../../../src/db/saved-searches';
 import { ensureInbox, storeBatch } from '../../../src/db/store';
 import { scratchDbs } from './helpers';
 
@@ -48,6 +48,10 @@ async function fill(db: LoupeDB): Promise<void> {
   await storeBatch(db, 'b', await Promise.all([mail('3@x', 3, ['1@x']), mail('4@x', 4)]));
   await markRead(db, '1@x', ['1@x', '2@x']);
   await saveSearch(db, 'f:someone', 'b');
+  // A search that also runs on its server keeps that through a backup.
+  await saveSearch(db, 's:frob', 'a');
+  const pulled = (await db.savedSearches.toArray()).find((s) => s.query === 's:frob');
+  await setSavedSearchServer(db, pulled?.id ?? -1, true);
   await db.settings.put({ key: 'theme', value: 'dark' });
 }
 
@@ -81,7 +85,7 @@ async function snapshot(db: LoupeDB) {
       i.url,
       i.messageCount,
     ]),
-    saved: (await db.savedSearches.toArray()).map((s) => [s.name, s.query, s.inbox]),
+    saved: (await db.savedSearches.toArray()).map((s) => [s.name, s.query, s.inbox, !!s.server]),
     settings: await db.settings.toArray(),
   };
 }

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeMsgIdPath } from '../../../src/core/remote';
 import { partialThreads } from '../../../src/db/partial';
+import { saveSearch, setSavedSearchServer, visitSavedSearch } from '../../../src/db/saved-searches';
 import {
   addRemoteInbox,
   backfill,
@@ -13,6 +14,7 @@ import {
   fetchThreads,
   openThread,
   probeInboxSize,
+  pullSavedSearch,
   serverSearch,
   syncInbox,
   type FetchFn,
@@ -418,6 +420,87 @@ describe('serverSearch', () => {
     expect(f.fetched).toBe(1);
     expect(f.skipped).toBe(ids.length - 1);
     expect(threadFetches()).toHaveLength(1);
+  });
+});
+
+describe('saved searches that pull from the server', () => {
+  async function saved(query: string): Promise<number> {
+    await saveSearch(fx.db, query, 'test');
+    const row = (await fx.db.savedSearches.toArray()).find((s) => s.query === query);
+    if (row?.id === undefined) throw new Error('not saved');
+    await setSavedSearchServer(fx.db, row.id, true);
+    return row.id;
+  }
+
+  it('fetches the whole threads of matches not cached, counts them new and records the run', async () => {
+    const id = await saved('xhci');
+    const r = await pullSavedSearch(fx.db, id, pi.fetch);
+    expect(r.error).toBeNull();
+    // The answer replies to the oops: one thread, one download.
+    expect(pi.requests).toEqual([
+      'GET ?q=xhci&x=A',
+      'GET b2c9f0e1-resume-oops@example.net/t.mbox.gz',
+    ]);
+    expect(r.found.sort()).toEqual([
+      'b2c9f0e1-resume-oops@example.net',
+      'c1d2e3f4-xhci-answer@example.com',
+    ]);
+    expect([r.matches, r.fetched, r.added]).toEqual([2, 1, 2]);
+    expect(await fx.db.messages.count()).toBe(2);
+    const row = await fx.db.savedSearches.get(id);
+    expect(row?.lastRun).toMatchObject({
+      error: null,
+      matches: 2,
+      more: false,
+      found: 2,
+      added: 2,
+    });
+    expect(row?.fresh).toHaveLength(2);
+
+    pi.requests = [];
+    const again = await pullSavedSearch(fx.db, id, pi.fetch);
+    expect(pi.requests).toEqual(['GET ?q=xhci&x=A']);
+    expect(again.found).toEqual([]);
+    // New until the reader opens the search.
+    expect((await fx.db.savedSearches.get(id))?.fresh).toHaveLength(2);
+    await visitSavedSearch(fx.db, id);
+    expect((await fx.db.savedSearches.get(id))?.fresh).toEqual([]);
+  });
+
+  it('calls new only what the server lists since the last run, cached or not', async () => {
+    await syncInbox(fx.db, 'test', pi.fetch);
+    const id = await saved('ucsi');
+    const first = await pullSavedSearch(fx.db, id, pi.fetch);
+    // Everything was cached by the sync: nothing to fetch, nothing new.
+    expect([first.matches, first.found.length, first.fetched]).toEqual([2, 0, 0]);
+    pi.msgs.push(...load('typo-reply.mboxrd'));
+    pi.requests = [];
+    const next = await pullSavedSearch(fx.db, id, pi.fetch);
+    expect(next.found).toEqual(['typo-thanks.1@example.com']);
+    expect(threadFetches()).toEqual(['GET typo-thanks.1@example.com/t.mbox.gz']);
+    expect([next.matches, next.added]).toEqual([3, 1]);
+    expect((await fx.db.savedSearches.get(id))?.fresh).toEqual(['typo-thanks.1@example.com']);
+  });
+
+  it('records why a run failed and keeps what earlier runs found', async () => {
+    const local = await saved('is:unread ucsi');
+    const r = await pullSavedSearch(fx.db, local, pi.fetch);
+    expect(r.error?.kind).toBe('bad-input');
+    expect(pi.requests).toEqual([]);
+    expect((await fx.db.savedSearches.get(local))?.lastRun?.error).toMatch(
+      /is:unread is a Loupe term/,
+    );
+
+    const id = await saved('xhci');
+    await pullSavedSearch(fx.db, id, pi.fetch);
+    const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
+    const failed = await pullSavedSearch(fx.db, id, down);
+    expect(failed.error?.kind).toBe('unreachable');
+    const row = await fx.db.savedSearches.get(id);
+    expect(row?.lastRun).toMatchObject({ matches: 2, found: 0 });
+    expect(row?.lastRun?.error).toBe('Could not reach pi.test (Failed to fetch).');
+    expect(row?.seen).toHaveLength(2);
+    expect(row?.fresh).toHaveLength(2);
   });
 });
 
