@@ -31,7 +31,7 @@ import {
   openThread,
   probeInboxSize,
   serverSearch,
-  storedIds,
+  storedHits,
   syncInbox,
   type FetchFn,
   type SyncProgress,
@@ -205,9 +205,9 @@ const api = {
     );
   },
 
-  /** Which of these Message-IDs are stored. */
-  storedIds(ids: string[]) {
-    return storedIds(getDB(), ids);
+  /** Which of these Message-IDs are stored, with the crash each reports. */
+  storedHits(ids: string[]) {
+    return storedHits(getDB(), ids);
   },
 
   /** Marks messages of one thread read. */
