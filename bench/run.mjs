@@ -34,11 +34,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { writeThreadMbox } from './gen-thread.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startServer as startServerAt } from './server.mjs';
+import { measureBuild } from './sizes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({
@@ -151,49 +151,7 @@ function sh(cmd, args, o = {}) {
 function buildAndMeasure() {
   log('vite build →', dist);
   sh('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
-  const files = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.push(path.relative(dist, p).split(path.sep).join('/'));
-    }
-  };
-  walk(dist);
-  const gz = (f) => gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
-  // Worker entry chunks: the files named in `new Worker(new URL(...))` of the page bundles.
-  const workerChunks = new Set();
-  for (const f of files.filter((x) => x.endsWith('.js'))) {
-    const src = readFileSync(path.join(dist, f), 'utf8');
-    for (const m of src.matchAll(/new Worker\([^)]{0,60}?[`'"]([^`'"]+\.js)[`'"]/g))
-      workerChunks.add('assets/' + path.basename(m[1]));
-  }
-  const isSw = (f) => f === 'sw.js' || /^workbox-[^/]*\.js$/.test(f);
-  const isDemo = (f) => f.startsWith('demo/');
-  const code = (f) => /\.(js|css|html)$/.test(f);
-  // The shell: index.html and the scripts and styles it loads before the first paint
-  // (its module script, modulepreloads, stylesheets). Views loaded on demand are `lazy`.
-  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const shell = [
-    'index.html',
-    ...[...html.matchAll(/<(?:script|link)\b[^>]*?(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)].map(
-      (m) => m[1],
-    ),
-  ];
-  const lazy = files.filter(
-    (f) => code(f) && !shell.includes(f) && !workerChunks.has(f) && !isSw(f) && !isDemo(f),
-  );
-  const sum = (fs) => fs.reduce((s, f) => s + gz(f), 0);
-  const byWorker = {};
-  for (const f of workerChunks) byWorker[path.basename(f).replace(/-[\w-]{8}\.js$/, '')] = gz(f);
-  return {
-    shellFiles: shell,
-    shellGzipBytes: sum(shell),
-    lazyGzipBytes: sum(lazy),
-    workerChunks: [...workerChunks],
-    workerGzipBytes: byWorker,
-    swGzipBytes: sum(files.filter(isSw)),
-  };
+  return measureBuild(dist);
 }
 
 // ---------------------------------------------------------------- data

@@ -5,4 +5,4 @@ import './app/debug';
 import { pwa } from './app/pwa.svelte';
 
 mount(App, { target: document.getElementById('app') as HTMLElement });
-pwa.start();
+void pwa.start();

@@ -39,7 +39,7 @@ import {
   notPulled,
   pullSavedSearch,
   serverSearch,
-  storedIds,
+  storedHits,
   syncInbox,
   type BackfillResult,
   type FetchFn,
@@ -213,7 +213,7 @@ const api = {
       // A stored message opens without a write, so it need not wait for another job's.
       const parsed = parseRemoteInput(input);
       const msgid = parsed.ok ? parsed.ref.msgid : null;
-      const stored = msgid ? (await storedIds(getDB(), [msgid])).length > 0 : false;
+      const stored = msgid ? (await getDB().messages.get(msgid)) !== undefined : false;
       return stored ? open() : exclusively(open);
     });
   },
@@ -278,9 +278,9 @@ const api = {
     return writeJob(job, run, { cancelled: () => notFetched(groups) });
   },
 
-  /** Which of these Message-IDs are stored. */
-  storedIds(ids: string[]) {
-    return storedIds(getDB(), ids);
+  /** Which of these Message-IDs are stored, with the crash each reports. */
+  storedHits(ids: string[]) {
+    return storedHits(getDB(), ids);
   },
 
   /** Marks messages of one thread read. */

@@ -2,7 +2,7 @@
  * The installed-app side of Loupe: the service worker (registered with
  * workbox-window, updated only when the reader says so) and the network state.
  */
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import { imports } from './state/imports.svelte';
 import { backfill } from './state/backfill.svelte';
 import { remote } from './state/remote.svelte';
@@ -22,7 +22,7 @@ class Pwa {
   }
 
   /** Registers the service worker and follows the network state. */
-  start(): void {
+  async start(): Promise<void> {
     addEventListener('online', () => {
       this.online = true;
       // A sync or add that failed while offline runs again now the network is back.
@@ -31,6 +31,8 @@ class Pwa {
     });
     addEventListener('offline', () => (this.online = false));
     if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+    // workbox-window is not needed to paint the first screen.
+    const { Workbox } = await import('workbox-window');
     const wb = new Workbox(`${import.meta.env.BASE_URL}sw.js`, {
       scope: import.meta.env.BASE_URL,
     });

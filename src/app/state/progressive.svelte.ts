@@ -1,8 +1,9 @@
 /**
  * Progressive rendering for long lists that are not virtualized (a thread's
  * messages, its overview): the first `first` items paint at once, then the
- * limit grows by `step` after each paint, so the first screen shows fast and
- * the page never freezes. The limit starts over when `key` changes.
+ * limit grows after each paint by `step` or doubles, whichever adds more, so
+ * the first screen shows fast and a long list is whole in a few frames (each
+ * frame costs more than the items it adds). The limit starts over when `key` changes.
  */
 export function progressive(
   total: () => number,
@@ -20,7 +21,7 @@ export function progressive(
   });
   $effect(() => {
     if (total() <= limit) return;
-    return afterPaint(() => (limit += step));
+    return afterPaint(() => (limit += Math.max(step, limit)));
   });
   return {
     get limit() {

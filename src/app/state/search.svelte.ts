@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { search as worker } from '../workers';
-import { parseQuery, type QueryError } from '../../core/query';
+import type { QueryError } from '../../core/query';
 import type { SearchHit, SearchOrder, SearchSummary } from '../../db/search';
 
 /** How many results a page adds. */
@@ -33,10 +33,14 @@ class SearchState {
     const stop = (this.stop = new AbortController());
     const mine = () => this.stop === stop;
     const now = Date.now();
-    const parsed = parseQuery(query, now);
+    this.job = 0; // hits still streaming from the previous query are dropped
     this.hits = [];
     this.summary = null;
     this.total = null;
+    // The query parser loads with the first query, not with the shell.
+    const { parseQuery } = await import('../../core/query');
+    if (!mine()) return;
+    const parsed = parseQuery(query, now);
     if (!parsed.ok) {
       this.error = parsed.error;
       this.running = false;

@@ -117,8 +117,10 @@ class ServerSearchState {
       );
       if (run !== this.run) return;
       const ids = this.hits.map((h) => h.id);
-      const stored = new Set(await ingest.call((w) => w.storedIds(ids)));
-      this.hits = this.hits.map((h) => (stored.has(h.id) ? { ...h, cached: true } : h));
+      const stored = await ingest.call((w) => w.storedHits(ids));
+      this.hits = this.hits.map((h) =>
+        stored.has(h.id) ? { ...h, cached: true, crash: stored.get(h.id) ?? null } : h,
+      );
       const why = r.error?.message ?? r.failures[0]?.message;
       const next = { ...this.fetches };
       for (const h of todo) delete next[h.id];

@@ -20,7 +20,7 @@ export {
   type BackfillResult,
   type BackfillState,
 } from './backfill';
-export { serverSearch, storedIds, type ServerHit, type ServerSearchResult } from './server-search';
+export { serverSearch, storedHits, type ServerHit, type ServerSearchResult } from './server-search';
 export {
   PULL_PAGES,
   SEEN_MAX,

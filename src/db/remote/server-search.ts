@@ -5,6 +5,7 @@
 import type { AtomEntry } from '../../core/atom';
 import { SEARCH_PAGE, entrySnippet, serverSearchUrl } from '../../core/remote';
 import type { LoupeDB } from '../schema';
+import { crashBadge, crashRows, type HitCrash } from '../search/meta';
 import { asRemoteError, type RemoteError } from './errors';
 import { fetchFeed, hostOf, makeCtx, type FetchFn } from './http';
 import { remoteInbox } from './threads';
@@ -20,6 +21,8 @@ export interface ServerHit {
   inReplyTo: string | null;
   /** The message is stored locally already. */
   cached: boolean;
+  /** The crash a stored message reports, for its badge. */
+  crash: HitCrash | null;
 }
 
 /** A page of server search results, or why there is none. */
@@ -52,10 +55,13 @@ export async function serverSearch(
     entries = [];
   }
   const withId = entries.filter((e): e is AtomEntry & { messageId: string } => !!e.messageId);
-  const stored = await db.messages.bulkGet(withId.map((e) => e.messageId));
+  const stored = await storedHits(
+    db,
+    withId.map((e) => e.messageId),
+  );
   const seen = new Set<string>();
   const hits: ServerHit[] = [];
-  withId.forEach((e, i) => {
+  withId.forEach((e) => {
     if (seen.has(e.messageId)) return;
     seen.add(e.messageId);
     hits.push({
@@ -66,14 +72,22 @@ export async function serverSearch(
       date: e.updated,
       snippet: entrySnippet(e.content),
       inReplyTo: e.inReplyTo,
-      cached: !!stored[i],
+      cached: stored.has(e.messageId),
+      crash: stored.get(e.messageId) ?? null,
     });
   });
   return { ok: true, hits, more: entries.length >= SEARCH_PAGE, host: hostOf(remote.url) };
 }
 
-/** Which of these Message-IDs are stored locally. */
-export async function storedIds(db: LoupeDB, ids: string[]): Promise<string[]> {
+/** Which of these Message-IDs are stored locally, with the crash each reports (for its badge). */
+export async function storedHits(
+  db: LoupeDB,
+  ids: string[],
+): Promise<Map<string, HitCrash | null>> {
   const rows = await db.messages.bulkGet(ids);
-  return ids.filter((_, i) => !!rows[i]);
+  const crashes = await crashRows(
+    db,
+    rows.flatMap((m) => (m?.hasOops ? [m.id] : [])),
+  );
+  return new Map(ids.flatMap((id, i) => (rows[i] ? [[id, crashBadge(crashes.get(id))]] : [])));
 }

@@ -1,4 +1,5 @@
 /** Small reads and writes every part of the search index shares. */
+import type { CrashSummary } from '../../core/types';
 import type { LoupeDB, OopsRow } from '../schema';
 
 /** A counter of the index (`gen`, `nextNo`, `reads`, `complete`), 0 when unset. */
@@ -22,4 +23,11 @@ export async function crashRows(
 ): Promise<Map<string, OopsRow | undefined>> {
   const rows = ids.length ? await db.oopses.bulkGet(ids) : [];
   return new Map(ids.map((id, k) => [id, rows[k]]));
+}
+
+/** What a result's crash badge shows (as the thread list's badge names it). */
+export type HitCrash = Pick<CrashSummary, 'title' | 'type'>;
+
+export function crashBadge(row: OopsRow | undefined): HitCrash | null {
+  return row ? { title: row.title, type: row.type } : null;
 }

@@ -22,9 +22,9 @@ import {
   type Seg,
 } from '../../core/query/highlight';
 import { ANY, OOPS_KEY, toSearchDoc } from '../../core/query/terms';
-import type { LoupeDB, StoredMessage } from '../schema';
+import type { LoupeDB, OopsRow, StoredMessage } from '../schema';
 import { loadCache, loadThreads, readMessages, type DocCache, type SaveDocs } from './cache';
-import { crashRows } from './meta';
+import { crashBadge, crashRows, type HitCrash } from './meta';
 import { plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
 import { everything, ranked } from './rank';
 import { readMarks } from './reads';
@@ -40,7 +40,8 @@ export interface SearchHit {
   snippet: Seg[];
   unread: boolean;
   hasPatch: boolean;
-  hasOops: boolean;
+  /** The crash the message reports, named as the thread list's badge names it. */
+  crash: HitCrash | null;
   thread: { subject: string; count: number; position: number } | null;
 }
 
@@ -158,8 +159,17 @@ export async function runSearch(
       const want = Math.ceil((limit - matched) / rate) + 8;
       next = fetch(cands.next(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, want))));
     }
+    // A hit's badge needs its crash row; a query about crashes has read it already.
+    const crashesRead = emit
+      ? crashRows(
+          db,
+          found.flatMap(({ m }) => (m.hasOops && !crashOf.get(m.id) ? [m.id] : [])),
+        )
+      : null;
     await threadsRead;
-    if (found.length && emit) emit(buildHits(cache, found, terms));
+    const crashes = await crashesRead;
+    if (found.length && emit)
+      emit(buildHits(cache, found, terms, (id) => crashOf.get(id) ?? crashes?.get(id)));
   }
   return {
     matched,
@@ -200,7 +210,12 @@ interface Found {
   unread: boolean;
 }
 
-function buildHits(cache: DocCache, found: Found[], terms: QueryTerm[]): SearchHit[] {
+function buildHits(
+  cache: DocCache,
+  found: Found[],
+  terms: QueryTerm[],
+  crashOf: (id: string) => OopsRow | undefined,
+): SearchHit[] {
   const subjTerms = terms.filter((t) => SUBJECT_FIELDS.has(t.field));
   const fromTerms = terms.filter((t) => FROM_FIELDS.has(t.field));
   const bodyTerms = terms.filter((t) => BODY_FIELDS.has(t.field));
@@ -216,7 +231,7 @@ function buildHits(cache: DocCache, found: Found[], terms: QueryTerm[]): SearchH
       snippet: snippet(m.text, bodyTerms),
       unread,
       hasPatch: m.hasPatch,
-      hasOops: m.hasOops,
+      crash: crashBadge(m.hasOops ? crashOf(m.id) : undefined),
       thread: t
         ? { subject: t.subject, count: t.count, position: t.order.indexOf(m.id) + 1 }
         : null,

@@ -391,9 +391,16 @@ describe('serverSearch', () => {
     expect(r.hits.map((h) => h.cached)).toContain(false);
     const r2 = await serverSearch(fx.db, 'test', 'xhci', pi.fetch);
     if (!r2.ok) throw new Error(r2.error.message);
-    expect(r2.hits.map((h) => [h.id, h.cached])).toEqual([
-      ['c1d2e3f4-xhci-answer@example.com', true],
-      ['b2c9f0e1-resume-oops@example.net', true],
+    expect(r2.hits.map((h) => [h.id, h.cached, h.crash])).toEqual([
+      ['c1d2e3f4-xhci-answer@example.com', true, null],
+      [
+        'b2c9f0e1-resume-oops@example.net',
+        true,
+        {
+          title: 'BUG: unable to handle kernel NULL pointer dereference in xhci_resume',
+          type: 'NULL-POINTER-DEREFERENCE',
+        },
+      ],
     ]);
     const other = r.hits.find((h) => !h.cached);
     expect(other?.author).not.toBe('');

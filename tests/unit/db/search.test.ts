@@ -260,6 +260,18 @@ describe('search index = brute force', () => {
     expect(lastSubject).toBeLessThan(firstBodyOnly);
   });
 
+  it('names the crash of each hit that reports one, whether or not the query is about crashes', async () => {
+    const crashes = await db.oopses.toArray();
+    expect(crashes.length).toBeGreaterThan(3);
+    const want = new Map(crashes.map((c) => [c.id, { title: c.title, type: c.type }]));
+    for (const q of ['f:syzbot', 'oops:KASAN OR f:syzbot']) {
+      const { hits } = await viaIndex(parse(q));
+      const withCrash = hits.filter((h) => h.crash);
+      expect(withCrash.length).toBeGreaterThan(0);
+      for (const h of hits) expect(h.crash).toEqual(want.get(h.id) ?? null);
+    }
+  });
+
   it('stops at the limit and streams in chunks', async () => {
     const chunks: number[] = [];
     const r = await runSearch(db, parse('NOT syzbot'), {
