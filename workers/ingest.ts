@@ -17,6 +17,7 @@ import { parseBackupState, restoreBackup } from '../src/db/restore';
 import { deleteInbox } from '../src/db/maintenance';
 import { markRead, markThreadRead } from '../src/db/marks';
 import { removeSavedSearch, saveSearch } from '../src/db/saved-searches';
+import { unwatch } from '../src/db/watches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, withJob } from './jobs';
@@ -31,8 +32,9 @@ import {
   openThread,
   probeInboxSize,
   serverSearch,
+  startWatching,
   storedIds,
-  syncInbox,
+  syncRound,
   type FetchFn,
   type SyncProgress,
 } from '../src/db/remote';
@@ -133,11 +135,36 @@ const api = {
     return addRemoteInbox(getDB(), url);
   },
 
-  /** Syncs a remote inbox: new.atom, then each new thread. `appBase` locates the proxy. */
-  syncInbox(job: number, inbox: string, appBase: string, onProgress: (p: SyncProgress) => void) {
+  /**
+   * Syncs a remote inbox (new.atom, then each new thread) and polls its watched
+   * threads, recording how it went. `appBase` locates the proxy; syncing on its
+   * own asks `if-synced`, which leaves the feed of an inbox never synced alone.
+   */
+  syncInbox(
+    job: number,
+    inbox: string,
+    appBase: string,
+    onProgress: (p: SyncProgress) => void,
+    feed: 'always' | 'if-synced' = 'always',
+  ) {
     return withJob(job, (signal) =>
-      syncInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal }),
+      syncRound(getDB(), inbox, viaProxy(appBase), { onProgress, signal, feed }),
     );
+  },
+
+  /** Watches the thread of a stored message, polling it once at once. */
+  watchThread(msgid: string, inbox: string, appBase: string) {
+    return startWatching(getDB(), msgid, inbox, viaProxy(appBase));
+  },
+
+  /** Stops watching a thread. */
+  unwatchThread(id: string) {
+    return unwatch(getDB(), id);
+  },
+
+  /** Remembers how often followed inboxes sync on their own (minutes; 0: never). */
+  async setSyncMinutes(minutes: number): Promise<void> {
+    await getDB().settings.put({ key: 'syncMinutes', value: minutes });
   },
 
   /** Shows a message from the cache, or fetches its thread first. */
