@@ -121,14 +121,17 @@ export function failureLabel(error: { kind: string; message: string }): string {
 /**
  * The line an inbox shows about its syncing: "synced 3 min ago · 14 new",
  * "failed 2 min ago: 503 · retrying in 4 min"; `nextAt` null when syncing
- * on its own is paused or off.
+ * on its own is paused or off. An inbox that is not followed, only holding
+ * watched threads, says "checked".
  */
-export function syncLine(outcome: SyncOutcome, now: number, nextAt: number | null): string {
+export function syncLine(
+  outcome: SyncOutcome,
+  now: number,
+  nextAt: number | null,
+  verb: 'synced' | 'checked' = 'synced',
+): string {
   const when = ago(now - outcome.at);
-  if (!outcome.error) {
-    const news = outcome.added ? ` · ${outcome.added} new` : ' · nothing new';
-    return `synced ${when}${news}`;
-  }
+  if (!outcome.error) return `${verb} ${when} · ${outcome.added} new`;
   const retry = nextAt === null ? '' : ` · retrying ${within(nextAt - now)}`;
   return `failed ${when}: ${failureLabel(outcome.error)}${retry}`;
 }

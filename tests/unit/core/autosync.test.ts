@@ -87,7 +87,8 @@ describe('what an inbox says about its syncing', () => {
   it('says when it synced and how much was new', () => {
     const now = 50 * MIN;
     expect(syncLine(ok(47 * MIN, 14), now, 57 * MIN)).toBe('synced 3 min ago · 14 new');
-    expect(syncLine(ok(now - 5000, 0), now, null)).toBe('synced just now · nothing new');
+    expect(syncLine(ok(now - 5000, 0), now, null)).toBe('synced just now · 0 new');
+    expect(syncLine(ok(now - 5000, 1), now, null, 'checked')).toBe('checked just now · 1 new');
   });
 
   it('says why it failed and when it tries again', () => {
