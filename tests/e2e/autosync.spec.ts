@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseHistory, root, start } from './app';
+import { chooseHistory, fixture, root, start } from './app';
 import { startPi, type PiServer } from './pi-server';
 
 const HOUR = 3_600_000;
@@ -207,7 +207,9 @@ test.describe('watched threads', () => {
     },
   ];
   test.beforeAll(async () => {
-    pi = await startPi('lkml2', [mboxFile('old.mbox', [...old, ...recent(now, 'fresh')])], 1);
+    const mail = mboxFile('old.mbox', [...old, ...recent(now, 'fresh')]);
+    // A syzbot bug's thread from April 2024, for the crash index.
+    pi = await startPi('lkml2', [fixture('mail/syzbot-thread.mboxrd'), mail], 1);
   });
   test.afterAll(() => pi?.stop());
 
@@ -222,12 +224,23 @@ test.describe('watched threads', () => {
       await expect(page).toHaveURL(new RegExp(`#/lkml2/${id}/`));
       await page.getByTestId('watch-button').click();
       await expect(page.getByTestId('watch-button')).toHaveText('watching');
+      // Enabled again once its first look at the server is done.
+      await expect(page.getByTestId('watch-button')).toBeEnabled();
     }
     // "w" in a thread stops and starts watching it.
     await page.keyboard.press('w');
     await expect(page.getByTestId('watch-button')).toHaveText('watch');
     await page.keyboard.press('w');
     await expect(page.getByTestId('watch-button')).toHaveText('watching');
+
+    // A syzbot bug is watched from the crash index.
+    await page.getByTestId('open-box').fill(`${pi.url}0000000000004f3e2a0615a1c2d4@google.com/`);
+    await page.getByTestId('open-box').press('Enter');
+    await expect(page).toHaveURL(/0000000000004f3e2a0615a1c2d4@google\.com/);
+    await page.goto('./#/_crashes/');
+    const bug = page.locator('[data-testid="syzbot-bug"][data-extid="7c1e9f0a4b2d63e58a91"]');
+    await bug.getByTestId('watch-button').click();
+    await expect(bug.getByTestId('watch-button')).toHaveText('watching');
 
     await page.evaluate(() => window.loupe?.syncEvery(2000));
     pi.add(
@@ -254,10 +267,11 @@ test.describe('watched threads', () => {
     await expect(entry(page, 'lkml2').getByTestId('sync-line')).toHaveText(/^checked /);
     await watched.click();
     const rows = page.getByTestId('watched-row');
-    await expect(rows).toHaveCount(3);
-    const uaf = rows.filter({ hasText: 'slab-use-after-free' });
+    await expect(rows).toHaveCount(4);
+    await expect(rows.filter({ hasText: 'rfcomm_sock_release' })).toContainText('2024-04-');
+    const uaf = rows.filter({ hasText: 'folio_unlock' });
     await expect(uaf.getByTestId('watched-fresh')).toHaveText('1 new');
-    await expect(rows.first()).toContainText('slab-use-after-free');
+    await expect(rows.first()).toContainText('folio_unlock');
     await expect(rows.filter({ hasText: 'task hung' }).getByTestId('watched-fresh')).toHaveText('');
     await expect(uaf).toContainText('lkml2');
     await page.screenshot({ path: join(root, 'docs/watched.png') });
