@@ -149,6 +149,25 @@ test.describe('syncing on its own', () => {
     expect(await outcome(page, 'lkml')).toMatchObject({ failures: 0, error: null });
   });
 
+  test('how often is a setting kept across reloads; off stops syncing on its own', async ({
+    page,
+  }) => {
+    await start(page);
+    await follow(page, pi.url);
+    await page.goto('./#/_settings/');
+    await expect(page.getByTestId('autosync-on')).toBeChecked();
+    await expect(page.getByTestId('autosync-minutes')).toHaveValue('10');
+    await page.getByTestId('autosync-minutes').fill('25');
+    await page.getByTestId('autosync-minutes').press('Tab');
+    await page.reload();
+    await expect(page.getByTestId('autosync-minutes')).toHaveValue('25');
+    await page.getByTestId('autosync-on').uncheck();
+    await expect(page.getByTestId('autosync-minutes')).toBeDisabled();
+    await expect(entry(page, 'lkml').getByTestId('sync-line')).toHaveText(/· auto-sync off$/);
+    await page.reload();
+    await expect(page.getByTestId('autosync-on')).not.toBeChecked();
+  });
+
   test('nothing syncs while the page is hidden; it catches up when shown again', async ({
     page,
   }) => {

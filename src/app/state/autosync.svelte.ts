@@ -2,8 +2,9 @@
  * Syncing followed inboxes on their own while the app is open: one inbox at a
  * time, when the schedule in core/autosync.ts says it is due, never while
  * another sync, a backfill or the history question of a new inbox is under
- * way, and not at all while the page is hidden or offline (it picks up again
- * on return). The outcome of each sync is kept by the ingest worker.
+ * way (nor while another tab syncs on its own), and not at all while the page
+ * is hidden or offline (it picks up again on return). The outcome of each sync
+ * is kept by the ingest worker.
  */
 import { DEFAULT_SYNC_MINUTES, firstDue } from '../../core/autosync';
 import { getDB } from '../../db/schema';
@@ -16,6 +17,8 @@ import { remote } from './remote.svelte';
 const RECHECK_MS = 30_000;
 /** How long a due sync waits for the sync or backfill in its way. */
 const BUSY_MS = 5_000;
+/** The Web Lock a tab holds while it syncs on its own. */
+const LOCK = 'loupe-autosync';
 
 class AutoSync {
   /** Minutes between syncs of an inbox, 0 for never (the Settings choice). */
@@ -86,12 +89,15 @@ class AutoSync {
   }
 
   private async run(inbox: string): Promise<void> {
-    if (remote.syncing || backfill.running || remote.adding) {
-      this.timer = setTimeout(() => void this.plan(), BUSY_MS);
-      return;
-    }
-    await remote.sync(inbox, { quiet: true });
-    void this.plan();
+    const wait = () => (this.timer = setTimeout(() => void this.plan(), BUSY_MS));
+    if (remote.syncing || backfill.running || remote.adding) return void wait();
+    // One tab at a time: another open tab syncing holds the lock, and records what it did.
+    const ran = await navigator.locks.request(LOCK, { ifAvailable: true }, async (lock) => {
+      if (lock) await remote.sync(inbox, { quiet: true });
+      return !!lock;
+    });
+    if (ran) void this.plan();
+    else wait();
   }
 }
 

@@ -5,12 +5,12 @@
  */
 import type { LoupeDB } from '../schema';
 import { recordSync } from '../sync-status';
-import { syncInbox, type SyncResult } from './feed';
+import { nothingSynced, syncInbox, type SyncResult } from './feed';
 import { makeCtx, type FetchFn, type RemoteOptions } from './http';
 import { remoteInbox } from './threads';
 import { pollWatches, type WatchPoll } from './watch';
 
-/** How a round went: the feed's sync (null when the inbox only holds watches) and the watches' poll. */
+/** How a round went: the feed's sync (nothing, when the feed was left alone) and the watches' poll. */
 export interface RoundResult extends SyncResult {
   /** Whether the inbox's feed was read (an inbox opened by address only polls its watches). */
   fed: boolean;
@@ -32,17 +32,7 @@ export async function syncRound(
   const fed = 'kind' in row || options.feed !== 'if-synced' || row.lastSync !== null;
   const r: SyncResult = fed
     ? await syncInbox(db, inboxName, fetchFn, options)
-    : {
-        inbox: inboxName,
-        newEntries: 0,
-        threadsFetched: 0,
-        threadsSkipped: 0,
-        added: 0,
-        pagedBack: false,
-        cancelled: false,
-        failures: [],
-        error: null,
-      };
+    : nothingSynced(inboxName);
   const watched: WatchPoll =
     'kind' in row || r.error
       ? { polled: 0, replies: 0, added: 0, failures: [] }
