@@ -5,6 +5,7 @@
 #   pi-start.sh --dir DIR [--port 8089] [--name test] MBOX...        build, index, serve
 #   pi-start.sh --dir DIR [--name test] --add MBOX...                import more mail, re-index
 #   pi-start.sh --dir DIR --stop                                     stop the server
+#   pi-start.sh --dir DIR [--port 8089] --serve                      serve DIR's inbox again
 #
 # MBOX files are mboxrd (plain or .gz). On start it prints
 #   URL=http://127.0.0.1:PORT/NAME/
@@ -19,17 +20,35 @@ while [ $# -gt 0 ]; do
     --dir) dir=$2; shift 2;;
     --add) mode=add; shift;;
     --stop) mode=stop; shift;;
+    --serve) mode=serve; shift;;
     *) break;;
   esac
 done
-[ -n "$dir" ] || { sed -n '5,7p' "$0" >&2; exit 2; }
+[ -n "$dir" ] || { sed -n '5,8p' "$0" >&2; exit 2; }
 if [ "$mode" = stop ]; then
   [ -f "$dir/httpd.pid" ] || exit 0
   kill "$(cat "$dir/httpd.pid")" 2>/dev/null || true
   rm -f "$dir/httpd.pid"
   exit 0
 fi
-[ $# -gt 0 ] || { sed -n '5,7p' "$0" >&2; exit 2; }
+serve() {
+  public-inbox-httpd -l "http://127.0.0.1:$port" >"$dir/httpd.log" 2>&1 &
+  pid=$!; echo "$pid" >"$dir/httpd.pid"
+  for _ in $(seq 50); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/$name/new.atom" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/httpd.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "URL=http://127.0.0.1:$port/$name/"
+  echo "PID=$pid"
+}
+if [ "$mode" = serve ]; then
+  dir=$(cd "$dir" && pwd)
+  export PI_CONFIG="$dir/config" HOME="$dir"
+  serve
+  exit 0
+fi
+[ $# -gt 0 ] || { sed -n '5,8p' "$0" >&2; exit 2; }
 command -v public-inbox-httpd >/dev/null || {
   apt-get install -y -qq public-inbox >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq public-inbox >/dev/null; }
 }
@@ -53,12 +72,4 @@ fi
 rm -rf "${dir:?}/$name" "$PI_CONFIG"
 public-inbox-init -V2 "$name" "$dir/$name" "http://127.0.0.1:$port/$name" "$name@example.com"
 import_mbox "$@"
-public-inbox-httpd -l "http://127.0.0.1:$port" >"$dir/httpd.log" 2>&1 &
-pid=$!; echo "$pid" >"$dir/httpd.pid"
-for _ in $(seq 50); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/$name/new.atom" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/httpd.log" >&2; exit 1; }
-  sleep 0.2
-done
-echo "URL=http://127.0.0.1:$port/$name/"
-echo "PID=$pid"
+serve

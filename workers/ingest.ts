@@ -22,6 +22,7 @@ import {
   setSavedSearchServer,
   visitSavedSearch,
 } from '../src/db/saved-searches';
+import { unwatch } from '../src/db/watches';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, exclusively, withJob, writeJob } from './jobs';
@@ -39,12 +40,13 @@ import {
   notPulled,
   pullSavedSearch,
   serverSearch,
+  startWatching,
   storedHits,
-  syncInbox,
+  syncRound,
+  noRound,
   type BackfillResult,
   type FetchFn,
   type SyncProgress,
-  type SyncResult,
   type ThreadsResult,
 } from '../src/db/remote';
 
@@ -103,17 +105,6 @@ function importEnded(
 }
 
 /** Remote jobs cancelled while waiting to write: nothing was fetched or stored. */
-const notSynced = (inbox: string): SyncResult => ({
-  inbox,
-  newEntries: 0,
-  threadsFetched: 0,
-  threadsSkipped: 0,
-  added: 0,
-  pagedBack: false,
-  cancelled: true,
-  failures: [],
-  error: null,
-});
 const notBackfilled = (inbox: string): BackfillResult => ({
   inbox,
   windowsDone: 0,
@@ -199,11 +190,36 @@ const api = {
     return addRemoteInbox(getDB(), url);
   },
 
-  /** Syncs a remote inbox: new.atom, then each new thread. `appBase` locates the proxy. */
-  syncInbox(job: number, inbox: string, appBase: string, onProgress: (p: SyncProgress) => void) {
+  /**
+   * Syncs a remote inbox (new.atom, then each new thread) and polls its watched
+   * threads, recording how it went. `appBase` locates the proxy; syncing on its
+   * own asks `if-synced`, which leaves the feed of an inbox never synced alone.
+   */
+  syncInbox(
+    job: number,
+    inbox: string,
+    appBase: string,
+    onProgress: (p: SyncProgress) => void,
+    feed: 'always' | 'if-synced' = 'always',
+  ) {
     const run = (signal: AbortSignal) =>
-      syncInbox(getDB(), inbox, viaProxy(appBase), { onProgress, signal });
-    return writeJob(job, run, { cancelled: () => notSynced(inbox) });
+      syncRound(getDB(), inbox, viaProxy(appBase), { onProgress, signal, feed });
+    return writeJob(job, run, { cancelled: () => noRound(inbox) });
+  },
+
+  /** Watches the thread of a stored message, polling it once at once. */
+  watchThread(msgid: string, inbox: string, appBase: string) {
+    return exclusively(() => startWatching(getDB(), msgid, inbox, viaProxy(appBase)));
+  },
+
+  /** Stops watching a thread. */
+  unwatchThread(id: string) {
+    return unwatch(getDB(), id);
+  },
+
+  /** Remembers how often followed inboxes sync on their own (minutes; 0: never). */
+  async setSyncMinutes(minutes: number): Promise<void> {
+    await getDB().settings.put({ key: 'syncMinutes', value: minutes });
   },
 
   /** Shows a message from the cache, or fetches its thread first. */

@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { getDB } from '../db/schema';
 import type { SearchOrder } from '../db/search';
+import { autosync } from './state/autosync.svelte';
 import { imports } from './state/imports.svelte';
 import { search } from './workers';
 
@@ -52,8 +53,15 @@ declare global {
       importUrl: typeof imports.importUrl;
       db: typeof getDB;
       search: typeof timedSearch;
+      /** Sets how often followed inboxes sync, in ms, for this page only (null: the setting). */
+      syncEvery: (ms: number | null) => void;
     };
   }
 }
 
-window.loupe = { importUrl: imports.importUrl.bind(imports), db: getDB, search: timedSearch };
+window.loupe = {
+  importUrl: imports.importUrl.bind(imports),
+  db: getDB,
+  search: timedSearch,
+  syncEvery: (ms) => autosync.setIntervalMs(ms),
+};

@@ -13,6 +13,7 @@ export const KEYMAP: [string, string][] = [
   ['u', 'back to the thread list'],
   ['t', 'toggle nested / flat thread view'],
   ['r', 'raw message'],
+  ['w', 'watch / stop watching the thread'],
   ['/', 'focus the search / open box'],
   ['?', 'show / hide this help'],
   ['Esc', 'close help, leave the search box'],
@@ -87,6 +88,9 @@ export function handleKey(e: KeyboardEvent): boolean {
       return true;
     case 'r':
       if (inThread) router.go({ ...r, view: 'raw' });
+      return true;
+    case 'w':
+      if (inThread) document.dispatchEvent(new CustomEvent('loupe:watch'));
       return true;
     default:
       return false;

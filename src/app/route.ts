@@ -3,12 +3,22 @@
  * #/INBOX/ (thread list), #/INBOX/MSGID/ (message in its thread),
  * #/INBOX/MSGID/T/ (nested), #/INBOX/MSGID/t/ (flat), #/INBOX/MSGID/raw,
  * #/INBOX/MSGID/series (the series the message belongs to, its versions and range-diff),
- * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/.
+ * #/INBOX/?q=QUERY (search, like lore), #/_crashes/ (the crash index), #/_settings/,
+ * #/_watched/ (watched threads).
  */
 import { ALL } from '../core/constants';
 
 export type View =
-  'list' | 'message' | 'nested' | 'flat' | 'raw' | 'series' | 'search' | 'crashes' | 'settings';
+  | 'list'
+  | 'message'
+  | 'nested'
+  | 'flat'
+  | 'raw'
+  | 'series'
+  | 'search'
+  | 'crashes'
+  | 'settings'
+  | 'watched';
 
 export interface Route {
   inbox: string;
@@ -29,6 +39,7 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/');
   if (parts[0] === '_crashes') return { inbox: ALL, msgid: null, view: 'crashes' };
   if (parts[0] === '_settings') return { inbox: ALL, msgid: null, view: 'settings' };
+  if (parts[0] === '_watched') return { inbox: ALL, msgid: null, view: 'watched' };
   const inbox = parts[0] ? safeDecode(parts[0]) : ALL;
   const q = new URLSearchParams(search).get('q');
   if (q !== null) return { inbox, msgid: null, view: 'search', query: q };
@@ -61,6 +72,7 @@ export function toHash(r: Route): string {
   const inbox = r.inbox === ALL ? 'all' : encodeURIComponent(r.inbox);
   if (r.view === 'crashes') return '#/_crashes/';
   if (r.view === 'settings') return '#/_settings/';
+  if (r.view === 'watched') return '#/_watched/';
   if (r.view === 'search') return `#/${inbox}/?q=${encodeURIComponent(r.query ?? '')}`;
   if (!r.msgid) return `#/${inbox}/`;
   const base = `#/${inbox}/${encodeMsgId(r.msgid)}/`;

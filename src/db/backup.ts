@@ -1,11 +1,11 @@
 /**
  * Backups: the mail as one mboxrd stream, inbox after inbox (a cross-posted
  * message appears once per inbox), plus a small JSON of what is not mail:
- * inbox rows, read marks, saved searches and settings. Writing one only
+ * inbox rows, read marks, saved searches, watched threads and settings. Writing one only
  * reads the store; restoring is src/db/restore.ts.
  */
 import { toMboxrd } from '../core/export';
-import type { InboxRow, LoupeDB, SavedSearchRow, SettingRow } from './schema';
+import type { InboxRow, LoupeDB, SavedSearchRow, SettingRow, WatchRow } from './schema';
 import { rawsById } from './queries';
 
 /** The JSON half of a backup. */
@@ -18,6 +18,8 @@ export interface BackupState {
   /** Read marks: [Message-ID, read at (ms)]. */
   reads: [string, number][];
   savedSearches: Omit<SavedSearchRow, 'id'>[];
+  /** Watched threads (absent from backups written before watching existed). */
+  watches?: WatchRow[];
   settings: SettingRow[];
 }
 
@@ -95,6 +97,7 @@ export async function backupState(
     })),
     reads: reads.map((r) => [r.id, r.at]),
     savedSearches: saved.map(({ id: _id, ...s }) => s),
+    watches: (await db.watches.toArray()).filter((w) => inboxes.includes(w.inbox)),
     settings: all ? await db.settings.toArray() : [],
   };
 }

@@ -67,6 +67,8 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     db.inboxes,
     db.savedSearches,
     db.settings,
+    db.syncStatus,
+    db.watches,
     ...searchTables(db),
   ];
   return db.transaction('rw', tables, async () => {
@@ -118,6 +120,8 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
     await db.savedSearches.filter((s) => s.inbox === name).delete();
     // What the inbox's sync remembered: its partial threads and where a backfill stopped.
     await db.settings.bulkDelete([`partial:${name}`, `backfill:${name}`]);
+    await db.syncStatus.delete(name);
+    await db.watches.where('inbox').equals(name).delete();
     await db.inboxes.delete(name);
     return { deleted: gone.length, kept: kept.length, threadsDeleted, threadsRebuilt };
   });

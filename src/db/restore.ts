@@ -31,7 +31,7 @@ export interface RestoreResult {
 
 /**
  * Restores a backup: the mbox (plain or gzip'd) goes into its inboxes section
- * by section, then inbox rows, read marks, saved searches and settings.
+ * by section, then inbox rows, read marks, saved searches, watched threads and settings.
  * Restoring twice changes nothing.
  */
 export async function restoreBackup(
@@ -76,7 +76,16 @@ export async function restoreBackup(
 async function applyState(db: LoupeDB, state: BackupState): Promise<number> {
   return db.transaction(
     'rw',
-    [db.inboxes, db.messages, db.reads, db.threads, db.savedSearches, db.settings, db.searchMeta],
+    [
+      db.inboxes,
+      db.messages,
+      db.reads,
+      db.threads,
+      db.savedSearches,
+      db.watches,
+      db.settings,
+      db.searchMeta,
+    ],
     async () => {
       for (const ib of state.inboxes) {
         const row = await db.inboxes.get(ib.name);
@@ -124,6 +133,9 @@ async function applyState(db: LoupeDB, state: BackupState): Promise<number> {
             inbox: s.inbox,
             ...(s.server ? { server: true } : {}),
           });
+      // A thread watched here already keeps its own count of replies.
+      for (const w of state.watches ?? [])
+        if (!(await db.watches.get(w.id))) await db.watches.put(w);
       for (const s of state.settings) if (!(await db.settings.get(s.key))) await db.settings.put(s);
       return fresh.length;
     },

@@ -5,6 +5,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { decodeText } from '../core/decode';
 import { logRow, type NodeLogRow } from './node-log';
+import type { SyncOutcome } from '../core/autosync';
 import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
 
 export type { NodeLogRow } from './node-log';
@@ -79,6 +80,32 @@ export interface ReadRow {
 export interface OopsRow extends CrashSummary {
   id: string;
   date: number;
+}
+
+/** How an inbox's last sync ended (src/db/sync-status.ts), so a reload still tells it. */
+export interface SyncStatusRow extends SyncOutcome {
+  inbox: string;
+}
+
+/**
+ * A thread the reader watches: its t.atom is polled with its inbox's sync, and
+ * replies that arrive are kept apart to count them (src/db/watches.ts).
+ */
+export interface WatchRow {
+  /** The Message-ID the thread is watched by (the root, when it is stored). */
+  id: string;
+  /** The remote inbox whose server is asked. */
+  inbox: string;
+  subject: string;
+  addedAt: number;
+  /** Message-IDs of the thread as of the last poll, to tell new replies from old. */
+  known: string[];
+  /** Replies that arrived since it was watched, oldest first; the unread ones are "new". */
+  replies: string[];
+  /** Date of the thread's newest message. */
+  lastActivity: number;
+  polledAt: number | null;
+  error: { kind: string; message: string } | null;
 }
 
 /** A key/value setting. */
@@ -211,6 +238,8 @@ export class LoupeDB extends Dexie {
   savedSearches!: EntityTable<SavedSearchRow, 'id'>;
   searchMeta!: EntityTable<SearchMetaRow, 'key'>;
   searchCache!: EntityTable<SearchCacheRow, 'key'>;
+  syncStatus!: EntityTable<SyncStatusRow, 'inbox'>;
+  watches!: EntityTable<WatchRow, 'id'>;
 
   constructor(name = 'loupe') {
     super(name);
@@ -335,6 +364,9 @@ export class LoupeDB extends Dexie {
         );
         if (rows.length) await tx.table('nodeLog').add(snapshot);
       });
+    // v11: syncing on its own keeps how each inbox's last sync went, and watched
+    // threads are polled with their inbox.
+    this.version(11).stores({ syncStatus: 'inbox', watches: 'id, inbox' });
     this.messages.hook('reading', withText);
   }
 }

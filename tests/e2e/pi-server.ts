@@ -15,6 +15,9 @@ export interface PiServer {
   port: number;
   /** Imports more mail (mboxrd file under tests/fixtures/remote, or an absolute path) and re-indexes. */
   add(fixture: string): void;
+  /** Stops answering (the host goes down); `serve` brings it back with the same mail. */
+  halt(): void;
+  serve(): void;
   stop(): void;
 }
 
@@ -53,6 +56,18 @@ export async function startPi(name: string, fixtures: string[], slot = 0): Promi
       execFileSync('bash', [script, '--dir', dir, '--name', name, '--add', file], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
+    },
+    halt() {
+      execFileSync('bash', [script, '--dir', dir, '--stop']);
+    },
+    serve() {
+      execFileSync(
+        'bash',
+        [script, '--dir', dir, '--port', String(port), '--name', name, '--serve'],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
     },
     stop() {
       execFileSync('bash', [script, '--dir', dir, '--stop']);

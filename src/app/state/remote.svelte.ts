@@ -6,7 +6,7 @@ import { askPersistence } from '../../db/storage';
 import * as Comlink from 'comlink';
 import { ingest } from '../workers';
 import type { PartialThread } from '../../db/partial';
-import type { SyncProgress, SyncResult } from '../../db/remote';
+import type { RoundResult, SyncProgress } from '../../db/remote';
 import { router } from './route.svelte';
 
 /** A failure shown inline, with what to do again. */
@@ -20,12 +20,15 @@ function appBase(): string {
   return document.baseURI;
 }
 
-function summary(r: SyncResult): string {
+function summary(r: RoundResult): string {
   const added = `${r.added} new message${r.added === 1 ? '' : 's'}`;
   const threads = `${r.threadsFetched} thread${r.threadsFetched === 1 ? '' : 's'} fetched`;
-  if (!r.failures.length) return `Synced ${r.inbox}: ${threads}, ${added}.`;
-  const n = r.failures.length;
-  return `Synced ${r.inbox} in part: ${threads}, ${added}; ${n} failed. ${r.failures[0].message}`;
+  const n = r.watched.replies;
+  const watched = n ? `; ${n} new repl${n === 1 ? 'y' : 'ies'} in watched threads` : '';
+  const failures = [...r.failures, ...r.watched.failures];
+  if (!failures.length) return `Synced ${r.inbox}: ${threads}, ${added}${watched}.`;
+  const f = failures.length;
+  return `Synced ${r.inbox} in part: ${threads}, ${added}${watched}; ${f} failed. ${failures[0].message}`;
 }
 
 class RemoteState {
@@ -57,8 +60,11 @@ class RemoteState {
     return true;
   }
 
-  /** Fetches what is new in a remote inbox. */
-  async sync(inbox: string): Promise<void> {
+  /**
+   * Fetches what is new in a remote inbox and polls its watched threads. A sync
+   * on its own (`quiet`) tells its outcome only in the inbox list.
+   */
+  async sync(inbox: string, { quiet = false } = {}): Promise<void> {
     if (this.syncing) return;
     const stop = (this.stopSync = new AbortController());
     this.syncError = null;
@@ -68,16 +74,18 @@ class RemoteState {
       if (this.stopSync === stop && this.syncing) this.syncing = { inbox, progress: p };
     });
     try {
+      const feed = quiet ? 'if-synced' : 'always';
       const r = await ingest.call(
-        (w, job) => w.syncInbox(job, inbox, appBase(), onProgress),
+        (w, job) => w.syncInbox(job, inbox, appBase(), onProgress, feed),
         stop.signal,
       );
+      if (quiet) return;
       if (r.error)
         this.syncError = { message: r.error.message, retry: () => void this.sync(inbox) };
       else this.syncNotice = r.cancelled ? `Sync of ${inbox} stopped.` : summary(r);
     } catch (e) {
       const message = `Sync failed: ${e instanceof Error ? e.message : String(e)}`;
-      this.syncError = { message, retry: () => void this.sync(inbox) };
+      if (!quiet) this.syncError = { message, retry: () => void this.sync(inbox) };
     } finally {
       this.syncing = null;
     }

@@ -28,17 +28,10 @@ export interface SyncResult {
 
 const MAX_PAGE_BACK = 5;
 
-/** Fetches an inbox's new.atom, then every new thread's t.mbox.gz, and remembers what was seen. */
-export async function syncInbox(
-  db: LoupeDB,
-  inboxName: string,
-  fetchFn: FetchFn,
-  options: RemoteOptions = {},
-): Promise<SyncResult> {
-  const ctx = makeCtx(fetchFn, options);
-  const { onProgress } = options;
-  const result: SyncResult = {
-    inbox: inboxName,
+/** A sync result before anything was fetched. */
+export function nothingSynced(inbox: string): SyncResult {
+  return {
+    inbox,
     newEntries: 0,
     threadsFetched: 0,
     threadsSkipped: 0,
@@ -48,6 +41,18 @@ export async function syncInbox(
     failures: [],
     error: null,
   };
+}
+
+/** Fetches an inbox's new.atom, then every new thread's t.mbox.gz, and remembers what was seen. */
+export async function syncInbox(
+  db: LoupeDB,
+  inboxName: string,
+  fetchFn: FetchFn,
+  options: RemoteOptions = {},
+): Promise<SyncResult> {
+  const ctx = makeCtx(fetchFn, options);
+  const { onProgress } = options;
+  const result = nothingSynced(inboxName);
   const row = await remoteInbox(db, inboxName, 'sync');
   if ('kind' in row) return { ...result, error: row };
   const base = row.url;

@@ -10,6 +10,8 @@ export type { RemoteError, RemoteErrorKind } from './errors';
 export type { FetchFn, RemoteOptions, SyncProgress } from './http';
 export { fetchThreads, type ThreadsResult } from './threads';
 export { syncInbox, type SyncResult } from './feed';
+export { noRound, syncRound, type RoundResult } from './round';
+export { startWatching, type WatchPoll } from './watch';
 export { addRemoteInbox, openThread, type OpenResult } from './open';
 export {
   backfill,

@@ -3,7 +3,7 @@ import { ALL } from '../../../src/core/constants';
 import { encodeMsgId, parseHash, toHash } from '../../../src/app/route';
 
 describe('lore-shaped hash routes', () => {
-  it('round-trips message, thread, raw, search and crash routes', () => {
+  it('round-trips message, thread, raw, search, crash and watched routes', () => {
     const routes = [
       { inbox: 'linux-usb', msgid: null, view: 'list' },
       { inbox: 'all', msgid: '000000000000070cb305a66ddc71@google.com', view: 'message' },
@@ -13,6 +13,7 @@ describe('lore-shaped hash routes', () => {
       { inbox: 'linux-usb', msgid: null, view: 'search', query: 's:"task hung" d:2.weeks.ago..' },
       { inbox: ALL, msgid: null, view: 'crashes' },
       { inbox: ALL, msgid: null, view: 'settings' },
+      { inbox: ALL, msgid: null, view: 'watched' },
     ] as const;
     for (const r of routes) expect(parseHash(toHash(r))).toEqual(r);
   });

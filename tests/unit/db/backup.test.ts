@@ -8,6 +8,7 @@ import { rawsById } from '../../../src/db/queries';
 import { LoupeDB } from '../../../src/db/schema';
 import { saveSearch, setSavedSearchServer } from '../../../src/db/saved-searches';
 import { ensureInbox, storeBatch } from '../../../src/db/store';
+import { watchThread } from '../../../src/db/watches';
 import { scratchDbs } from './helpers';
 
 const enc = new TextEncoder();
@@ -53,6 +54,9 @@ async function fill(db: LoupeDB): Promise<void> {
   const pulled = (await db.savedSearches.toArray()).find((s) => s.query === 's:frob');
   await setSavedSearchServer(db, pulled?.id ?? -1, true);
   await db.settings.put({ key: 'theme', value: 'dark' });
+  // Watched through the remote inbox, with one reply since.
+  expect(await watchThread(db, '2@x', 'b')).toMatchObject({ ok: true, row: { inbox: 'a' } });
+  await db.watches.update('1@x', { replies: ['3@x'], polledAt: 7 });
 }
 
 async function backup(
@@ -86,6 +90,7 @@ async function snapshot(db: LoupeDB) {
       i.messageCount,
     ]),
     saved: (await db.savedSearches.toArray()).map((s) => [s.name, s.query, s.inbox, !!s.server]),
+    watches: await db.watches.toArray(),
     settings: await db.settings.toArray(),
   };
 }
@@ -93,7 +98,7 @@ async function snapshot(db: LoupeDB) {
 const stream = (b: Uint8Array) => new Blob([b as Uint8Array<ArrayBuffer>]).stream();
 
 describe('backup and restore', () => {
-  it('round-trips every message, cross-posts, read marks, saved searches and settings', async () => {
+  it('round-trips every message, cross-posts, read marks, saved searches, watched threads and settings', async () => {
     await fill(src);
     const { state, bytes } = await backup(src);
     expect(state.inboxes.map((i) => [i.name, i.messages])).toEqual([
@@ -110,6 +115,10 @@ describe('backup and restore', () => {
     expect(b.reads).toEqual(a.reads);
     expect(b.threads).toEqual(a.threads);
     expect(b.saved).toEqual(a.saved);
+    expect(b.watches).toEqual(a.watches);
+    expect(b.watches).toMatchObject([
+      { id: '1@x', inbox: 'a', subject: 'topic', known: ['1@x', '2@x', '3@x'], replies: ['3@x'] },
+    ]);
     expect(b.settings).toEqual(a.settings);
     expect(b.inboxes).toEqual(a.inboxes.map(([n, u]) => [n, u, n === 'a' ? 3 : 2]));
 
@@ -124,7 +133,9 @@ describe('backup and restore', () => {
     expect(state.inboxes.map((i) => i.name)).toEqual(['b']);
     expect(state.reads).toEqual([]);
     expect(state.savedSearches.map((s) => s.query)).toEqual(['f:someone']);
+    expect(state.watches).toEqual([]);
     expect(state.settings).toEqual([]);
+    expect((await backup(src, 'a')).state.watches?.map((w) => w.id)).toEqual(['1@x']);
   });
 
   it('refuses JSON that is not a backup', () => {

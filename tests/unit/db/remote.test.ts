@@ -16,11 +16,17 @@ import {
   probeInboxSize,
   pullSavedSearch,
   serverSearch,
+  startWatching,
   syncInbox,
+  syncRound,
   type FetchFn,
 } from '../../../src/db/remote';
+import { markRead } from '../../../src/db/marks';
+import { syncCandidates } from '../../../src/db/sync-status';
+import { listWatched, watchThread } from '../../../src/db/watches';
+import { ensureInbox, storeBatch } from '../../../src/db/store';
+import { freshDb, mail } from './helpers';
 import { projectRoot } from '../shared';
-import { freshDb } from './helpers';
 
 const BASE = 'http://pi.test/test/';
 const FROM = 'From mboxrd@z Thu Jan  1 00:00:00 1970\n';
@@ -104,6 +110,15 @@ class FakeInbox {
       const hit = this.msgs.filter((m) => words.every((w) => m.raw.toLowerCase().includes(w)));
       if (!hit.length) return new Response('<html>no results</html>', { status: 404 });
       return new Response(this.atom(hit, 200), {
+        headers: { 'content-type': 'application/atom+xml' },
+      });
+    }
+    const ta = /^([^/]+)\/t\.atom$/.exec(path);
+    if (ta) {
+      const root = this.root(decodeURIComponent(ta[1]));
+      const thread = this.msgs.filter((m) => this.root(m.id) === root);
+      if (!thread.length) return new Response('not found', { status: 404 });
+      return new Response(this.atom(thread, 1000), {
         headers: { 'content-type': 'application/atom+xml' },
       });
     }
@@ -529,5 +544,65 @@ describe('whole inbox', () => {
     expect(await probeInboxSize(fx.db, 'test', pi.fetch)).toEqual({ ok: true, small: false });
     const down: FetchFn = () => Promise.reject(new TypeError('Failed to fetch'));
     expect(await probeInboxSize(fx.db, 'test', down)).toMatchObject({ ok: false });
+  });
+});
+
+describe('watched threads', () => {
+  const TYPO = 'typo.fix+v1@example.com';
+  const REPLY = 'typo-thanks.1@example.com';
+
+  it('polls a watched thread by its t.atom, fetches a new reply and counts it new until read', async () => {
+    await openThread(fx.db, `${BASE}${TYPO}/`, pi.fetch);
+    const w = await startWatching(fx.db, TYPO, 'test', pi.fetch);
+    expect(w).toMatchObject({ ok: true, error: null });
+    expect(await listWatched(fx.db)).toMatchObject([{ id: TYPO, fresh: 0, replies: [] }]);
+
+    pi.msgs.push(...load('typo-reply.mboxrd'));
+    pi.requests = [];
+    // Opened by address, never synced: only its watches are polled, not its feed.
+    const r = await syncRound(fx.db, 'test', pi.fetch, { feed: 'if-synced' });
+    expect(r.fed).toBe(false);
+    expect(pi.requests).toEqual([`GET ${TYPO}/t.atom`, `GET ${TYPO}/t.mbox.gz`]);
+    expect(r.watched).toMatchObject({ polled: 1, replies: 1, added: 1, failures: [] });
+    const [row] = await listWatched(fx.db);
+    expect(row).toMatchObject({ fresh: 1, firstFresh: REPLY, threadId: TYPO });
+    expect(row.lastActivity).toBe(Date.parse('Wed, 10 Jan 2024 08:15:00 +0200'));
+
+    await markRead(fx.db, TYPO, [REPLY]);
+    expect((await listWatched(fx.db))[0]).toMatchObject({ fresh: 0, replies: [REPLY] });
+    pi.requests = [];
+    await syncRound(fx.db, 'test', pi.fetch, { feed: 'if-synced' });
+    expect(pi.requests).toEqual([`GET ${TYPO}/t.atom`]);
+  });
+
+  it('counts a reply the inbox feed stored first, and records how each round went', async () => {
+    await syncInbox(fx.db, 'test', pi.fetch);
+    await startWatching(fx.db, TYPO, 'test', pi.fetch);
+    pi.msgs.push(...load('typo-reply.mboxrd'));
+    const r = await syncRound(fx.db, 'test', pi.fetch);
+    expect(r.added).toBe(1);
+    expect(r.watched).toMatchObject({ replies: 1, added: 0 });
+    expect((await listWatched(fx.db))[0].fresh).toBe(1);
+    expect(await fx.db.syncStatus.get('test')).toMatchObject({
+      added: 1,
+      failures: 0,
+      error: null,
+    });
+
+    pi.override.set('new.atom', () => new Response('busy', { status: 503 }));
+    const opts = { retries: 0, sleep: async () => undefined };
+    expect((await syncRound(fx.db, 'test', pi.fetch, opts)).error?.kind).toBe('rate-limited');
+    await syncRound(fx.db, 'test', pi.fetch, opts);
+    const [c] = await syncCandidates(fx.db);
+    expect(c).toMatchObject({ name: 'test', outcome: { failures: 2, added: 0 } });
+    expect(c.outcome?.error?.message).toMatch(/answered 503/);
+  });
+
+  it('refuses to watch a thread no followed inbox holds', async () => {
+    await ensureInbox(fx.db, 'local', null);
+    await storeBatch(fx.db, 'local', [await mail('only@here', 3)]);
+    const r = await watchThread(fx.db, 'only@here', 'local');
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/only in local inboxes/) });
+    expect(await watchThread(fx.db, 'nowhere@x', 'test')).toMatchObject({ ok: false });
   });
 });
