@@ -22,7 +22,7 @@ test('a 1,000-message thread opens whole at a deep message; find-in-page and key
   expect(await importFiles(page, [file])).toContain('1001 new');
 
   const deep = idOf(mails[900]);
-  await page.goto(`./#/demo/${enc(deep)}/T/`);
+  await page.goto(`./#/local/${enc(deep)}/T/`);
   const messages = page.getByTestId('message');
   await expect(messages).toHaveCount(g.threadMessages, { timeout: 30_000 });
   const current = page.locator('.msg.current');
@@ -39,6 +39,8 @@ test('a 1,000-message thread opens whole at a deep message; find-in-page and key
   const found = await page.evaluate((s) => {
     // window.find: Chromium's scripted find-in-page (not in the DOM typings).
     const find = (window as unknown as { find(s: string): boolean }).find.bind(window);
+    // Find goes on from the selection: start at the top, as a new find-in-page does.
+    window.getSelection()?.removeAllRanges();
     if (!find(s)) return null;
     const at = window.getSelection()?.anchorNode?.parentElement;
     return at?.closest('[data-testid="message"]')?.getAttribute('data-msgid') ?? '';

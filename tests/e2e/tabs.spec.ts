@@ -1,7 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from './app';
+import { chooseImportInbox, root } from './app';
 
 const tmp = join(root, 'test-results', 'tabs-data');
 
@@ -143,7 +143,9 @@ test('two tabs importing at once write one after the other: each message once, r
   const { files, one, two } = await twoTabs(context);
   // While the lock is held elsewhere, both imports wait and say so.
   await one.getByTestId('file-input').setInputFiles([files.a]);
+  await chooseImportInbox(one, 'local');
   await two.getByTestId('file-input').setInputFiles([files.b]);
+  await chooseImportInbox(two, 'local');
   for (const page of [one, two])
     await expect(page.getByTestId('import-waiting')).toContainText('Waiting for another import');
   await release(one);
@@ -175,6 +177,7 @@ test('an import cancelled while another tab writes stops waiting, stores nothing
 }) => {
   const { files, one, two } = await twoTabs(context);
   await two.getByTestId('file-input').setInputFiles([files.c]);
+  await chooseImportInbox(two, 'local');
   const status = two.getByTestId('import-status');
   await expect(status.getByTestId('import-waiting')).toBeVisible();
   const pending = async () => (await one.evaluate(() => navigator.locks.query())).pending ?? [];
@@ -192,5 +195,6 @@ test('an import cancelled while another tab writes stops waiting, stores nothing
   // The next import of the tab gets the lock and stores the file.
   await two.goto('./?nodemo#/local/');
   await two.getByTestId('file-input').setInputFiles([files.c]);
+  await chooseImportInbox(two, 'local');
   await expect(two.getByTestId('import-done')).toContainText('Imported 50 messages: 50 new');
 });
