@@ -69,6 +69,27 @@ function outcome(page: Page, inbox: string) {
   }, inbox);
 }
 
+/** The interval kept in the settings table, as the next page load reads it. */
+function storedMinutes(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loupe');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result
+            .transaction('settings')
+            .objectStore('settings')
+            .get('syncMinutes');
+          get.onsuccess = () => {
+            open.result.close();
+            resolve((get.result as { value?: unknown } | undefined)?.value);
+          };
+        };
+      }),
+  );
+}
+
 test.describe('syncing on its own', () => {
   let pi: PiServer;
   test.beforeAll(async () => {
@@ -159,11 +180,13 @@ test.describe('syncing on its own', () => {
     await expect(page.getByTestId('autosync-minutes')).toHaveValue('10');
     await page.getByTestId('autosync-minutes').fill('25');
     await page.getByTestId('autosync-minutes').press('Tab');
+    await expect.poll(() => storedMinutes(page)).toBe(25);
     await page.reload();
     await expect(page.getByTestId('autosync-minutes')).toHaveValue('25');
     await page.getByTestId('autosync-on').uncheck();
     await expect(page.getByTestId('autosync-minutes')).toBeDisabled();
     await expect(entry(page, 'lkml').getByTestId('sync-line')).toHaveText(/· auto-sync off$/);
+    await expect.poll(() => storedMinutes(page)).toBe(0);
     await page.reload();
     await expect(page.getByTestId('autosync-on')).not.toBeChecked();
   });
