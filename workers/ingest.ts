@@ -27,7 +27,7 @@ import { getDB, type SearchCacheRow } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
 import { cancelJob, exclusively, withJob, writeJob } from './jobs';
 import { parseRemoteInput, proxiedUrl } from '../src/core/remote';
-import { sampleListIds } from '../src/core/inbox-name';
+import { sampleListIds } from '../src/core/list-ids';
 import {
   addRemoteInbox,
   backfill,

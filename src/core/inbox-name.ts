@@ -3,45 +3,10 @@
  * most frequent List-Id (the list's short name, as lore names its inboxes) or
  * else from the file name, and the rules every inbox name follows.
  */
-import { decodeText } from './decode';
-import { headerEnd, listIdOf, parseHeaders } from './message';
-import { openMailStream, splitMboxStream } from './mbox';
 import { ALL } from './constants';
 
 /** Inbox names are at most this long (lore's longest list names are about 40). */
 export const MAX_INBOX_NAME = 64;
-
-/** A header block is read up to this many bytes: List-Id sits in the first few KB. */
-const HEAD_BYTES = 64 * 1024;
-
-/** The List-Id of one raw message, read from its header block only (null when it has none). */
-export function listIdOfRaw(raw: Uint8Array): string | null {
-  const end = Math.min(headerEnd(raw).headEnd, HEAD_BYTES);
-  const value = parseHeaders(decodeText(raw.subarray(0, end))).get('list-id')?.[0];
-  const id = value ? listIdOf(value) : '';
-  return id || null;
-}
-
-/** The first messages of a file are enough to tell its list: a sample, not a second parse. */
-export const SAMPLE_MESSAGES = 50;
-
-/**
- * The List-Ids of the first `max` messages of an mbox, mbox.gz or .eml stream
- * (null for a message without one); the rest of the stream is not read.
- */
-export async function sampleListIds(
-  stream: ReadableStream<Uint8Array>,
-  max = SAMPLE_MESSAGES,
-): Promise<(string | null)[]> {
-  const mail = await openMailStream(stream);
-  const out: (string | null)[] = [];
-  for await (const raw of splitMboxStream(mail)) {
-    out.push(listIdOfRaw(raw));
-    if (out.length >= max) break;
-  }
-  await mail.cancel();
-  return out;
-}
 
 /** The list ids of some messages, most frequent first, with how many messages carry each. */
 export function countListIds(ids: readonly (string | null)[]): { id: string; count: number }[] {

@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   countListIds,
   inboxNameProblem,
-  listIdOfRaw,
   nameFromFileName,
   nameFromListId,
-  sampleListIds,
   suggestInboxName,
 } from '../../../src/core/inbox-name';
+import { listIdOfRaw, sampleListIds } from '../../../src/core/list-ids';
 import { projectRoot } from '../shared';
 
 const usbList = readFileSync(join(projectRoot, 'tests/fixtures/mail/usb-list.mboxrd'));
