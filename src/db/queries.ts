@@ -10,6 +10,14 @@ export function listInboxes(db: LoupeDB): Promise<InboxRow[]> {
 }
 
 /** Number of threads in an inbox (or all). */
+/**
+ * A key that changes whenever mail is stored (the search index's next number
+ * grows) or read marks change: unread counts re-count when it does.
+ */
+export async function mailChangeKey(db: LoupeDB): Promise<string> {
+  return `${await db.reads.count()}/${(await db.searchMeta.get('nextNo'))?.value ?? 0}`;
+}
+
 export function countThreads(db: LoupeDB, inbox: string): Promise<number> {
   if (inbox === ALL) return db.threads.count();
   return db.inboxThreads

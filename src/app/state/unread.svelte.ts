@@ -4,7 +4,7 @@
  * saved searches are) whenever mail is stored or read.
  */
 import { unreadQuery, unreadTitle } from '../../core/autosync';
-import { listInboxes } from '../../db/queries';
+import { listInboxes, mailChangeKey } from '../../db/queries';
 import { getDB } from '../../db/schema';
 import { live } from './live.svelte';
 import { search } from './search.svelte';
@@ -35,7 +35,7 @@ class UnreadCounts {
       // Re-count when mail is stored or read.
       const changes = live(
         () => null,
-        async () => `${await db.reads.count()}/${(await db.searchMeta.get('nextNo'))?.value ?? 0}`,
+        () => mailChangeKey(db),
         '',
       );
       $effect(() => {
