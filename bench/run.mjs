@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { writeThreadMbox } from './gen-thread.mjs';
+import { timeRenderInPage } from './in-page.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startServer as startServerAt } from './server.mjs';
 import { measureBuild } from './sizes.mjs';
@@ -312,53 +313,6 @@ function floorInPage(url) {
     }
     return { ms: performance.now() - t0, bytes };
   })();
-}
-
-/**
- * In the page: sets the hash and times until `min` elements match `sel` (and the
- * first one), each also to the frame after (rAF + a task: about when it is painted).
- */
-function timeRenderInPage({ hash, sel, firstSel, min, timeoutMs }) {
-  return new Promise((resolve) => {
-    const painted = () =>
-      new Promise((r) =>
-        requestAnimationFrame(() => {
-          const ch = new MessageChannel();
-          ch.port1.onmessage = () => r(performance.now());
-          ch.port2.postMessage(0);
-        }),
-      );
-    const t0 = performance.now();
-    let first = null;
-    let firstPainted = null;
-    let finished = false;
-    const finish = async (timedOut) => {
-      if (finished) return;
-      finished = true;
-      obs.disconnect();
-      const full = timedOut ? null : performance.now() - t0;
-      const fullPaintedAt = timedOut ? null : await painted();
-      resolve({
-        firstMs: first,
-        firstPaintedMs: firstPainted ? (await firstPainted) - t0 : null,
-        fullMs: full,
-        fullPaintedMs: fullPaintedAt === null ? null : fullPaintedAt - t0,
-        count: document.querySelectorAll(sel).length,
-        timedOut,
-      });
-    };
-    const check = () => {
-      if (first === null && document.querySelector(firstSel)) {
-        first = performance.now() - t0;
-        firstPainted = painted();
-      }
-      if (first !== null && document.querySelectorAll(sel).length >= min) void finish(false);
-    };
-    const obs = new MutationObserver(check);
-    obs.observe(document.body, { childList: true, subtree: true });
-    setTimeout(() => void finish(true), timeoutMs);
-    location.hash = hash;
-  });
 }
 
 /** In the page: scrolls the thread list at a fixed speed, counting animation frames. */
