@@ -6,6 +6,7 @@
  * and Svelte's blocks for them were most of the time it took to be whole.
  */
 import { linkify, type Block } from '../core/body';
+import { afterPaint } from './state/progressive.svelte';
 
 /** A quote longer than this shows its first lines and a button for the rest. */
 const QUOTE_FOLD = 12;
@@ -34,13 +35,35 @@ function div(className?: string): HTMLDivElement {
   return d;
 }
 
+/** Lines a body paints at once; longer ones grow by this many or twice, after each paint. */
+const FIRST_LINES = 400;
+const STEP_LINES = 2500;
+
+/**
+ * Renders `blocks` into `root`: a 5,000-line patch paints its first screens at once
+ * and the rest a few thousand lines after each paint (all of it took 250 ms to lay
+ * out before anything showed). Returns a function that stops the growing.
+ */
+export function renderBody(root: HTMLElement, blocks: Block[], anchor: string): () => void {
+  const body = new BodyRenderer(root, blocks, anchor);
+  let limit = FIRST_LINES;
+  let cancel = () => {};
+  const step = () => {
+    body.grow(limit);
+    if (body.done) return;
+    limit += Math.max(STEP_LINES, limit);
+    cancel = afterPaint(step);
+  };
+  step();
+  return () => cancel();
+}
+
 /**
  * Renders `blocks` into `root` a slice at a time: `grow(limit)` appends lines until
- * `limit` of them are shown, so a 5,000-line patch paints its first screens first.
- * A folded quote counts as all its lines. Diff blocks that name a file get the ids
- * `${anchor}-d${k}`, for the file jump list.
+ * `limit` of them are shown. A folded quote counts as all its lines. Diff blocks
+ * that name a file get the ids `${anchor}-d${k}`, for the file jump list.
  */
-export class BodyRenderer {
+class BodyRenderer {
   private block = 0;
   /** Lines of `blocks[block]` already appended, and the element they went into. */
   private line = 0;
@@ -53,6 +76,10 @@ export class BodyRenderer {
     private readonly blocks: Block[],
     private readonly anchor: string,
   ) {}
+
+  get done(): boolean {
+    return this.block >= this.blocks.length;
+  }
 
   grow(limit: number): void {
     while (this.shown < limit && this.block < this.blocks.length) {

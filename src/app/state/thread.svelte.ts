@@ -67,13 +67,18 @@ export function threadData(msgid: () => string): { readonly current: ThreadData 
     async (tid) => (tid ? readIds(db, tid) : new Set<string>()),
     new Set<string>(),
   );
+  // Derived once per change, not per read: the view reads it a few times for each of
+  // a thousand messages.
+  const current = $derived.by((): ThreadData | null => {
+    const thread = threadQ.current;
+    if (thread === undefined) return null;
+    if (!thread) return { thread, messages: new Map(), read: readQ.current };
+    const q = [messagesQ.current, firstQ.current].find((x) => x.tid === thread.id);
+    return q ? { thread, messages: q.map, read: readQ.current } : null;
+  });
   return {
-    get current(): ThreadData | null {
-      const thread = threadQ.current;
-      if (thread === undefined) return null;
-      if (!thread) return { thread, messages: new Map(), read: readQ.current };
-      const q = [messagesQ.current, firstQ.current].find((x) => x.tid === thread.id);
-      return q ? { thread, messages: q.map, read: readQ.current } : null;
+    get current() {
+      return current;
     },
   };
 }
