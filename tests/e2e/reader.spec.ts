@@ -45,6 +45,10 @@ test('folds long quotes, colours diffs and links URLs safely', async ({ page }) 
   await expect(reply.getByTestId('quote').first()).not.toContainText('line 20 of');
   await reply.getByRole('button', { name: /more quoted lines/ }).click();
   await expect(reply.getByTestId('quote').first()).toContainText('line 20 of');
+  // The body reads line for line as the mail does: no blank line after a quote that the mail lacks.
+  const text = await reply.locator('.body').textContent();
+  expect(text).toContain('> line 20 of the original explanation of the locking change\n\nWhy 20');
+  expect(text).toContain('>> nested quote from an earlier round\n\nthanks,\ngreg\n');
   const link = reply.getByRole('link', { name: /submitting-patches/ });
   await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
 
