@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { workerChannel } from './cdp.mjs';
 import { startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
@@ -138,25 +139,7 @@ try {
         `${base}profile-data/warm.mbox.gz`,
       );
       const cdp = await ctx.newCDPSession(page);
-      let next = 0;
-      const pending = new Map();
-      cdp.on('Target.receivedMessageFromTarget', (e) => {
-        const m = JSON.parse(e.message);
-        const done = pending.get(`${e.sessionId}/${m.id}`);
-        if (done) {
-          pending.delete(`${e.sessionId}/${m.id}`);
-          done(m.result ?? null);
-        }
-      });
-      const ask = (sessionId, method, params = {}) =>
-        new Promise((resolve) => {
-          const id = ++next;
-          pending.set(`${sessionId}/${id}`, resolve);
-          void cdp.send('Target.sendMessageToTarget', {
-            sessionId,
-            message: JSON.stringify({ id, method, params }),
-          });
-        });
+      const ask = workerChannel(cdp);
       const { targetInfos } = await cdp.send('Target.getTargets');
       const workers = [];
       for (const t of targetInfos.filter((t) => t.type === 'worker')) {

@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { writeThreadMbox } from './gen-thread.mjs';
+import { workerChannel } from './cdp.mjs';
 import { timeRenderInPage } from './in-page.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startServer as startServerAt } from './server.mjs';
@@ -215,26 +216,7 @@ function heapSampler(cdp, workerUrl, mainWorker) {
     workers: {},
   };
   const sessions = new Map(); // targetId -> { sessionId, url }
-  let next = 0;
-  const pending = new Map();
-  cdp.on('Target.receivedMessageFromTarget', (e) => {
-    const m = JSON.parse(e.message);
-    const done = pending.get(`${e.sessionId}/${m.id}`);
-    if (done) {
-      pending.delete(`${e.sessionId}/${m.id}`);
-      done(m.result ?? null);
-    }
-  });
-  const ask = (sessionId, method) =>
-    new Promise((resolve) => {
-      const id = ++next;
-      const key = `${sessionId}/${id}`;
-      pending.set(key, resolve);
-      cdp
-        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
-        .catch(() => pending.delete(key) && resolve(null));
-      setTimeout(() => pending.delete(key) && resolve(null), 5000);
-    });
+  const ask = workerChannel(cdp);
   // usedSize: the V8 JS heap in use. Total adds Blink's (embedder) heap and ArrayBuffer backing stores.
   const total = (h) => h.usedSize + (h.embedderHeapUsedSize ?? 0) + (h.backingStorageSize ?? 0);
   const tick = async () => {
@@ -256,7 +238,9 @@ function heapSampler(cdp, workerUrl, mainWorker) {
     let used = 0;
     let tot = 0;
     const live = [...sessions.values()].filter((s) => s.sessionId);
-    const heaps = await Promise.all(live.map((s) => ask(s.sessionId, 'Runtime.getHeapUsage')));
+    const heaps = await Promise.all(
+      live.map((s) => ask(s.sessionId, 'Runtime.getHeapUsage', {}, 5000)),
+    );
     live.forEach((s, i) => {
       const h = heaps[i];
       if (!h) return;
