@@ -28,7 +28,15 @@
  * markdown table, and writes bench/results/latest.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { symlinkSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +65,7 @@ const { values: opt } = parseArgs({
     'no-gen': { type: 'boolean', default: false },
     'import-only': { type: 'boolean', default: false },
     port: { type: 'string', default: '5250' },
+    dist: { type: 'string' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/latest.json') },
   },
@@ -151,8 +160,15 @@ function sh(cmd, args, o = {}) {
 // ---------------------------------------------------------------- build & sizes
 
 function buildAndMeasure() {
-  log('vite build →', dist);
-  sh('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
+  if (opt.dist) {
+    // A build made before (another commit's, to compare two in turns), copied so
+    // that the bench data linked into it stays in the temp folder.
+    log('build', opt.dist, '→', dist);
+    cpSync(path.resolve(opt.dist), dist, { recursive: true });
+  } else {
+    log('vite build →', dist);
+    sh('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
+  }
   return measureBuild(dist);
 }
 

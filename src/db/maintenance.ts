@@ -3,12 +3,18 @@
  * in their other inboxes, threads are re-threaded from what is left). Done by
  * the ingest worker, the one writer.
  */
-import Dexie from 'dexie';
 import { buildThreads, subjectKey } from '../core/thread';
 import { namingMessage, participantOf } from '../core/thread-summary';
 import { nodeMap } from './nodes';
 import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
-import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
+import { inboxList } from './queries';
+import {
+  messageRow,
+  threadRow,
+  type LoupeDB,
+  type StoredMessage,
+  type StoredThread,
+} from './schema';
 
 /** What deleting an inbox removed. */
 export interface DeleteResult {
@@ -60,7 +66,6 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
   const tables = [
     db.messages,
     db.threads,
-    db.inboxThreads,
     db.nodeLog,
     db.reads,
     db.oopses,
@@ -81,21 +86,13 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
       kept.map((m) => messageRow({ ...m, inboxes: m.inboxes.filter((x) => x !== name) })),
     );
     const touched = new Set([...lost, ...kept.map((m) => m.threadId)]);
-    const rows = await db.inboxThreads
-      .where('[inbox+lastDate]')
-      .between([name, Dexie.minKey], [name, Dexie.maxKey])
-      .toArray();
-    for (const r of rows) touched.add(r.threadId);
+    for (const id of await inboxList(db, name).primaryKeys()) touched.add(id);
 
     const threads = (await db.threads.bulkGet([...touched])).filter((t): t is StoredThread => !!t);
     // A thread only this inbox held goes whole, without looking at its messages.
     const whole = threads.filter((t) => t.inboxes.length === 1 && t.inboxes[0] === name);
     await db.threads.bulkDelete(whole.map((t) => t.id));
     for (const t of whole) forget(t.nodeIds);
-    await db.inboxThreads
-      .where('threadId')
-      .anyOf(whole.map((t) => t.id))
-      .delete();
     let threadsDeleted = whole.length;
     let threadsRebuilt = 0;
     for (const t of threads) {
@@ -108,7 +105,6 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
       }
       await db.threads.delete(t.id);
       forget(t.nodeIds);
-      await db.inboxThreads.where('threadId').equals(t.id).delete();
       if (!left.length) {
         threadsDeleted++;
         continue;
@@ -132,9 +128,7 @@ function inboxesOf(messages: StoredMessage[]): string[] {
 }
 
 async function writeInboxes(db: LoupeDB, t: StoredThread, inboxes: string[]): Promise<void> {
-  const dropped = t.inboxes.filter((x) => !inboxes.includes(x));
-  await db.threads.put({ ...t, inboxes });
-  await db.inboxThreads.bulkDelete(dropped.map((x): [string, string] => [x, t.id]));
+  await db.threads.put(threadRow({ ...t, inboxes }));
 }
 
 /** Threads the messages left of a thread again (losing a message may split it); their nodes go into `nodes`. */
@@ -163,7 +157,7 @@ async function rethread(
     const author = participantOf(named.from);
     const withCrash = msgs.find((m) => crashes.has(m.id));
     const crash = withCrash ? crashes.get(withCrash.id) : undefined;
-    const row: StoredThread = {
+    const row = threadRow({
       id: b.rootId,
       rootId: b.rootId,
       subject: named.subject,
@@ -179,12 +173,9 @@ async function rethread(
       crash: crash ? { title: crash.title, type: crash.type } : null,
       unread: msgs.filter((m) => !read.has(m.id)).length,
       nodeIds: [...b.messageIds, ...b.ghostIds],
-    };
+    });
     await db.threads.put(row);
     for (const id of row.nodeIds) nodes.set(id, row.id);
-    await db.inboxThreads.bulkPut(
-      row.inboxes.map((inbox) => ({ inbox, threadId: row.id, lastDate: row.lastDate })),
-    );
     const moved = msgs.filter((m) => m.threadId !== row.id).map((m) => m.id);
     if (moved.length) {
       const follow = (x: { threadId: string }) => {

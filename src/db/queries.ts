@@ -1,5 +1,4 @@
 /** Typed reads used by the UI; writes go through the ingest worker. */
-import Dexie from 'dexie';
 import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
@@ -18,12 +17,16 @@ export async function mailChangeKey(db: LoupeDB): Promise<string> {
   return `${await db.reads.count()}/${(await db.searchMeta.get('nextNo'))?.value ?? 0}`;
 }
 
+/** An inbox's threads by last activity (the `*listKeys` index), strictly between two dates when given. */
+export function inboxList(db: LoupeDB, inbox: string, after = -Infinity, before = Infinity) {
+  return db.threads
+    .where('listKeys')
+    .between([inbox, after], [inbox, before], after === -Infinity, before === Infinity);
+}
+
 export function countThreads(db: LoupeDB, inbox: string): Promise<number> {
   if (inbox === ALL) return db.threads.count();
-  return db.inboxThreads
-    .where('[inbox+lastDate]')
-    .between([inbox, Dexie.minKey], [inbox, Dexie.maxKey])
-    .count();
+  return inboxList(db, inbox).count();
 }
 
 /** A page of threads by last activity, newest first. */
@@ -35,15 +38,7 @@ export async function listThreads(
 ): Promise<StoredThread[]> {
   if (inbox === ALL)
     return db.threads.orderBy('lastDate').reverse().offset(offset).limit(limit).toArray();
-  const rows = await db.inboxThreads
-    .where('[inbox+lastDate]')
-    .between([inbox, Dexie.minKey], [inbox, Dexie.maxKey])
-    .reverse()
-    .offset(offset)
-    .limit(limit)
-    .toArray();
-  const threads = await db.threads.bulkGet(rows.map((r) => r.threadId));
-  return threads.filter((t): t is StoredThread => !!t);
+  return inboxList(db, inbox).reverse().offset(offset).limit(limit).toArray();
 }
 
 /** One message without its raw bytes. */
@@ -129,18 +124,7 @@ export async function adjacentThread(
   }
   const range =
     dir === 1
-      ? db.inboxThreads
-          .where('[inbox+lastDate]')
-          .between([inbox, Dexie.minKey], [inbox, t.lastDate])
-          .reverse()
-      : db.inboxThreads
-          .where('[inbox+lastDate]')
-          .between([inbox, t.lastDate], [inbox, Dexie.maxKey], false);
-  for (let offset = 0; ; offset += 50) {
-    const rows = await range.clone().offset(offset).limit(50).toArray();
-    if (!rows.length) return undefined;
-    const threads = await db.threads.bulkGet(rows.map((r) => r.threadId));
-    const hit = threads.find((x) => accept(x));
-    if (hit) return hit;
-  }
+      ? inboxList(db, inbox, -Infinity, t.lastDate).reverse()
+      : inboxList(db, inbox, t.lastDate);
+  return range.filter((x) => accept(x)).first();
 }

@@ -36,24 +36,28 @@ export interface RawRow {
   raw: Uint8Array;
 }
 
-/** A thread row: the summary plus every node id (ghosts too) for incremental threading. */
+/**
+ * A thread row: the summary plus every node id (ghosts too) for incremental threading.
+ * `listKeys` holds `[inbox, lastDate]` for each of its inboxes: a multiEntry index
+ * on it is each inbox's list by last activity (a row of its own per inbox and
+ * thread, as before v12, was a second write for every thread an import touched).
+ */
 export interface StoredThread extends ThreadRecord {
   nodeIds: string[];
   subjectKey: string;
   unread: number;
+  listKeys: [string, number][];
+}
+
+/** A thread row with its list keys in step with its inboxes and last date. */
+export function threadRow(t: Omit<StoredThread, 'listKeys'>): StoredThread {
+  return { ...t, listKeys: t.inboxes.map((ib): [string, number] => [ib, t.lastDate]) };
 }
 
 /** Which thread a message or ghost id belongs to: a row per id, up to v9. */
 export interface NodeRow {
   id: string;
   threadId: string;
-}
-
-/** One inbox's membership of a thread, ordered by last activity for the list view. */
-export interface InboxThreadRow {
-  inbox: string;
-  threadId: string;
-  lastDate: number;
 }
 
 /** A source of mail: a remote public-inbox URL, or a local collection. */
@@ -226,7 +230,6 @@ export class LoupeDB extends Dexie {
   messages!: EntityTable<StoredMessage, 'id'>;
   raws!: EntityTable<RawRow, 'id'>;
   threads!: EntityTable<StoredThread, 'id'>;
-  inboxThreads!: Dexie.Table<InboxThreadRow, [string, string]>;
   inboxes!: EntityTable<InboxRow, 'name'>;
   reads!: EntityTable<ReadRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
@@ -367,6 +370,18 @@ export class LoupeDB extends Dexie {
     // v11: syncing on its own keeps how each inbox's last sync went, and watched
     // threads are polled with their inbox.
     this.version(11).stores({ syncStatus: 'inbox', watches: 'id, inbox' });
+    // v12: each inbox's list of threads by last activity is an index on the thread
+    // rows (`*listKeys`) instead of a row per inbox and thread.
+    this.version(12)
+      .stores({ threads: 'id, lastDate, subjectKey, *listKeys', inboxThreads: null })
+      .upgrade((tx) =>
+        tx
+          .table('threads')
+          .toCollection()
+          .modify((t: StoredThread) => {
+            t.listKeys = threadRow(t).listKeys;
+          }),
+      );
     this.messages.hook('reading', withText);
   }
 }

@@ -14,7 +14,13 @@ import {
   type ThreadInput,
 } from '../core/thread';
 import { nodeMap, type NodeMap } from './nodes';
-import { messageRow, type LoupeDB, type StoredMessage, type StoredThread } from './schema';
+import {
+  messageRow,
+  threadRow,
+  type LoupeDB,
+  type StoredMessage,
+  type StoredThread,
+} from './schema';
 import { indexMessages, searchTables } from './search';
 
 export type { IngestItem };
@@ -35,15 +41,7 @@ export async function storeBatch(
   inbox: string,
   batch: IngestItem[],
 ): Promise<BatchResult> {
-  const tables = [
-    db.messages,
-    db.threads,
-    db.inboxThreads,
-    db.reads,
-    db.oopses,
-    db.nodeLog,
-    ...searchTables(db),
-  ];
+  const tables = [db.messages, db.threads, db.reads, db.oopses, db.nodeLog, ...searchTables(db)];
   return db.transaction('rw', tables, async () => {
     const unique = new Map<string, IngestItem>();
     for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
@@ -70,14 +68,13 @@ export async function storeBatch(
         crossPosted.map((r) => messageRow({ ...r, inboxes: [...r.inboxes, inbox] })),
       );
       const threadIds = [...new Set(crossPosted.map((r) => r.threadId))];
-      const threads = (await db.threads.bulkGet(threadIds)).filter((t): t is StoredThread => !!t);
-      for (const t of threads) {
-        if (t.inboxes.includes(inbox)) continue;
-        t.inboxes = [...t.inboxes, inbox];
-        await db.threads.put(t);
-        await db.inboxThreads.put({ inbox, threadId: t.id, lastDate: t.lastDate });
-        threadsTouched++;
-      }
+      const joined = (await db.threads.bulkGet(threadIds)).flatMap((t) =>
+        t && !t.inboxes.includes(inbox)
+          ? [threadRow({ ...t, inboxes: [...t.inboxes, inbox] })]
+          : [],
+      );
+      await db.threads.bulkPut(joined);
+      threadsTouched += joined.length;
     }
     // A message deleted and imported again may have left an index entry; only ids seen
     // before (they have a node) can.
@@ -137,17 +134,12 @@ async function threadFresh(
   const builtIds = new Set(rows.map((r) => r.id));
   const gone = [...old.keys()].filter((id) => !builtIds.has(id));
   await db.threads.bulkDelete(gone);
-  await db.inboxThreads.where('threadId').anyOf(gone).delete();
+  // One row per thread: its list keys place it in each inbox's list.
   await db.threads.bulkPut(rows);
   // Only nodes that are new or changed thread are written.
   await nodes.write(
     rows.flatMap((r) =>
       r.nodeIds.flatMap((id) => (oldOf.get(id)?.id === r.id ? [] : [[id, r.id] as const])),
-    ),
-  );
-  await db.inboxThreads.bulkPut(
-    rows.flatMap((r) =>
-      r.inboxes.map((ib) => ({ inbox: ib, threadId: r.id, lastDate: r.lastDate })),
     ),
   );
   // Messages stored earlier whose thread was merged or re-rooted follow their node;
@@ -262,7 +254,7 @@ function summarize(
     participants.delete(author);
     participants = new Set([author, ...participants]);
   }
-  return {
+  return threadRow({
     id: b.rootId,
     rootId: b.rootId,
     subject,
@@ -278,7 +270,7 @@ function summarize(
     crash,
     unread: Math.min(unread, b.messageIds.length),
     nodeIds: [...b.messageIds, ...b.ghostIds],
-  };
+  });
 }
 
 /** Ensures an inbox row exists. */

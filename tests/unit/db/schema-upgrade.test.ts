@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { getRaw, threadOf } from '../../../src/db/queries';
+import { countThreads, getRaw, listThreads, threadOf } from '../../../src/db/queries';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/core/message';
@@ -131,8 +131,8 @@ const V8 = {
   searchCache: 'key',
 };
 
-describe('the version 9 and 10 upgrades', () => {
-  it('folds per-message index rows into segments, keeps every posting and moves nodes into the log', async () => {
+describe('the version 9, 10 and 12 upgrades', () => {
+  it('folds per-message index rows into segments, keeps every posting, moves nodes into the log and lists threads by their own rows', async () => {
     // A store written by today's code, turned back into the version 8 layout.
     const now = new LoupeDB(`${NAME}-now`);
     await now.open();
@@ -171,14 +171,31 @@ describe('the version 9 and 10 upgrades', () => {
         return id ? [{ no, id, date: s.dates[i], inboxes, seg: s.seg, size: s.sizes[i] }] : [];
       }),
     );
+    const lists = async (db: LoupeDB) =>
+      Promise.all(
+        ['lkml', 'linux-mm'].map(async (ib) => [
+          await countThreads(db, ib),
+          ...(await listThreads(db, ib, 0, 50)).map((t) => `${t.id} ${t.lastDate}`),
+        ]),
+      );
+    const wantLists = await lists(now);
     const old = new Dexie(NAME);
     old.version(8).stores(V8);
     await old.open();
+    const own = ['searchDocs', 'searchCache', 'nodes', 'threads', 'inboxThreads'];
     for (const t of Object.keys(V8))
-      if (t !== 'searchDocs' && t !== 'searchCache' && t !== 'nodes')
-        await old.table(t).bulkAdd(await now.table(t).toArray());
-    // Version 8 kept a node row per id.
+      if (!own.includes(t)) await old.table(t).bulkAdd(await now.table(t).toArray());
+    // Version 8 listed each inbox's threads in a row per inbox and thread, and kept
+    // a node row per id.
     const threads = await now.threads.toArray();
+    await old.table('threads').bulkAdd(threads.map(({ listKeys: _keys, ...t }) => t));
+    await old
+      .table('inboxThreads')
+      .bulkAdd(
+        threads.flatMap((t) =>
+          t.inboxes.map((inbox) => ({ inbox, threadId: t.id, lastDate: t.lastDate })),
+        ),
+      );
     await old
       .table('nodes')
       .bulkAdd(threads.flatMap((t) => t.nodeIds.map((id) => ({ id, threadId: t.id }))));
@@ -205,6 +222,9 @@ describe('the version 9 and 10 upgrades', () => {
       expect(logged).toEqual(threads.flatMap((t) => t.nodeIds.map((id) => [id, t.id])));
       expect(logged).toHaveLength(12);
       expect(await db.nodeLog.count()).toBe(1);
+      // Version 12 lists each inbox's threads by an index on the thread rows.
+      expect(await lists(db)).toEqual(wantLists);
+      expect(wantLists.map((l) => l[0])).toEqual([10, 4]);
       expect(segs[1].inboxes.map((l) => [...l].sort().join())).toEqual([
         'lkml',
         'lkml',
