@@ -55,6 +55,11 @@ export interface PlanCtx {
   cache: DocCache;
   /** Relevance per posting number; null when ordering by date. */
   scores: Float32Array | null;
+  /**
+   * Read marks, to narrow candidates by read state. Only counts pass them: a display
+   * query with `is:unread OR word` keeps its date order (a scan) rather than ranking.
+   */
+  reads?: Set<string> | null;
 }
 
 /**
@@ -221,6 +226,33 @@ function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
   return Uint32Array.from(out);
 }
 
+/** The index keys a text term looks up: its tokens, the last one a prefix for `word*`. */
+function keysOf(node: Extract<QueryNode, { kind: 'text' }>): { key: string; prefix: boolean }[] {
+  return node.tokens.map((tok, i) => ({
+    key: clip(tok),
+    prefix: (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN,
+  }));
+}
+
+/**
+ * Reads the posting rows of every word and flag the plan will look up, all at once,
+ * into the cache that planning then finds them in: one round of IndexedDB reads
+ * instead of one word after the other. Single-letter prefixes are left to planning:
+ * their rows are read, not kept.
+ */
+export async function prefetch(node: QueryNode, ctx: PlanCtx): Promise<void> {
+  const want = new Map<string, boolean>();
+  const visit = (n: QueryNode): void => {
+    if (n.kind === 'and' || n.kind === 'or' || n.kind === 'xor') n.children.forEach(visit);
+    else if (n.kind === 'flag' && (n.flag === 'patch' || n.flag === 'oops'))
+      want.set(n.flag === 'patch' ? PATCH_KEY : OOPS_KEY, false);
+    else if (n.kind === 'text')
+      for (const k of keysOf(n)) if (!k.prefix || k.key.length >= 2) want.set(k.key, k.prefix);
+  };
+  visit(node);
+  await Promise.all([...want].map(([key, prefix]) => rowsOf(ctx, key, prefix)));
+}
+
 const inRange = (t: number, from: number | null, to: number | null) =>
   !Number.isNaN(t) && (from === null || t >= from) && (to === null || t <= to);
 
@@ -236,12 +268,7 @@ export async function plan(
       return null;
     case 'text': {
       const mask = TEXT_FIELDS[node.field].groups;
-      const words: Word[] = [];
-      for (let i = 0; i < node.tokens.length; i++) {
-        const tok = node.tokens[i];
-        const prefix = (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN;
-        words.push(await word(ctx, clip(tok), prefix));
-      }
+      const words = await Promise.all(keysOf(node).map((k) => word(ctx, k.key, k.prefix)));
       // Rarest word first, so a common word of a phrase ("c" in dfn:kernel/sched/fair.c)
       // is looked up for the few numbers left rather than walked whole.
       words.sort((a, b) => a.df - b.df);
@@ -281,10 +308,15 @@ export async function plan(
       return fromCache(ctx, (no) => inRange(ctx.cache.dates[no], node.from, node.to));
     case 'size':
       return fromCache(ctx, (no) => inRange(ctx.cache.sizes[no], node.from, node.to));
-    case 'flag':
+    case 'flag': {
       if (node.flag === 'patch') return postings(ctx, PATCH_KEY, ANY, false, false);
       if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
-      return null;
+      const { reads } = ctx;
+      if (!reads || (node.flag !== 'unread' && node.flag !== 'read')) return null;
+      const { ids } = ctx.cache;
+      const read = node.flag === 'read';
+      return fromCache(ctx, (no) => reads.has(ids[no] as string) === read);
+    }
     case 'and': {
       let set: NoSet | null = null;
       for (const c of node.children) {
@@ -303,6 +335,27 @@ export async function plan(
       }
       return union(sets);
     }
+  }
+}
+
+/**
+ * True when a query's candidates (planned with read marks) are exactly its matches:
+ * read state and inboxes alone, as the unread badges ask (`is:unread AND (inbox:a OR
+ * inbox:b)`), so counting needs no message read.
+ */
+export function knownFromCache(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'all':
+      return true;
+    case 'flag':
+      return node.flag === 'unread' || node.flag === 'read';
+    case 'exact':
+      return node.field === 'inbox';
+    case 'and':
+    case 'or':
+      return node.children.every(knownFromCache);
+    default:
+      return false;
   }
 }
 
