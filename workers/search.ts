@@ -52,17 +52,31 @@ function ready(): Promise<number> {
   return backlog;
 }
 
-/** Readers' queries running now: background counts wait for them (see `pause` of runSearch). */
+/**
+ * Readers' queries running now, and when the last one ended: background counts wait
+ * while one runs and a moment after (a reader refining a query types the next one
+ * soon), at each `pause` of runSearch.
+ */
 let querying = 0;
+let lastQuery = -Infinity;
 let waiting: (() => void)[] = [];
-const quiet = (): Promise<void> =>
-  querying ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve();
+const QUIET_MS = 500;
+
+async function quiet(): Promise<void> {
+  for (;;) {
+    if (querying) await new Promise<void>((resolve) => waiting.push(resolve));
+    const left = lastQuery + QUIET_MS - performance.now();
+    if (!querying && left <= 0) return;
+    if (!querying) await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}
 
 async function foreground<T>(run: () => Promise<T>): Promise<T> {
   querying++;
   try {
     return await run();
   } finally {
+    lastQuery = performance.now();
     if (--querying === 0) {
       const wake = waiting;
       waiting = [];

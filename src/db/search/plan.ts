@@ -226,33 +226,6 @@ function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
   return Uint32Array.from(out);
 }
 
-/** The index keys a text term looks up: its tokens, the last one a prefix for `word*`. */
-function keysOf(node: Extract<QueryNode, { kind: 'text' }>): { key: string; prefix: boolean }[] {
-  return node.tokens.map((tok, i) => ({
-    key: clip(tok),
-    prefix: (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN,
-  }));
-}
-
-/**
- * Reads the posting rows of every word and flag the plan will look up, all at once,
- * into the cache that planning then finds them in: one round of IndexedDB reads
- * instead of one word after the other. Single-letter prefixes are left to planning:
- * their rows are read, not kept.
- */
-export async function prefetch(node: QueryNode, ctx: PlanCtx): Promise<void> {
-  const want = new Map<string, boolean>();
-  const visit = (n: QueryNode): void => {
-    if (n.kind === 'and' || n.kind === 'or' || n.kind === 'xor') n.children.forEach(visit);
-    else if (n.kind === 'flag' && (n.flag === 'patch' || n.flag === 'oops'))
-      want.set(n.flag === 'patch' ? PATCH_KEY : OOPS_KEY, false);
-    else if (n.kind === 'text')
-      for (const k of keysOf(n)) if (!k.prefix || k.key.length >= 2) want.set(k.key, k.prefix);
-  };
-  visit(node);
-  await Promise.all([...want].map(([key, prefix]) => rowsOf(ctx, key, prefix)));
-}
-
 const inRange = (t: number, from: number | null, to: number | null) =>
   !Number.isNaN(t) && (from === null || t >= from) && (to === null || t <= to);
 
@@ -268,7 +241,12 @@ export async function plan(
       return null;
     case 'text': {
       const mask = TEXT_FIELDS[node.field].groups;
-      const words = await Promise.all(keysOf(node).map((k) => word(ctx, k.key, k.prefix)));
+      const words: Word[] = [];
+      for (let i = 0; i < node.tokens.length; i++) {
+        const tok = node.tokens[i];
+        const prefix = (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN;
+        words.push(await word(ctx, clip(tok), prefix));
+      }
       // Rarest word first, so a common word of a phrase ("c" in dfn:kernel/sched/fair.c)
       // is looked up for the few numbers left rather than walked whole.
       words.sort((a, b) => a.df - b.df);

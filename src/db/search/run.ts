@@ -32,15 +32,7 @@ import {
   type SaveDocs,
 } from './cache';
 import { crashBadge, crashRows, type HitCrash } from './meta';
-import {
-  knownFromCache,
-  plan,
-  postings,
-  prefetch,
-  usesCrashes,
-  usesReadState,
-  type PlanCtx,
-} from './plan';
+import { knownFromCache, plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
 import { everything, ranked } from './rank';
 import { readMarks } from './reads';
 
@@ -77,8 +69,9 @@ export interface SearchOptions {
   /** Receives hits as each verified chunk completes, in result order. */
   onHits?: (hits: SearchHit[]) => void;
   /**
-   * Awaited before the query starts and before each chunk of messages is read: a
-   * background count waits there while a reader's query runs, and reads smaller chunks.
+   * Awaited before the query starts, once what it needs is loaded, and before each chunk
+   * of messages is read: a background count waits there while a reader's query runs
+   * (and a moment after), and reads smaller chunks.
    */
   pause?: () => Promise<void>;
 }
@@ -110,6 +103,8 @@ export async function runSearch(
     loadCache(db, opts.saveDocs),
     needReads || emit ? readMarks(db) : null,
   ]);
+  // A query that came while they loaded goes first.
+  await opts.pause?.();
   // The inbox is a filter on the candidates (a bitmap), not a term to intersect.
   const keep = inbox === ALL ? null : (cache.inboxes.get(inbox.toLowerCase()) ?? EMPTY);
   const ctx: PlanCtx = {
@@ -118,10 +113,6 @@ export async function runSearch(
     scores: opts.order === 'date' || opts.countOnly ? null : new Float32Array(cache.next),
     reads: opts.countOnly ? reads : null,
   };
-  // Crash reports are few: which candidates have one is known from the postings, read
-  // with the query's own, so their crash rows are read alongside the messages.
-  const crashNos = usesCrashes(query) ? postings(ctx, OOPS_KEY, ANY, false, false) : null;
-  await prefetch(query, ctx);
   const set = await plan(query, ctx, true);
   if (opts.countOnly && set && ctx.reads && knownFromCache(query))
     return countLive(set, cache, keep, limit, start);
@@ -132,9 +123,12 @@ export async function runSearch(
   let cancelled = false;
   /** Candidates handed out but never verified because the page filled up. */
   let unverified = false;
-  // Crash rows matter only to a query about crashes.
+  // Crash rows matter only to a query about crashes. Crash reports are few: which
+  // candidates have one is known from the postings, so their crash rows are read
+  // alongside the messages, not after them.
   const crashBits = new Uint8Array(cache.next);
-  for (const no of (await crashNos) ?? []) crashBits[no] = 1;
+  if (usesCrashes(query))
+    for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
   const maxChunk = opts.pause ? BACKGROUND_CHUNK : MAX_CHUNK;
   const fetch = async (nos: Uint32Array) => {
     await opts.pause?.();
