@@ -4,6 +4,7 @@
  *   npm run bench [-- --quick | --full] [--mbox FILE ...] [--no-gen] [--import-only]
  *                 [--no-peers] [--peers-all] [--no-pi] [--pi-all] [--no-search]
  *                 [--search-runs N] [--port 5250] [--keep] [--out bench/results/latest.json]
+ *                 [--reuse DIR] [--dist DIR] [--no-rebuild]
  *
  * --quick (default): the 10,000-message corpus. --full adds 100,000 messages
  * (about 11 minutes in all). The peers run on the 10k corpus only (notmuch would take
@@ -12,6 +13,11 @@
  * else the real list corpus in ../shared/corpus/mail/lists when present; Loupe imports
  * them one after the other into one inbox, and the peers index the same messages.
  * --no-gen skips the generated corpora; --import-only skips scrolling, reading and search.
+ * --reuse DIR: the temp folder of an earlier --keep run (kept again): its corpora are not
+ * generated again, and a corpus whose Chromium profile is there is only searched (no
+ * import, scroll or reading figures). --dist DIR benches that build (copied into the temp folder) instead of
+ * building the working tree (to compare two builds, also on one stored profile). --no-rebuild skips the
+ * search index rebuild (70 s at 100k).
  *
  * Steps: `vite build` into a temp folder (sizes), gen_mbox.py corpora and
  * bench/gen-thread.mjs (a 1,000-message thread + a 5,000-line patch) into the
@@ -65,8 +71,10 @@ const { values: opt } = parseArgs({
     'no-gen': { type: 'boolean', default: false },
     'import-only': { type: 'boolean', default: false },
     port: { type: 'string', default: '5250' },
-    dist: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
+    dist: { type: 'string' },
+    'no-rebuild': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/latest.json') },
   },
 });
@@ -134,7 +142,10 @@ const log = (...a) => console.error(`[bench +${((Date.now() - t00) / 1000).toFix
 const load = () => os.loadavg().map((x) => +x.toFixed(2));
 const loads = { start: load() };
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
+if (opt.reuse) opt.keep = true;
+const tmp = opt.reuse
+  ? path.resolve(opt.reuse)
+  : mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
 const dist = path.join(tmp, 'dist');
 const data = path.join(tmp, 'data');
 mkdirSync(data, { recursive: true });
@@ -180,7 +191,7 @@ function makeData() {
       // Served from the data folder under names of their own (two lists may share a basename).
       c.urls = c.files.map((f, i) => {
         const name = `${c.key}-${i}-${path.basename(f)}`;
-        symlinkSync(f, path.join(data, name));
+        if (!existsSync(path.join(data, name))) symlinkSync(f, path.join(data, name));
         return name;
       });
       c.gzBytes = c.files.reduce((n, f) => n + statSync(f).size, 0);
@@ -188,24 +199,26 @@ function makeData() {
     }
     c.gz = path.join(data, `${c.key}.mbox.gz`);
     c.urls = [path.basename(c.gz)];
-    log(`gen_mbox.py ${c.messages} messages`);
-    sh('python3', [
-      'tools/gen_mbox.py',
-      '--messages',
-      String(c.messages),
-      '--seed',
-      String(c.seed),
-      '--out',
-      c.gz,
-      '--gzip',
-    ]);
+    if (!existsSync(c.gz)) {
+      log(`gen_mbox.py ${c.messages} messages`);
+      sh('python3', [
+        'tools/gen_mbox.py',
+        '--messages',
+        String(c.messages),
+        '--seed',
+        String(c.seed),
+        '--out',
+        c.gz,
+        '--gzip',
+      ]);
+    }
     c.gzBytes = statSync(c.gz).size;
   }
   const thread = writeThreadMbox(path.join(data, 'thread1000.mbox.gz'), {
     messages: 1000,
     seed: 1,
   });
-  symlinkSync(data, path.join(dist, 'bench-data'));
+  if (!existsSync(path.join(dist, 'bench-data'))) symlinkSync(data, path.join(dist, 'bench-data'));
   return thread;
 }
 
@@ -364,6 +377,8 @@ const median = (xs) => {
 
 async function browserCorpus(base, c, thread) {
   const profile = path.join(tmp, `profile-${c.key}`);
+  const stored = opt.reuse && existsSync(profile);
+  if (stored && c.real) return {};
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
@@ -378,6 +393,11 @@ async function browserCorpus(base, c, thread) {
     const cdp = await ctx.newCDPSession(page);
     await page.goto(`${base}?nodemo`);
     await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
+    if (stored) {
+      if (!opt['no-search'] && c === CORPORA.filter((x) => !x.real).at(-1))
+        out.search = await searchBench(page, c);
+      return out;
+    }
     const urls = c.urls.map((u) => `${base}bench-data/${u}`);
     const usage = () => page.evaluate(() => navigator.storage.estimate());
     const u0 = await usage();
@@ -666,7 +686,6 @@ async function searchBench(page, c) {
   await one('zzzqqqxxnomatch');
   const fresh = {};
   for (const q of QUERIES) fresh[q] = (await one(q)).ms;
-  log(`${c.key}: search index dropped, rebuilt by the search worker`);
   const index = await page.evaluate(async () => {
     const db = window.loupe.db();
     let postingBytes = 0;
@@ -676,11 +695,16 @@ async function searchBench(page, c) {
     });
     let docs = 0;
     await db.searchSegs.each((s) => (docs += s.ids.filter(Boolean).length));
+    return { postingBytes, docs };
+  });
+  if (opt['no-rebuild']) return { queries, fresh, index };
+  log(`${c.key}: search index dropped, rebuilt by the search worker`);
+  await page.evaluate(async () => {
+    const db = window.loupe.db();
     const tables = [db.searchSegs, db.searchInboxes, db.postings, db.searchMeta];
     await db.transaction('rw', tables, async () => {
       await Promise.all(tables.map((t) => t.clear()));
     });
-    return { postingBytes, docs };
   });
   await reload();
   const t0 = Date.now();
@@ -710,6 +734,8 @@ function figures(sizes, perCorpus) {
 
   for (const { c, b, p } of perCorpus) {
     const name = corpusName(c);
+    // A reused profile was only searched.
+    if (!b.import) continue;
     const r = b.import.result;
     const s = b.import.wallMs / 1000;
     const mps = r.messages / s;
@@ -810,7 +836,7 @@ function figures(sizes, perCorpus) {
     add('search_cold_p95_ms', pick(cold, 0.95), 'ms', name);
     const ix = last.b.search.index;
     add('search_index_bytes_per_msg', ix.postingBytes / Math.max(1, ix.docs), 'bytes', name);
-    add('search_index_rebuild_s', ix.rebuildMs / 1000, 's', name);
+    if (ix.rebuildMs !== undefined) add('search_index_rebuild_s', ix.rebuildMs / 1000, 's', name);
   }
 }
 

@@ -8,6 +8,7 @@ import { parseQuery, type QueryError } from '../src/core/query';
 import { getDB, type SearchCacheRow } from '../src/db/schema';
 import {
   countMatches,
+  indexComplete,
   runSearch,
   warmSearch,
   type SaveDocs,
@@ -29,19 +30,59 @@ const saveDocs: SaveDocs = async (row) => (await writer).saveDocCache(row);
 let backlog: Promise<number> | null = null;
 let backlogAt: { done: number; total: number } | null = null;
 
-/** Mail stored before the index existed is indexed once (by the writer), before the first query. */
+/**
+ * Mail stored before the index existed is indexed once (by the writer), before the
+ * first query. Once it is, the marker says so here, without starting the writer.
+ */
 function ready(): Promise<number> {
-  backlog ??= writer
-    .then((w) =>
-      w.indexBacklog(
-        Comlink.proxy((done: number, total: number) => {
-          backlogAt = done < total ? { done, total } : null;
-        }),
-      ),
+  backlog ??= indexComplete(getDB())
+    .then((complete) =>
+      complete
+        ? 0
+        : writer.then((w) =>
+            w.indexBacklog(
+              Comlink.proxy((done: number, total: number) => {
+                backlogAt = done < total ? { done, total } : null;
+              }),
+            ),
+          ),
     )
     .catch(() => 0)
     .finally(() => (backlogAt = null));
   return backlog;
+}
+
+/**
+ * Readers' queries running now, and when the last one ended: background counts wait
+ * while one runs and a moment after (a reader refining a query types the next one
+ * soon), at each `pause` of runSearch.
+ */
+let querying = 0;
+let lastQuery = -Infinity;
+let waiting: (() => void)[] = [];
+const QUIET_MS = 500;
+
+async function quiet(): Promise<void> {
+  for (;;) {
+    if (querying) await new Promise<void>((resolve) => waiting.push(resolve));
+    const left = lastQuery + QUIET_MS - performance.now();
+    if (!querying && left <= 0) return;
+    if (!querying) await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}
+
+async function foreground<T>(run: () => Promise<T>): Promise<T> {
+  querying++;
+  try {
+    return await run();
+  } finally {
+    lastQuery = performance.now();
+    if (--querying === 0) {
+      const wake = waiting;
+      waiting = [];
+      for (const w of wake) w();
+    }
+  }
 }
 
 export interface SearchRequest {
@@ -62,20 +103,22 @@ const api = {
     req: SearchRequest,
     onHits: (job: number, hits: SearchHit[]) => void,
   ): Promise<SearchResult> {
-    return withJob(job, async (signal) => {
-      const parsed = parseQuery(req.query, req.now);
-      if (!parsed.ok) return { ok: false, error: parsed.error };
-      await ready();
-      const summary = await runSearch(getDB(), parsed.ast, {
-        inbox: req.inbox,
-        order: req.order,
-        limit: req.limit,
-        saveDocs,
-        signal,
-        onHits: (hits) => onHits(job, hits),
-      });
-      return { ok: true, summary };
-    });
+    return withJob(job, (signal) =>
+      foreground(async () => {
+        const parsed = parseQuery(req.query, req.now);
+        if (!parsed.ok) return { ok: false, error: parsed.error };
+        await ready();
+        const summary = await runSearch(getDB(), parsed.ast, {
+          inbox: req.inbox,
+          order: req.order,
+          limit: req.limit,
+          saveDocs,
+          signal,
+          onHits: (hits) => onHits(job, hits),
+        });
+        return { ok: true, summary };
+      }),
+    );
   },
 
   /**
@@ -98,7 +141,10 @@ const api = {
     });
   },
 
-  /** Match counts (capped) for several queries, e.g. unread counts of saved searches. */
+  /**
+   * Match counts (capped) for several queries, e.g. unread counts of saved searches:
+   * in the background, waiting while a reader's query runs.
+   */
   async counts(
     queries: { query: string; inbox: string }[],
     cap: number,
@@ -108,7 +154,9 @@ const api = {
     const out: ({ count: number; capped: boolean } | null)[] = [];
     for (const q of queries) {
       const parsed = parseQuery(q.query, now);
-      out.push(parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap, saveDocs) : null);
+      out.push(
+        parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap, saveDocs, quiet) : null,
+      );
     }
     return out;
   },

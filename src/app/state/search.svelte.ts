@@ -94,10 +94,37 @@ class SearchState {
   }
 
   /** Capped match counts for several queries (null for a malformed one). */
-  counts(queries: { query: string; inbox: string }[], cap: number) {
+  counts(queries: CountQuery[], cap: number) {
     return worker.call((w) => w.counts(queries, cap, Date.now()));
   }
+
+  /**
+   * Counts that follow changing input (badges re-counted on every mail change): one
+   * run at a time, and input given while one runs is counted after it, only the
+   * latest; `show` gets the results of input no newer input replaced.
+   */
+  latestCounts<C>(cap: number, show: (rs: CountResult[], context: C) => void) {
+    let pending: { queries: CountQuery[]; context: C } | null = null;
+    let running = false;
+    const drain = async () => {
+      running = true;
+      while (pending) {
+        const { queries, context } = pending;
+        pending = null;
+        const rs = await this.counts(queries, cap).catch(() => null);
+        if (rs && !pending) show(rs, context);
+      }
+      running = false;
+    };
+    return (queries: CountQuery[], context: C) => {
+      pending = { queries, context };
+      if (!running) void drain();
+    };
+  }
 }
+
+type CountQuery = { query: string; inbox: string };
+type CountResult = { count: number; capped: boolean } | null;
 
 /** Search state shared by the search view and the sidebar. */
 export const search = new SearchState();

@@ -26,31 +26,29 @@ class UnreadCounts {
     if (this.started) return;
     this.started = true;
     const db = getDB();
+    const count = search.latestCounts(CAP, (rs, names: string[]) => {
+      this.byInbox = new Map(names.flatMap((n, i) => (rs[i] ? [[n, rs[i]] as const] : [])));
+      this.followed = rs.length > names.length ? (rs[names.length] ?? null) : null;
+    });
     $effect.root(() => {
       const inboxes = live(
         () => null,
         () => listInboxes(db),
-        [],
+        null,
       );
-      // Re-count when mail is stored or read.
+      // Re-count when mail is stored or read (once both are known: not for the empty start).
       const changes = live(
         () => null,
         () => mailChangeKey(db),
-        '',
+        null,
       );
       $effect(() => {
-        void changes.current;
+        if (changes.current === null || inboxes.current === null) return;
         const names = inboxes.current.map((ib) => ib.name);
         const followed = unreadQuery(inboxes.current.filter((ib) => ib.url).map((ib) => ib.name));
-        let stale = false;
         const queries = names.map((inbox) => ({ query: 'is:unread', inbox }));
         if (followed) queries.push({ query: followed, inbox: '*' });
-        void search.counts(queries, CAP).then((rs) => {
-          if (stale) return;
-          this.byInbox = new Map(names.flatMap((n, i) => (rs[i] ? [[n, rs[i]] as const] : [])));
-          this.followed = followed ? (rs[names.length] ?? null) : null;
-        });
-        return () => (stale = true);
+        count(queries, names);
       });
       $effect(() => {
         document.title = unreadTitle(this.followed);

@@ -4,7 +4,7 @@
  * (plan.ts, rank.ts, run.ts) over what a searcher keeps in memory (cache.ts).
  * Index terms and highlighting are pure and live in src/core/query.
  */
-export { searchTables } from './meta';
+export { indexComplete, searchTables } from './meta';
 export { deleteInboxIndex, indexBacklog, indexMessages, saveDocCache } from './write';
 export type { SaveDocs } from './cache';
 export { indexedSizes } from './sizes';

@@ -1,10 +1,20 @@
 /** Small reads and writes every part of the search index shares. */
+import { INDEX_VERSION } from '../../core/query/terms';
 import type { CrashSummary } from '../../core/types';
 import type { LoupeDB, OopsRow } from '../schema';
 
 /** A counter of the index (`gen`, `nextNo`, `reads`, `complete`), 0 when unset. */
 export async function meta(db: LoupeDB, key: string): Promise<number> {
   return (await db.searchMeta.get(key))?.value ?? 0;
+}
+
+/**
+ * True when every stored message is indexed by this version of the indexer: the
+ * marker the backlog sets once done, which a schema upgrade that drops the index clears.
+ */
+export async function indexComplete(db: LoupeDB): Promise<boolean> {
+  const [version, complete] = await Promise.all([meta(db, 'version'), meta(db, 'complete')]);
+  return (version || 1) === INDEX_VERSION && complete > 0;
 }
 
 export async function bumpGen(db: LoupeDB): Promise<void> {

@@ -55,6 +55,11 @@ export interface PlanCtx {
   cache: DocCache;
   /** Relevance per posting number; null when ordering by date. */
   scores: Float32Array | null;
+  /**
+   * Read marks, to narrow candidates by read state. Only counts pass them: a display
+   * query with `is:unread OR word` keeps its date order (a scan) rather than ranking.
+   */
+  reads?: Set<string> | null;
 }
 
 /**
@@ -281,10 +286,15 @@ export async function plan(
       return fromCache(ctx, (no) => inRange(ctx.cache.dates[no], node.from, node.to));
     case 'size':
       return fromCache(ctx, (no) => inRange(ctx.cache.sizes[no], node.from, node.to));
-    case 'flag':
+    case 'flag': {
       if (node.flag === 'patch') return postings(ctx, PATCH_KEY, ANY, false, false);
       if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
-      return null;
+      const { reads } = ctx;
+      if (!reads || (node.flag !== 'unread' && node.flag !== 'read')) return null;
+      const { ids } = ctx.cache;
+      const read = node.flag === 'read';
+      return fromCache(ctx, (no) => reads.has(ids[no] as string) === read);
+    }
     case 'and': {
       let set: NoSet | null = null;
       for (const c of node.children) {
@@ -303,6 +313,27 @@ export async function plan(
       }
       return union(sets);
     }
+  }
+}
+
+/**
+ * True when a query's candidates (planned with read marks) are exactly its matches:
+ * read state and inboxes alone, as the unread badges ask (`is:unread AND (inbox:a OR
+ * inbox:b)`), so counting needs no message read.
+ */
+export function knownFromCache(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'all':
+      return true;
+    case 'flag':
+      return node.flag === 'unread' || node.flag === 'read';
+    case 'exact':
+      return node.field === 'inbox';
+    case 'and':
+    case 'or':
+      return node.children.every(knownFromCache);
+    default:
+      return false;
   }
 }
 

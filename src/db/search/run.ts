@@ -23,9 +23,16 @@ import {
 } from '../../core/query/highlight';
 import { ANY, OOPS_KEY, toSearchDoc } from '../../core/query/terms';
 import type { LoupeDB, OopsRow, StoredMessage } from '../schema';
-import { loadCache, loadThreads, readMessages, type DocCache, type SaveDocs } from './cache';
+import {
+  NOT_LIVE,
+  loadCache,
+  loadThreads,
+  readMessages,
+  type DocCache,
+  type SaveDocs,
+} from './cache';
 import { crashBadge, crashRows, type HitCrash } from './meta';
-import { plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
+import { knownFromCache, plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
 import { everything, ranked } from './rank';
 import { readMarks } from './reads';
 
@@ -61,6 +68,12 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** Receives hits as each verified chunk completes, in result order. */
   onHits?: (hits: SearchHit[]) => void;
+  /**
+   * Awaited before the query starts, once what it needs is loaded, and before each chunk
+   * of messages is read: a background count waits there while a reader's query runs
+   * (and a moment after), and reads smaller chunks.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface SearchSummary {
@@ -85,18 +98,24 @@ export async function runSearch(
   const inbox = opts.inbox ?? ALL;
   const needReads = usesReadState(query);
   const emit = opts.countOnly ? undefined : opts.onHits;
+  await opts.pause?.();
   const [cache, reads] = await Promise.all([
     loadCache(db, opts.saveDocs),
     needReads || emit ? readMarks(db) : null,
   ]);
+  // A query that came while they loaded goes first.
+  await opts.pause?.();
   // The inbox is a filter on the candidates (a bitmap), not a term to intersect.
   const keep = inbox === ALL ? null : (cache.inboxes.get(inbox.toLowerCase()) ?? EMPTY);
   const ctx: PlanCtx = {
     db,
     cache,
     scores: opts.order === 'date' || opts.countOnly ? null : new Float32Array(cache.next),
+    reads: opts.countOnly ? reads : null,
   };
   const set = await plan(query, ctx, true);
+  if (opts.countOnly && set && ctx.reads && knownFromCache(query))
+    return countLive(set, cache, keep, limit, start);
   const cands = set ? ranked(set, cache, ctx.scores, keep) : everything(cache, keep);
   const terms = opts.countOnly ? [] : queryTerms(query);
   let matched = 0;
@@ -110,7 +129,9 @@ export async function runSearch(
   const crashBits = new Uint8Array(cache.next);
   if (usesCrashes(query))
     for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
+  const maxChunk = opts.pause ? BACKGROUND_CHUNK : MAX_CHUNK;
   const fetch = async (nos: Uint32Array) => {
+    await opts.pause?.();
     const ids = Array.from(nos, (no) => cache.ids[no] as string);
     const [msgs, crashOf] = await Promise.all([
       readMessages(db, cache, ids),
@@ -139,7 +160,7 @@ export async function runSearch(
     // The first chunk is small, to paint the first hits soon. The second is asked for
     // right behind it: even if every candidate matches, the page needs that many more.
     if (first && !cands.done && limit > FIRST_CHUNK)
-      next = fetch(cands.next(Math.min(MAX_CHUNK, limit - FIRST_CHUNK + 8)));
+      next = fetch(cands.next(Math.min(maxChunk, limit - FIRST_CHUNK + 8)));
     const found: Found[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
@@ -157,7 +178,7 @@ export async function runSearch(
     if (!next && matched < limit && !cands.done) {
       const rate = Math.max(0.05, matched / Math.max(1, verified));
       const want = Math.ceil((limit - matched) / rate) + 8;
-      next = fetch(cands.next(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, want))));
+      next = fetch(cands.next(Math.min(maxChunk, Math.max(FIRST_CHUNK, want))));
     }
     // A hit's badge needs its crash row; a query about crashes has read it already.
     const crashesRead = emit
@@ -181,10 +202,33 @@ export async function runSearch(
   };
 }
 
+/** The summary of a count whose candidates are its matches: the live ones in the inbox. */
+function countLive(
+  set: Uint32Array,
+  cache: DocCache,
+  keep: Uint8Array | null,
+  limit: number,
+  start: number,
+): SearchSummary {
+  let n = 0;
+  for (const no of set) if (cache.rank[no] !== NOT_LIVE && (!keep || keep[no] === 1)) n++;
+  const matched = Math.min(n, limit);
+  return {
+    matched,
+    more: n > limit,
+    candidates: set.length,
+    verified: 0,
+    cancelled: false,
+    ms: performance.now() - start,
+  };
+}
+
 const EMPTY = new Uint8Array(0);
 /** Messages read at once to verify candidates: the first chunk, and at most. */
 const FIRST_CHUNK = 24;
 const MAX_CHUNK = 256;
+/** At most, for a background count: a reader's query waits behind one chunk's reads at worst. */
+const BACKGROUND_CHUNK = 48;
 
 /** Reads what every query needs (posting numbers, read marks) ahead of the first one. */
 export async function warmSearch(db: LoupeDB, saveDocs?: SaveDocs): Promise<void> {
@@ -198,8 +242,9 @@ export async function countMatches(
   inbox: string,
   cap: number,
   saveDocs?: SaveDocs,
+  pause?: () => Promise<void>,
 ): Promise<{ count: number; capped: boolean }> {
-  const opts = { inbox, countOnly: true, limit: cap, order: 'date', saveDocs } as const;
+  const opts = { inbox, countOnly: true, limit: cap, order: 'date', saveDocs, pause } as const;
   const r = await runSearch(db, ast, opts);
   return { count: r.matched, capped: r.more && r.matched >= cap };
 }

@@ -17,7 +17,7 @@ import {
   type TermRun,
 } from '../../core/query/terms';
 import type { LoupeDB, PostingRow, SearchCacheRow, SearchSegRow, StoredMessage } from '../schema';
-import { bumpGen, crashRows, meta, searchTables } from './meta';
+import { bumpGen, crashRows, indexComplete, meta, searchTables } from './meta';
 import { OWN, OWN_ROW_MIN, bucketOf } from './postings';
 
 /** Where some indexed messages are: their segment row and index in it, by Message-ID. */
@@ -165,10 +165,10 @@ export async function indexBacklog(
   batch = 2000,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number> {
-  if (((await meta(db, 'version')) || 1) !== INDEX_VERSION) await dropIndex(db);
   // Every import indexes what it stores, so once the backlog is done a marker saves
   // counting every message on each start (a schema upgrade that drops the index clears it).
-  if (await meta(db, 'complete')) return 0;
+  if (await indexComplete(db)) return 0;
+  if (((await meta(db, 'version')) || 1) !== INDEX_VERSION) await dropIndex(db);
   const done = () => db.searchMeta.put({ key: 'complete', value: 1 });
   const [messages, indexed] = await Promise.all([
     db.messages.count(),
