@@ -177,7 +177,12 @@ export function termRun(
   let entryOf = new Uint32Array(1 << 14);
   let n = 0;
   const doc = new Map<string, number>();
-  const gather = (k: string, bits: number) => doc.set(k, (doc.get(k) ?? 0) | bits);
+  // A repeated word usually repeats in the same group: then one lookup, no write.
+  const gather = (k: string, bits: number) => {
+    const had = doc.get(k);
+    if (had === undefined) doc.set(k, bits);
+    else if ((had | bits) !== had) doc.set(k, had | bits);
+  };
   msgs.forEach(({ m, crash }, i) => {
     const base = i * 2 ** GROUP_BITS;
     doc.clear();
