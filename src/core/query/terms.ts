@@ -178,7 +178,7 @@ export function termRun(
   let keyOf = new Uint32Array(1 << 14);
   let entryOf = new Uint32Array(1 << 14);
   // Per key: the last message (1-based) it was met in, and that message's entry.
-  let seenIn = new Int32Array(1 << 12);
+  let seenIn = new Uint32Array(1 << 12);
   let slotOf = new Uint32Array(1 << 12);
   let n = 0;
   let base = 0;
@@ -189,7 +189,7 @@ export function termRun(
       id = keys.push(k) - 1;
       ids.set(k, id);
       if (id >= seenIn.length) {
-        seenIn = growInt(seenIn, 2 * seenIn.length);
+        seenIn = grow(seenIn, 2 * seenIn.length);
         slotOf = grow(slotOf, 2 * slotOf.length);
       }
     } else if (seenIn[id] === msg) {
@@ -218,12 +218,6 @@ export function termRun(
   const entries = new Uint32Array(n);
   for (let j = 0; j < n; j++) entries[next[keyOf[j]]++] = entryOf[j];
   return { size: msgs.length, keys, starts, entries };
-}
-
-function growInt(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }
 
 function grow(a: Uint32Array<ArrayBuffer>, size: number): Uint32Array<ArrayBuffer> {
