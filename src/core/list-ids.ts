@@ -5,16 +5,19 @@
  * mail splitter and decoders (this runs in the ingest worker).
  */
 import { decodeText } from './decode';
-import { headerEnd, listIdOf, parseHeaders } from './message';
+import { headerEnd, readHeaders } from './headers';
+import { listIdOf } from './message';
 import { openMailStream, splitMboxStream } from './mbox';
 
 /** A header block is read up to this many bytes: List-Id sits in the first few KB. */
 const HEAD_BYTES = 64 * 1024;
 
+const LIST_ID: ReadonlySet<string> = new Set(['list-id']);
+
 /** The List-Id of one raw message, read from its header block only (null when it has none). */
 export function listIdOfRaw(raw: Uint8Array): string | null {
   const end = Math.min(headerEnd(raw).headEnd, HEAD_BYTES);
-  const value = parseHeaders(decodeText(raw.subarray(0, end))).get('list-id')?.[0];
+  const value = readHeaders(decodeText(raw.subarray(0, end)), LIST_ID).headers.get('list-id')?.[0];
   const id = value ? listIdOf(value) : '';
   return id || null;
 }

@@ -2,7 +2,7 @@
  * Raw messages to storable items: parsed, with crash summaries and their index
  * terms as one run. Pure, so a parse worker carries no database code.
  */
-import { parseMessage, type ParsedMessage } from './message';
+import { parseMessage, type AddressMemo, type ParsedMessage } from './message';
 import { crashSummary } from './oops';
 import { termRun, type RunRef } from './query/terms';
 import type { CrashSummary } from './types';
@@ -31,8 +31,10 @@ export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
 export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
   const t0 = performance.now();
   const parsed = [];
+  const now = Date.now();
+  const memo: AddressMemo = new Map();
   for (const raw of raws) {
-    const m = await parseMessage(raw);
+    const m = await parseMessage(raw, now, memo);
     parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });
   }
   const run = termRun(parsed);

@@ -248,3 +248,23 @@ describe('message caps', () => {
     ]);
   });
 });
+
+describe('address lists shared by messages parsed together', () => {
+  const mail = (id: string) =>
+    enc.encode(
+      `Message-ID: <${id}@example.org>\nFrom: =?UTF-8?Q?Jos=C3=A9?= <jose@example.org>\nTo: "Kroah-Hartman, Greg" <gregkh@linuxfoundation.org>\nCc: linux-usb@vger.kernel.org, Alan Stern <stern@rowland.harvard.edu>\nSubject: s\n\nbody\n`,
+    );
+
+  it('gives each message the addresses it would get alone, as objects of its own', async () => {
+    const memo = new Map();
+    const a = await parseMessage(mail('a'), Date.now(), memo);
+    const b = await parseMessage(mail('b'), Date.now(), memo);
+    const alone = await parseMessage(mail('b'));
+    expect([b.from, b.to, b.cc]).toEqual([alone.from, alone.to, alone.cc]);
+    expect(b.from).toEqual({ name: 'José', address: 'jose@example.org' });
+    expect(b.cc).toHaveLength(2);
+    expect(b.from).not.toBe(a.from);
+    expect(b.cc[1]).not.toBe(a.cc[1]);
+    expect(memo.size).toBe(3);
+  });
+});
