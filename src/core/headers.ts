@@ -18,6 +18,11 @@ export function headerEnd(raw: Uint8Array): { headEnd: number; bodyStart: number
 /** Header name (lowercase) -> values in order. */
 export type HeaderMap = Map<string, string[]>;
 
+/** The first value of a header field, if the block has it. */
+export function firstHeader(h: HeaderMap, name: string): string | undefined {
+  return h.get(name)?.[0];
+}
+
 /** A header block's fields, and how many well-formed header lines it has (kept or not). */
 export interface HeaderBlock {
   headers: HeaderMap;

@@ -1,0 +1,117 @@
+/**
+ * A message's readable text and its attachments. Plain single-part text mail
+ * (most list mail), and single quoted-printable or base64 text parts, are decoded
+ * here directly; anything with more MIME structure goes through postal-mime.
+ */
+import PostalMime from 'postal-mime';
+import { decodeText } from '../decode';
+import { firstHeader, type HeaderMap } from '../headers';
+import { htmlToText } from '../html';
+import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
+import type { AttachmentMeta } from '../types';
+
+/** Charsets decodeText reads as they are (no charset means US-ASCII). */
+function isUtf8Family(charset: string | undefined): boolean {
+  const cs = (charset ?? '').toLowerCase();
+  return !cs || cs === 'us-ascii' || cs === 'utf-8' || cs === 'utf8';
+}
+
+function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  if (isUtf8Family(charset)) return decodeText(bytes);
+  const cs = (charset ?? '').toLowerCase();
+  try {
+    return new TextDecoder(cs).decode(bytes);
+  } catch {
+    return decodeText(bytes);
+  }
+}
+
+function mediaType(ct: string | undefined): { type: string; charset?: string } {
+  if (!ct) return { type: 'text/plain' };
+  const type = ct.split(';')[0].trim().toLowerCase();
+  const cs = /charset\s*=\s*"?([^";\s]+)"?/i.exec(ct);
+  return { type, charset: cs?.[1] };
+}
+
+export interface Body {
+  text: string;
+  attachments: AttachmentMeta[];
+  /** Set when `text` is decodeText(raw.subarray(at)). */
+  at?: number;
+}
+
+// "text/plain" with at most a charset: what postal-mime would read as one inline text part.
+const PLAIN_TEXT_TYPE = /^text\/plain(?:\s*;\s*charset\s*=\s*("?)([\w.:-]+)\1)?\s*;?$/i;
+const INLINE = /^inline\s*;?$/i;
+/** Charset labels postal-mime reads with a TextDecoder of that very label. */
+const PART_CHARSETS = ['utf-8', 'utf8', 'us-ascii', 'iso-8859-1', 'iso-8859-15', 'windows-1252'];
+const partDecoders = new Map(PART_CHARSETS.map((cs) => [cs, new TextDecoder(cs)]));
+/** postal-mime refuses header blocks past 2 MiB; those stay with it to fail the same way. */
+const MAX_PART_HEAD = 1024 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * How to decode a single quoted-printable or base64 text part without postal-mime, or
+ * null when only postal-mime reads it right: another type or charset, a parameter such
+ * as format=flowed, a duplicated content header (postal-mime takes the first of each
+ * the way it reads lines, which is not always ours), or a header block postal-mime
+ * would end elsewhere (a first line or a line of only CRs counts as blank there).
+ */
+function encodedTextPart(
+  raw: Uint8Array,
+  headEnd: number,
+  h: HeaderMap,
+  cte: string,
+): { decode: (body: Uint8Array) => Uint8Array; charset: TextDecoder } | null {
+  const decode =
+    cte === 'quoted-printable' ? decodeQuotedPrintable : cte === 'base64' ? decodeBase64Body : null;
+  if (!decode) return null;
+  const types = h.get('content-type');
+  const dispositions = h.get('content-disposition');
+  if (types?.length !== 1 || h.get('content-transfer-encoding')?.length !== 1) return null;
+  if (dispositions && (dispositions.length !== 1 || !INLINE.test(dispositions[0]))) return null;
+  const type = PLAIN_TEXT_TYPE.exec(types[0]);
+  const charset = partDecoders.get((type?.[2] ?? 'utf-8').toLowerCase());
+  if (!type || !charset || headEnd > MAX_PART_HEAD || raw[0] === LF || raw[0] === CR) return null;
+  for (let cr = raw.indexOf(CR); cr >= 0 && cr < headEnd; cr = raw.indexOf(CR, cr + 1))
+    if (raw[cr + 1] === CR) return null;
+  return { decode, charset };
+}
+
+export async function decodeBody(
+  raw: Uint8Array,
+  h: HeaderMap,
+  headEnd: number,
+  bodyStart: number,
+): Promise<Body> {
+  const ct = mediaType(firstHeader(h, 'content-type'));
+  const cte = (firstHeader(h, 'content-transfer-encoding') ?? '').trim().toLowerCase();
+  const simpleEncoding = cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary';
+  if (ct.type === 'text/plain' && simpleEncoding) {
+    const plain = isUtf8Family(ct.charset);
+    const text = decodeCharset(raw.subarray(bodyStart), ct.charset);
+    return { text, attachments: [], ...(plain ? { at: bodyStart } : {}) };
+  }
+  const encoded = encodedTextPart(raw, headEnd, h, cte);
+  if (encoded) {
+    const bytes = encoded.decode(raw.subarray(bodyStart));
+    return { text: encoded.charset.decode(bytes), attachments: [] };
+  }
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  let text = email.text ?? '';
+  if (!text.trim() && email.html) text = htmlToText(email.html);
+  const attachments: AttachmentMeta[] = email.attachments.map((a, index) => ({
+    filename: a.filename ?? `attachment-${index + 1}`,
+    mimeType: a.mimeType,
+    size: a.content instanceof ArrayBuffer ? a.content.byteLength : String(a.content).length,
+    index,
+  }));
+  // Inline text/x-patch and similar parts are part of what a reader reads.
+  for (const a of email.attachments) {
+    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content instanceof ArrayBuffer) {
+      text += `\n${decodeText(new Uint8Array(a.content))}`;
+    }
+  }
+  return { text, attachments };
+}
