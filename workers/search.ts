@@ -16,6 +16,7 @@ import {
   type SearchOrder,
   type SearchSummary,
 } from '../src/db/search';
+import { ForegroundGate } from '../src/core/foreground';
 import { cancelJob, withJob } from './jobs';
 
 /** What the search worker asks of the writer (the ingest worker), relayed by the page. */
@@ -52,38 +53,8 @@ function ready(): Promise<number> {
   return backlog;
 }
 
-/**
- * Readers' queries running now, and when the last one ended: background counts wait
- * while one runs and a moment after (a reader refining a query types the next one
- * soon), at each `pause` of runSearch.
- */
-let querying = 0;
-let lastQuery = -Infinity;
-let waiting: (() => void)[] = [];
-const QUIET_MS = 500;
-
-async function quiet(): Promise<void> {
-  for (;;) {
-    if (querying) await new Promise<void>((resolve) => waiting.push(resolve));
-    const left = lastQuery + QUIET_MS - performance.now();
-    if (!querying && left <= 0) return;
-    if (!querying) await new Promise((resolve) => setTimeout(resolve, left));
-  }
-}
-
-async function foreground<T>(run: () => Promise<T>): Promise<T> {
-  querying++;
-  try {
-    return await run();
-  } finally {
-    lastQuery = performance.now();
-    if (--querying === 0) {
-      const wake = waiting;
-      waiting = [];
-      for (const w of wake) w();
-    }
-  }
-}
+/** Readers' queries go first; badge counts wait while one runs and a moment after. */
+const gate = new ForegroundGate(500);
 
 export interface SearchRequest {
   query: string;
@@ -104,7 +75,7 @@ const api = {
     onHits: (job: number, hits: SearchHit[]) => void,
   ): Promise<SearchResult> {
     return withJob(job, (signal) =>
-      foreground(async () => {
+      gate.run(async () => {
         const parsed = parseQuery(req.query, req.now);
         if (!parsed.ok) return { ok: false, error: parsed.error };
         await ready();
@@ -155,7 +126,9 @@ const api = {
     for (const q of queries) {
       const parsed = parseQuery(q.query, now);
       out.push(
-        parsed.ok ? await countMatches(getDB(), parsed.ast, q.inbox, cap, saveDocs, quiet) : null,
+        parsed.ok
+          ? await countMatches(getDB(), parsed.ast, q.inbox, cap, saveDocs, () => gate.quiet())
+          : null,
       );
     }
     return out;
