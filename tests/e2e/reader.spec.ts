@@ -72,8 +72,10 @@ test('folds long quotes, colours diffs and links URLs safely', async ({ page }) 
 
 test('gives the same git send-email command as lore for the seed message', async ({ page }) => {
   const dir = shared('mail/seed-thread');
-  // The seed thread is real mail from ../shared, which a clone without it lacks.
-  test.skip(!dir, 'needs ../shared/corpus/mail/seed-thread');
+  test.skip(
+    !dir,
+    'the seed thread is real mail kept only in ../shared/corpus/mail/seed-thread (never copied into the project), and this checkout has no ../shared',
+  );
   await page.goto('./#/all/');
   await importFiles(page, [join(dir ?? '', 'locks_remove_posix.mbox')]);
   await page.goto('./#/local/000000000000070cb305a66ddc71@google.com/');
