@@ -6,7 +6,7 @@
  * and Svelte's blocks for them were most of the time it took to be whole.
  */
 import { linkify, type Block } from '../core/body';
-import { afterPaint } from './state/progressive.svelte';
+import { afterPaint, nextLimit } from './state/progressive.svelte';
 
 /** A quote longer than this shows its first lines and a button for the rest. */
 const QUOTE_FOLD = 12;
@@ -51,7 +51,7 @@ export function renderBody(root: HTMLElement, blocks: Block[], anchor: string): 
   const step = () => {
     body.grow(limit);
     if (body.done) return;
-    limit += Math.max(STEP_LINES, limit);
+    limit = nextLimit(limit, STEP_LINES);
     cancel = afterPaint(step);
   };
   step();

@@ -6,7 +6,7 @@
  */
 import { decodeText } from './decode';
 import { headerEnd, readHeaders } from './headers';
-import { listIdOf } from './message';
+import { listIdOf } from './message/ids';
 import { openMailStream, splitMboxStream } from './mbox';
 
 /** A header block is read up to this many bytes: List-Id sits in the first few KB. */

@@ -21,13 +21,18 @@ export function progressive(
   });
   $effect(() => {
     if (total() <= limit) return;
-    return afterPaint(() => (limit += Math.max(step, limit)));
+    return afterPaint(() => (limit = nextLimit(limit, step)));
   });
   return {
     get limit() {
       return limit;
     },
   };
+}
+
+/** The limit after one more paint: grown by `step` or doubled, whichever adds more. */
+export function nextLimit(limit: number, step: number): number {
+  return limit + Math.max(step, limit);
 }
 
 /** Runs `fn` once the next frame has been painted; returns a cancel function (an effect's cleanup). */
