@@ -382,6 +382,9 @@ export class LoupeDB extends Dexie {
             t.listKeys = threadRow(t).listKeys;
           }),
       );
+    // v13: posting rows lose their index by segment, an index entry per row written
+    // on import; deleting a dead segment's rows (rare) walks the primary keys instead.
+    this.version(13).stores({ postings: '[t+seg]' });
     this.messages.hook('reading', withText);
   }
 }

@@ -235,6 +235,7 @@ export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void
     await db.searchInboxes.where('inbox').equals(ib).delete();
     // Numbers still held by another inbox they were cross-posted to later.
     const elsewhere = new Set((await db.searchInboxes.toArray()).map((r) => r.no));
+    const dead = new Set<number>();
     for (const row of await db.searchSegs.toArray()) {
       let changed = false;
       row.inboxes = row.inboxes.map((list, i) => {
@@ -253,9 +254,15 @@ export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void
         // Postings of a segment with no live message left are dead weight; others are
         // skipped at query time because their numbers no longer resolve.
         await db.searchSegs.delete(row.seg);
-        await db.postings.where('seg').equals(row.seg).delete();
+        dead.add(row.seg);
       }
     }
+    // Posting rows are keyed [t, seg] with no index by segment (one less index entry per
+    // row on import), so a dead segment's rows are found among the primary keys.
+    if (dead.size)
+      await db.postings.bulkDelete(
+        (await db.postings.toCollection().primaryKeys()).filter(([, seg]) => dead.has(seg)),
+      );
     await bumpGen(db);
   });
 }

@@ -131,7 +131,7 @@ const V8 = {
   searchCache: 'key',
 };
 
-describe('the version 9, 10 and 12 upgrades', () => {
+describe('the version 9, 10, 12 and 13 upgrades', () => {
   it('folds per-message index rows into segments, keeps every posting, moves nodes into the log and lists threads by their own rows', async () => {
     // A store written by today's code, turned back into the version 8 layout.
     const now = new LoupeDB(`${NAME}-now`);
@@ -208,6 +208,10 @@ describe('the version 9, 10 and 12 upgrades', () => {
     try {
       expect(await Promise.all(queries.map(([q, ib]) => ask(db, q, ib)))).toEqual(want);
       expect(want[0]).toHaveLength(12);
+      // Version 13 keeps the posting rows and drops their index by segment.
+      expect(await db.postings.count()).toBeGreaterThan(0);
+      const postings = db.backendDB().transaction('postings').objectStore('postings');
+      expect([...postings.indexNames]).toEqual([]);
       const segs = await db.searchSegs.toArray();
       expect(segs.map((s) => [s.seg, s.ids.length])).toEqual([
         [1, 5],

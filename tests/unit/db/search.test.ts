@@ -601,6 +601,7 @@ describe('search index = brute force', () => {
 
   it('deletes one inbox and keeps cross-posted messages', async () => {
     const before = await bruteForce(parse('inbox:lkml'));
+    const segsBefore = (await db.searchSegs.toCollection().primaryKeys()).length;
     await deleteInboxIndex(db, 'Linux-USB');
     const r = await viaIndex(parse(''));
     expect(r.ids).toEqual(before);
@@ -608,5 +609,10 @@ describe('search index = brute force', () => {
     const segs = await db.searchSegs.toArray();
     expect(segs.flatMap((s) => s.inboxes.flat()).filter((ib) => ib === 'linux-usb')).toEqual([]);
     expect(segs.flatMap((s) => s.ids).filter(Boolean).length).toBe(before.length);
+    // A segment left with no live message goes, and its posting rows with it.
+    expect(segs.length).toBeLessThan(segsBefore);
+    const live = new Set(segs.map((s) => s.seg));
+    const postingSegs = new Set((await db.postings.toArray()).map((r) => r.seg));
+    expect([...postingSegs].sort((a, b) => a - b)).toEqual([...live].sort((a, b) => a - b));
   });
 });
