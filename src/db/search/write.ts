@@ -66,32 +66,39 @@ async function writeSegment(
     sizes: Float64Array.from(items, (x) => x.size),
     inboxes: items.map((x) => x.inboxes),
   });
-  const byToken = segmentPostings(items);
-  const rows = new Map<string, string[]>();
-  for (const key of [...byToken.keys()].sort()) {
-    const t = (byToken.get(key) as number[]).length > OWN_ROW_MIN ? OWN + key : bucketOf(key);
-    const keys = rows.get(t);
-    if (keys) keys.push(key);
-    else rows.set(t, [key]);
-  }
+  const { keys, starts, lists } = segmentPostings(items);
+  // Each key's row: its own when common, else its bucket's; rows in the order of their first key.
+  const rows = new Map<string, number[]>();
+  keys.forEach((key, k) => {
+    const t = starts[k + 1] - starts[k] > OWN_ROW_MIN ? OWN + key : bucketOf(key);
+    const ks = rows.get(t);
+    if (ks) ks.push(k);
+    else rows.set(t, [k]);
+  });
   await db.postings.bulkAdd(
-    Array.from(rows, ([t, keys]): PostingRow => {
-      const starts = new Uint32Array(keys.length + 1);
-      keys.forEach((k, i) => (starts[i + 1] = starts[i] + (byToken.get(k) as number[]).length));
-      const lists = new Uint32Array(starts[keys.length]);
-      keys.forEach((k, i) => lists.set(byToken.get(k) as number[], starts[i]));
-      return { t, seg, keys, lists, starts };
+    Array.from(rows, ([t, ks]): PostingRow => {
+      const rowStarts = new Uint32Array(ks.length + 1);
+      ks.forEach((k, i) => (rowStarts[i + 1] = rowStarts[i] + starts[k + 1] - starts[k]));
+      // A row owns its buffer: a view of the segment's would be stored whole.
+      const rowLists = new Uint32Array(rowStarts[ks.length]);
+      ks.forEach((k, i) => rowLists.set(lists.subarray(starts[k], starts[k + 1]), rowStarts[i]));
+      return { t, seg, keys: ks.map((k) => keys[k]), lists: rowLists, starts: rowStarts };
     }),
   );
 }
 
 /**
- * The postings of a segment per key, `i << GROUP_BITS | groups` for its i-th item,
- * merged from the items' term runs; items without terms are tokenized here.
+ * The postings of a segment, merged from the items' term runs (items without terms
+ * are tokenized here): its keys sorted, and for keys[k] the entries
+ * `i << GROUP_BITS | groups` of its i-th items in lists[starts[k]] up to lists[starts[k + 1]].
+ * Each key's postings are counted first and then written in place into one typed
+ * array, instead of pushed onto a growing array of numbers per key.
  */
-function segmentPostings(
-  items: { m: IndexItem; crash: CrashSummary | null }[],
-): Map<string, number[]> {
+function segmentPostings(items: { m: IndexItem; crash: CrashSummary | null }[]): {
+  keys: string[];
+  starts: Uint32Array;
+  lists: Uint32Array;
+} {
   const own = items.filter((x) => !x.m.terms);
   const ownRun = own.length ? termRun(own) : null;
   // Per run, the segment position of each of its messages (-1: not in this segment).
@@ -103,24 +110,46 @@ function segmentPostings(
     if (!place) places.set(run, (place = new Int32Array(run.size).fill(-1)));
     place[at] = i;
   });
-  const byToken = new Map<string, number[]>();
-  const unsorted = new Set<number[]>();
+  const counts = new Map<string, number>();
   for (const [run, place] of places) {
+    const whole = place.every((i) => i >= 0);
     const { keys, starts, entries } = run;
     for (let k = 0; k < keys.length; k++) {
-      let list = byToken.get(keys[k]);
-      for (let j = starts[k]; j < starts[k + 1]; j++) {
+      let n = starts[k + 1] - starts[k];
+      if (!whole)
+        for (let j = starts[k]; j < starts[k + 1]; j++)
+          if (place[entries[j] >>> GROUP_BITS] < 0) n--;
+      if (n) counts.set(keys[k], (counts.get(keys[k]) ?? 0) + n);
+    }
+  }
+  const keys = [...counts.keys()].sort();
+  const starts = new Uint32Array(keys.length + 1);
+  const indexOf = new Map<string, number>();
+  keys.forEach((key, k) => {
+    starts[k + 1] = starts[k] + (counts.get(key) as number);
+    indexOf.set(key, k);
+  });
+  const lists = new Uint32Array(starts[keys.length]);
+  const next = starts.slice(0, keys.length);
+  const unsorted = new Set<number>();
+  for (const [run, place] of places) {
+    const { keys: runKeys, starts: runStarts, entries } = run;
+    for (let r = 0; r < runKeys.length; r++) {
+      const k = indexOf.get(runKeys[r]);
+      if (k === undefined) continue;
+      let w = next[k];
+      for (let j = runStarts[r]; j < runStarts[r + 1]; j++) {
         const i = place[entries[j] >>> GROUP_BITS];
         if (i < 0) continue;
         const e = i * 2 ** GROUP_BITS + (entries[j] & ANY);
-        if (!list) byToken.set(keys[k], (list = []));
-        else if (list.length && list[list.length - 1] > e) unsorted.add(list);
-        list.push(e);
+        if (w > starts[k] && lists[w - 1] > e) unsorted.add(k);
+        lists[w++] = e;
       }
+      next[k] = w;
     }
   }
-  for (const list of unsorted) list.sort((a, b) => a - b);
-  return byToken;
+  for (const k of unsorted) lists.subarray(starts[k], starts[k + 1]).sort();
+  return { keys, starts, lists };
 }
 
 /**
