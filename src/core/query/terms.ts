@@ -9,6 +9,7 @@ import { mayHoldDiffHeaders } from '../patch';
 import type { Address, CrashSummary, MessageRecord } from '../types';
 import { diffFiles, type SearchDoc } from './doc';
 import { B, D, F, I, L, N, O, S, T } from './fields';
+import { KeyTable } from './key-table';
 import { tokenize } from './tokenize';
 
 /**
@@ -131,31 +132,40 @@ export function toSearchDoc(
 /** Index keys of one doc with the groups each occurs in. */
 export function docTokens(doc: SearchDoc): Map<string, number> {
   const out = new Map<string, number>();
-  eachToken(doc, (k, bits) => out.set(k, (out.get(k) ?? 0) | bits));
+  const key = (k: string, bits: number) => out.set(k, (out.get(k) ?? 0) | bits);
+  eachToken(doc, {
+    words: (text, bit) => {
+      for (const t of tokenize(text)) key(clip(t), bit);
+    },
+    key,
+  });
   return out;
 }
 
+/** Where eachToken hands a doc's keys: texts to cut into words, and whole keys. */
+interface TokenSink {
+  words(text: string, bit: number): void;
+  key(key: string, bits: number): void;
+}
+
 /** Hands every index key of a doc to `out` with a group it occurs in (keys repeat). */
-function eachToken(doc: SearchDoc, out: (key: string, bits: number) => void): void {
-  const add = (text: string, bit: number) => {
-    for (const t of tokenize(text)) out(clip(t), bit);
-  };
-  add(doc.subject, S);
-  add(doc.from, F);
-  add(doc.to, T);
-  add(doc.cc, T);
-  add(doc.body, B);
-  if (mayHoldDiffHeaders(doc.body)) for (const f of diffFiles(doc.body)) add(f, D);
-  add(doc.id, I);
-  for (const t of doc.oopsTitles) add(t, O);
-  for (const n of doc.attachmentNames ?? []) add(n, N);
+function eachToken(doc: SearchDoc, out: TokenSink): void {
+  out.words(doc.subject, S);
+  out.words(doc.from, F);
+  out.words(doc.to, T);
+  out.words(doc.cc, T);
+  out.words(doc.body, B);
+  if (mayHoldDiffHeaders(doc.body)) for (const f of diffFiles(doc.body)) out.words(f, D);
+  out.words(doc.id, I);
+  for (const t of doc.oopsTitles) out.words(t, O);
+  for (const n of doc.attachmentNames ?? []) out.words(n, N);
   if (doc.listId !== undefined) {
-    add(doc.listId, L);
-    out(LID_KEY + exactKey(doc.listId), ANY);
+    out.words(doc.listId, L);
+    out.key(LID_KEY + exactKey(doc.listId), ANY);
   }
-  if (doc.hasPatch) out(PATCH_KEY, ANY);
-  if (doc.oopsTitles.length || doc.oopsTypes.length) out(OOPS_KEY, ANY);
-  for (const t of doc.oopsTypes) out(TYPE_KEY + exactKey(t), ANY);
+  if (doc.hasPatch) out.key(PATCH_KEY, ANY);
+  if (doc.oopsTitles.length || doc.oopsTypes.length) out.key(OOPS_KEY, ANY);
+  for (const t of doc.oopsTypes) out.key(TYPE_KEY + exactKey(t), ANY);
 }
 
 /**
@@ -173,8 +183,7 @@ export function termRun(
 ): TermRun {
   if (msgs.length > SEGMENT_MAX)
     throw new Error(`a term run holds at most ${SEGMENT_MAX} messages`);
-  const ids = new Map<string, number>();
-  const keys: string[] = [];
+  const table = new KeyTable();
   let keyOf = new Uint32Array(1 << 14);
   let entryOf = new Uint32Array(1 << 14);
   // Per key: the last message (1-based) it was met in, and that message's entry.
@@ -183,15 +192,11 @@ export function termRun(
   let n = 0;
   let base = 0;
   let msg = 0;
-  const gather = (k: string, bits: number) => {
-    let id = ids.get(k);
-    if (id === undefined) {
-      id = keys.push(k) - 1;
-      ids.set(k, id);
-      if (id >= seenIn.length) {
-        seenIn = grow(seenIn, 2 * seenIn.length);
-        slotOf = grow(slotOf, 2 * slotOf.length);
-      }
+  let bit = 0;
+  const gather = (id: number, bits: number) => {
+    if (id >= seenIn.length) {
+      seenIn = grow(seenIn, 2 * seenIn.length);
+      slotOf = grow(slotOf, 2 * slotOf.length);
     } else if (seenIn[id] === msg) {
       entryOf[slotOf[id]] |= bits;
       return;
@@ -205,11 +210,20 @@ export function termRun(
     keyOf[n] = id;
     entryOf[n++] = base + bits;
   };
+  const word = (id: number) => gather(id, bit);
+  const sink: TokenSink = {
+    words: (text, b) => {
+      bit = b;
+      table.words(text, MAX_TOKEN, word);
+    },
+    key: (k, bits) => gather(table.key(k), bits),
+  };
   msgs.forEach(({ m, crash }, i) => {
     base = i * 2 ** GROUP_BITS;
     msg = i + 1;
-    eachToken(toSearchDoc(m, [], crash, true, 0), gather);
+    eachToken(toSearchDoc(m, [], crash, true, 0), sink);
   });
+  const keys = table.keys;
   // A counting sort by key keeps each key's entries in message order (ascending).
   const starts = new Uint32Array(keys.length + 1);
   for (let j = 0; j < n; j++) starts[keyOf[j] + 1]++;

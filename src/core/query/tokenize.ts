@@ -15,7 +15,11 @@ const NON_ASCII = /[^\0-\x7f]/;
 
 /** Splits text into lowercase word tokens, in order. */
 export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
+  return wordsOfLower(text.toLowerCase());
+}
+
+/** The word tokens of text already lowercased (as a whole: case mapping looks at neighbours). */
+export function wordsOfLower(lower: string): string[] {
   return lower.match(NON_ASCII.test(lower) ? WORD_RUN : ASCII_WORD_RUN) ?? [];
 }
 
