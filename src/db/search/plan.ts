@@ -74,10 +74,7 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
   const starting = range.between([t, Dexie.minKey], [t + '\uffff', Dexie.maxKey], true, true);
   if (many && t.replace(OWN, '').length < 2) return starting.toArray();
   const { cache } = ctx;
-  if (cache.bucketBytes > BUCKET_CACHE_BYTES) {
-    cache.buckets.clear();
-    cache.bucketBytes = 0;
-  }
+  keepBudget(cache);
   const name = many ? t + MANY : t;
   const hit = cache.buckets.get(name);
   if (hit && hit.from >= cache.next) return hit.rows;
@@ -102,11 +99,77 @@ async function postingRows(ctx: PlanCtx, t: string, many: boolean): Promise<Post
  */
 async function rowsOf(ctx: PlanCtx, key: string, prefix: boolean): Promise<PostingRow[]> {
   const [bucketKey, ownKey] = rowKeys(key);
-  const [bucket, own] = await Promise.all([
-    postingRows(ctx, bucketKey, prefix && key.length < 2),
-    postingRows(ctx, ownKey, prefix),
-  ]);
+  let bucket: PostingRow[];
+  let own: PostingRow[];
+  if (prefix)
+    [bucket, own] = await Promise.all([
+      postingRows(ctx, bucketKey, key.length < 2),
+      postingRows(ctx, ownKey, true),
+    ]);
+  else {
+    // A segment where a whole word has a row of its own holds none of it in its bucket,
+    // so its own rows come first and only the other segments' bucket rows are read: a
+    // common word ("use", "kernel", "patch") skips buckets of 300-700 KB at 100k messages.
+    let segs: number[];
+    [own, segs] = await Promise.all([postingRows(ctx, ownKey, false), segments(ctx)]);
+    const covered = new Set(own.map((r) => r.seg));
+    const need = segs.filter((seg) => !covered.has(seg));
+    bucket =
+      need.length === segs.length
+        ? await postingRows(ctx, bucketKey, false)
+        : await bucketRowsIn(ctx, bucketKey, need);
+  }
   return own.length ? [...bucket, ...own].sort((a, b) => a.seg - b.seg) : bucket;
+}
+
+/** Starts of the segments the doc cache knows, per doc cache and size (one key read). */
+const segmentStarts = new WeakMap<DocCache, { next: number; segs: number[] }>();
+
+async function segments(ctx: PlanCtx): Promise<number[]> {
+  const { cache } = ctx;
+  const known = segmentStarts.get(cache);
+  if (known && known.next === cache.next) return known.segs;
+  const next = cache.next;
+  const all = await ctx.db.searchSegs.toCollection().primaryKeys();
+  const segs = all.filter((seg) => seg < next);
+  segmentStarts.set(cache, { next, segs });
+  return segs;
+}
+
+/** Bucket rows read segment by segment, per doc cache: null where a segment has none. */
+const bucketSegs = new WeakMap<DocCache, Map<string, Map<number, PostingRow | null>>>();
+
+/** Drops every kept posting row once they pass the budget. */
+function keepBudget(cache: DocCache): void {
+  if (cache.bucketBytes <= BUCKET_CACHE_BYTES) return;
+  cache.buckets.clear();
+  bucketSegs.delete(cache);
+  cache.bucketBytes = 0;
+}
+
+/** The rows of bucket `t` in the segments `need` (ascending), from what was read before if it can. */
+async function bucketRowsIn(ctx: PlanCtx, t: string, need: number[]): Promise<PostingRow[]> {
+  if (!need.length) return [];
+  const { cache } = ctx;
+  keepBudget(cache);
+  const whole = cache.buckets.get(t);
+  if (whole && whole.from >= cache.next) {
+    const want = new Set(need);
+    return whole.rows.filter((r) => want.has(r.seg));
+  }
+  let kept = bucketSegs.get(cache);
+  if (!kept) bucketSegs.set(cache, (kept = new Map()));
+  let bySeg = kept.get(t);
+  if (!bySeg) kept.set(t, (bySeg = new Map()));
+  const missing = need.filter((seg) => !bySeg.has(seg));
+  if (missing.length) {
+    const rows = await ctx.db.postings.bulkGet(missing.map((seg): [string, number] => [t, seg]));
+    rows.forEach((r, k) => {
+      bySeg.set(missing[k], r ?? null);
+      if (r) cache.bucketBytes += postingRowBytes(r);
+    });
+  }
+  return need.flatMap((seg) => bySeg.get(seg) ?? []);
 }
 
 /** One word of a text term: its key, its bucket's rows and how many postings it has. */

@@ -31,7 +31,7 @@ import {
   type SearchHit,
 } from '../../../src/db/search';
 import { hitRanges } from '../../../src/core/query/highlight';
-import { INDEX_VERSION, toSearchDoc } from '../../../src/core/query/terms';
+import { ANY, GROUP_BITS, INDEX_VERSION, toSearchDoc } from '../../../src/core/query/terms';
 import { parseRaws } from '../../../src/core/parse';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot, rng } from '../shared';
@@ -538,6 +538,47 @@ describe('search index = brute force', () => {
       );
       const r = await runSearch(one, ast, { limit: Infinity });
       expect(r.matched, q).toBe(want.length);
+    }
+  });
+
+  it('reads no bucket row of a segment where a whole word has a row of its own', async () => {
+    // One segment of 600 messages ("the" in a row of its own) and one of 100 ("the" in
+    // its bucket), then one segment of all 700 ("the" in rows of its own everywhere).
+    const split = await scratch('search-own-split');
+    await storeBatch(split, 'lkml', items.slice(0, 600));
+    await storeBatch(split, 'lkml', items.slice(600, 700));
+    const whole = await scratch('search-own-whole');
+    await storeBatch(whole, 'lkml', items.slice(0, 700));
+    for (const d of [split, whole]) {
+      const own = await d.postings.where('[t+seg]').equals(['\u0002the', 1]).count();
+      expect(own).toBe(1);
+      // A bucket row that claims every message of the first segment holds "the": read,
+      // it would make every message a candidate.
+      const row = await d.postings.get(['th', 1]);
+      if (!row || !('lists' in row)) throw new Error('no bucket row th in segment 1');
+      const after = row.keys.findIndex((k) => k > 'the');
+      const at = after < 0 ? row.keys.length : after;
+      const n = (await d.searchSegs.get(1))?.ids.length ?? 0;
+      const bogus = Uint32Array.from({ length: n }, (_, i) => i * 2 ** GROUP_BITS + ANY);
+      const lists = (k: number) => row.lists.subarray(row.starts[k], row.starts[k + 1]);
+      const keys = [...row.keys.slice(0, at), 'the', ...row.keys.slice(at)];
+      const parts = keys.map((_, i) => (i === at ? bogus : lists(i < at ? i : i - 1)));
+      const starts = new Uint32Array(keys.length + 1);
+      parts.forEach((l, i) => (starts[i + 1] = starts[i] + l.length));
+      const all = new Uint32Array(starts[keys.length]);
+      parts.forEach((l, i) => all.set(l, starts[i]));
+      await d.postings.put({ t: 'th', seg: 1, keys, lists: all, starts });
+    }
+    for (const q of ['the', '"the lock"', 'the -thread', 'thread']) {
+      const ast = parse(q);
+      const want = items.filter((m) =>
+        matchMessage(ast, toSearchDoc(m, ['lkml'], m.crash, true, m.raw.length)),
+      ).length;
+      for (const d of [split, whole]) {
+        const r = await runSearch(d, ast, { limit: Infinity });
+        expect(r.matched, q).toBe(want);
+        if (q === 'the') expect(r.candidates, q).toBe(want);
+      }
     }
   });
 
