@@ -58,7 +58,11 @@ export function rememberedThreadCount(
     const saved = parseSaved(store.getItem(key));
     if (saved?.stamp === stamp) return saved.count;
     const count = await countThreads(db, inbox);
-    store.setItem(key, JSON.stringify({ stamp, count }));
+    try {
+      store.setItem(key, JSON.stringify({ stamp, count }));
+    } catch {
+      // Only a shortcut: with storage full, the next load counts again.
+    }
     return count;
   });
 }

@@ -76,6 +76,17 @@ describe('rememberedThreadCount', () => {
     expect(await rememberedThreadCount(fx.db, 'a', s)).toBe(0);
   });
 
+  it('still counts when its memory is full', async () => {
+    await store('a', [mail('p@x', 1)]);
+    const full: CountStore = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    expect(await rememberedThreadCount(fx.db, 'a', full)).toBe(1);
+  });
+
   it('counts when what it remembered is unreadable', async () => {
     await store('a', [mail('p@x', 1)]);
     const s = memoryStore();
