@@ -1,6 +1,7 @@
 /** Typed reads used by the UI; writes go through the ingest worker. */
 import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
+import { meta } from './search/meta';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
 
 /** Inboxes in the order they were added. */
@@ -27,6 +28,54 @@ export function inboxList(db: LoupeDB, inbox: string, after = -Infinity, before 
 export function countThreads(db: LoupeDB, inbox: string): Promise<number> {
   if (inbox === ALL) return db.threads.count();
   return inboxList(db, inbox).count();
+}
+
+/** Where counts are remembered between page loads (localStorage in the page). */
+export type CountStore = Pick<Storage, 'getItem' | 'setItem'>;
+
+/**
+ * Number of threads in an inbox (or all), counted again only when they may have
+ * changed. Counting walks every entry of the inbox's list: at 100k messages that
+ * holds IndexedDB 1–2.5 s (machine load 14–20), and every other read of the
+ * origin, a reload's first search included, waits behind it. Threads change only
+ * with the search index (stored mail grows `nextNo`; removed mail and cross-posts
+ * bump `gen`) or when an inbox is added again (`addedAt`), so that stamp says
+ * when the remembered count still holds.
+ */
+export function rememberedThreadCount(
+  db: LoupeDB,
+  inbox: string,
+  store: CountStore,
+): Promise<number> {
+  return db.transaction('r', [db.threads, db.searchMeta, db.inboxes], async () => {
+    const [gen, next, inboxes] = await Promise.all([
+      meta(db, 'gen'),
+      meta(db, 'nextNo'),
+      db.inboxes.toArray(),
+    ]);
+    const stamp = [gen, next, ...inboxes.map((ib) => `${ib.name}@${ib.addedAt}`)].join(' ');
+    const key = `loupe.threadCount.${inbox}`;
+    const saved = parseSaved(store.getItem(key));
+    if (saved?.stamp === stamp) return saved.count;
+    const count = await countThreads(db, inbox);
+    try {
+      store.setItem(key, JSON.stringify({ stamp, count }));
+    } catch {
+      // Only a shortcut: with storage full, the next load counts again.
+    }
+    return count;
+  });
+}
+
+function parseSaved(text: string | null): { stamp: string; count: number } | null {
+  try {
+    const v: unknown = text ? JSON.parse(text) : null;
+    if (typeof v !== 'object' || v === null) return null;
+    const { stamp, count } = v as Record<string, unknown>;
+    return typeof stamp === 'string' && typeof count === 'number' ? { stamp, count } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A page of threads by last activity, newest first. */
