@@ -3,7 +3,7 @@
  * through the page: an ArrayBuffer is transferred, not cloned, so the page's main
  * thread neither reads nor writes what it relays. The search worker's table of
  * 100k Message-IDs, sent as an array of strings, was cloned in and out of the page
- * right after an import, while the reader scrolled the list: about 240 ms of the
+ * right after an import, while the reader scrolled the list: up to 240 ms of the
  * main thread in one 4-second scroll.
  */
 
