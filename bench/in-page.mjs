@@ -46,3 +46,73 @@ export function timeRenderInPage({ hash, sel, firstSel, min, timeoutMs }) {
     location.hash = hash;
   });
 }
+
+/**
+ * In the page: scrolls the thread list at a fixed speed, one step per animation
+ * frame, counting the frames, the main thread's long tasks (over 50 ms) and, at
+ * each frame, the share of the viewport's row slots that had their row in the DOM
+ * (a list that skips reads keeps its frames and shows blank rows).
+ */
+export function scrollInPage({ durationMs, pxPerS }) {
+  return new Promise((resolve) => {
+    const el = document.querySelector('section.list');
+    if (!el) return resolve({ error: 'no thread list' });
+    const view = el.clientHeight;
+    const max = el.scrollHeight - view;
+    const gaps = [];
+    const longTasks = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push(e.duration);
+    });
+    obs.observe({ type: 'longtask' });
+    let t0 = null;
+    let last = 0;
+    let travelled = 0;
+    let slots = 0;
+    let filled = 0;
+    const rowTops = () =>
+      new Set(
+        [...el.querySelectorAll('[data-testid="thread-row"]')].map((r) => parseFloat(r.style.top)),
+      );
+    const step = (t) => {
+      if (t0 === null) t0 = t;
+      else gaps.push(t - last);
+      last = t;
+      // What the frame drawn before this step showed (rows carry their place inline).
+      const row = parseFloat(el.querySelector('[data-testid="thread-row"]')?.style.height) || 24;
+      const tops = rowTops();
+      const top = Math.ceil(el.scrollTop / row);
+      const end = Math.min(Math.floor((el.scrollTop + view) / row), (max + view) / row);
+      for (let i = top; i < end; i++, slots++) if (tops.has(i * row)) filled++;
+      const e = t - t0;
+      // Down and back up again when the list is shorter than the distance.
+      const d = ((e * pxPerS) / 1000) % (2 * max || 1);
+      el.scrollTop = d > max ? 2 * max - d : d;
+      travelled = (e * pxPerS) / 1000;
+      if (e < durationMs) requestAnimationFrame(step);
+      else {
+        for (const x of obs.takeRecords()) longTasks.push(x.duration);
+        obs.disconnect();
+        const frame = 1000 / 60;
+        const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / frame) - 1), 0);
+        const sorted = [...gaps].sort((a, b) => a - b);
+        resolve({
+          elapsedMs: e,
+          frames: gaps.length,
+          expectedFrames: Math.round(e / frame),
+          dropped,
+          longFrames: gaps.filter((g) => g > 50).length,
+          p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? null,
+          maxFrameMs: sorted.at(-1) ?? null,
+          longTasks: longTasks.length,
+          longTaskMs: Math.round(longTasks.reduce((a, b) => a + b, 0)),
+          filledPct: slots ? Math.round((1000 * filled) / slots) / 10 : null,
+          scrolledPx: Math.round(travelled),
+          listHeightPx: max,
+          rowsInDom: document.querySelectorAll('[data-testid="thread-row"]').length,
+        });
+      }
+    };
+    requestAnimationFrame(step);
+  });
+}

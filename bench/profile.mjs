@@ -11,14 +11,7 @@
  * type, and per worker the functions with the most self time. --out writes the
  * raw profiles (.cpuprofile, one per worker) with that prefix.
  */
-import {
-  readFileSync,
-  readdirSync,
-  symlinkSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { symlinkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { workerChannel } from './cdp.mjs';
+import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
@@ -41,63 +35,6 @@ const { values: opt, positionals: files } = parseArgs({
 if (!opt.dist || !files.length) {
   console.error('usage: node bench/profile.mjs --dist DIR [--port P] [--runs N] FILE...');
   process.exit(2);
-}
-
-/** CPU seconds (user + system) of every process under `pid`, summed per Chromium --type. */
-function cpuByType(pid) {
-  const tick = 100; // USER_HZ on Linux
-  const children = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      children.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const out = {};
-  const visit = (p) => {
-    const c = children.get(p);
-    if (!c) return;
-    let type = 'browser';
-    try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
-      if (type === 'utility') type = /--utility-sub-type=([\w.-]+)/.exec(cmd)?.[1] ?? type;
-    } catch {
-      // gone
-    }
-    out[type] = (out[type] ?? 0) + c.cpu;
-    for (const [q, x] of children) if (x.ppid === p) visit(q);
-  };
-  visit(pid);
-  return out;
-}
-
-/** Self time per function (ms) of a V8 CPU profile, most first. */
-function selfTimes(profile) {
-  const dt = new Map();
-  const { samples, timeDeltas, nodes } = profile;
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  for (let i = 0; i < samples.length; i++)
-    dt.set(samples[i], (dt.get(samples[i]) ?? 0) + (timeDeltas[i + 1] ?? 0) / 1000);
-  const fn = new Map();
-  for (const [id, ms] of dt) {
-    const n = byId.get(id);
-    const cf = n.callFrame;
-    const file = cf.url ? cf.url.replace(/^.*\//, '') : '';
-    const key = `${cf.functionName || '(anonymous)'} ${file}:${cf.lineNumber + 1}`;
-    fn.set(key, (fn.get(key) ?? 0) + ms);
-  }
-  const total = [...fn.values()].reduce((a, b) => a + b, 0);
-  const idle = fn.get('(idle) :0') ?? 0;
-  return {
-    totalMs: total,
-    busyMs: total - idle,
-    top: [...fn].sort((a, b) => b[1] - a[1]).map(([k, ms]) => [k, Math.round(ms)]),
-  };
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-profile-'));
@@ -213,18 +150,4 @@ try {
   server.kill();
   rmSync(served, { force: true });
   rmSync(tmp, { recursive: true, force: true });
-}
-
-/** The browser process of a persistent context: the chromium whose command line names its profile. */
-function findChromium(profileDir) {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes(profileDir) && !cmd.includes('--type=')) return Number(d);
-    } catch {
-      // gone
-    }
-  }
-  throw new Error('Chromium browser process not found');
 }

@@ -51,7 +51,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { writeThreadMbox } from './gen-thread.mjs';
 import { workerChannel } from './cdp.mjs';
-import { timeRenderInPage } from './in-page.mjs';
+import { scrollInPage, timeRenderInPage } from './in-page.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startServer as startServerAt } from './server.mjs';
 import { measureBuild } from './sizes.mjs';
@@ -326,48 +326,6 @@ function floorInPage(url) {
     }
     return { ms: performance.now() - t0, bytes };
   })();
-}
-
-/** In the page: scrolls the thread list at a fixed speed, counting animation frames. */
-function scrollInPage({ durationMs, pxPerS }) {
-  return new Promise((resolve) => {
-    const el = document.querySelector('section.list');
-    if (!el) return resolve({ error: 'no thread list' });
-    const max = el.scrollHeight - el.clientHeight;
-    const gaps = [];
-    let t0 = null;
-    let last = 0;
-    let travelled = 0;
-    const step = (t) => {
-      if (t0 === null) t0 = t;
-      else gaps.push(t - last);
-      last = t;
-      const e = t - t0;
-      // Down and back up again when the list is shorter than the distance.
-      const d = ((e * pxPerS) / 1000) % (2 * max || 1);
-      el.scrollTop = d > max ? 2 * max - d : d;
-      travelled = (e * pxPerS) / 1000;
-      if (e < durationMs) requestAnimationFrame(step);
-      else {
-        const frame = 1000 / 60;
-        const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / frame) - 1), 0);
-        const sorted = [...gaps].sort((a, b) => a - b);
-        resolve({
-          elapsedMs: e,
-          frames: gaps.length,
-          expectedFrames: Math.round(e / frame),
-          dropped,
-          longFrames: gaps.filter((g) => g > 50).length,
-          p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? null,
-          maxFrameMs: sorted.at(-1) ?? null,
-          scrolledPx: Math.round(travelled),
-          listHeightPx: max,
-          rowsInDom: document.querySelectorAll('[data-testid="thread-row"]').length,
-        });
-      }
-    };
-    requestAnimationFrame(step);
-  });
 }
 
 const median = (xs) => {

@@ -23,8 +23,10 @@ import {
   visitSavedSearch,
 } from '../src/db/saved-searches';
 import { unwatch } from '../src/db/watches';
-import { getDB, type SearchCacheRow } from '../src/db/schema';
+import { getDB } from '../src/db/schema';
 import { indexBacklog, saveDocCache } from '../src/db/search';
+import { fromJsonBytes } from '../src/core/json-bytes';
+import type { DocCacheBytes } from './search';
 import { cancelJob, exclusively, withJob, writeJob } from './jobs';
 import { parseRemoteInput, proxiedUrl } from '../src/core/remote';
 import { sampleListIds } from '../src/core/list-ids';
@@ -364,8 +366,8 @@ const api = {
   },
 
   /** Saves the search worker's table of posting numbers. */
-  saveDocCache(row: SearchCacheRow) {
-    return saveDocCache(getDB(), row);
+  saveDocCache(row: DocCacheBytes) {
+    return saveDocCache(getDB(), { ...row, ids: fromJsonBytes<string[]>(row.ids) });
   },
 
   /** Asks a running job to stop after the current message; committed batches stay. */

@@ -17,17 +17,24 @@ import {
   type SearchSummary,
 } from '../src/db/search';
 import { ForegroundGate } from '../src/core/foreground';
+import { toJsonBytes } from '../src/core/json-bytes';
 import { cancelJob, withJob } from './jobs';
+
+/** The table of posting numbers on its way to the writer: its Message-IDs as JSON bytes, transferred. */
+export type DocCacheBytes = Omit<SearchCacheRow, 'ids'> & { ids: Uint8Array<ArrayBuffer> };
 
 /** What the search worker asks of the writer (the ingest worker), relayed by the page. */
 export interface IndexWriter {
   indexBacklog(onProgress: (done: number, total: number) => void): Promise<number>;
-  saveDocCache(row: SearchCacheRow): Promise<void>;
+  saveDocCache(row: DocCacheBytes): Promise<void>;
 }
 
 let connectWriter: (w: IndexWriter) => void;
 const writer = new Promise<IndexWriter>((resolve) => (connectWriter = resolve));
-const saveDocs: SaveDocs = async (row) => (await writer).saveDocCache(row);
+const saveDocs: SaveDocs = async (row) => {
+  const ids = toJsonBytes(row.ids);
+  return (await writer).saveDocCache(Comlink.transfer({ ...row, ids }, [ids.buffer]));
+};
 let backlog: Promise<number> | null = null;
 let backlogAt: { done: number; total: number } | null = null;
 

@@ -89,7 +89,9 @@ const indexWriter: IndexWriter = {
     ingest.call((w) =>
       w.indexBacklog(Comlink.proxy((done: number, total: number) => void onProgress(done, total))),
     ),
-  saveDocCache: (row) => ingest.call((w) => w.saveDocCache(row)),
+  // Passed on as it came: the ids' bytes move on without a copy on this thread.
+  saveDocCache: (row) =>
+    ingest.call((w) => w.saveDocCache(Comlink.transfer(row, [row.ids.buffer]))),
 };
 
 /** The search worker: local queries and saved-search counts. */
