@@ -13,7 +13,8 @@
  * else the real list corpus in ../shared/corpus/mail/lists when present; Loupe imports
  * them one after the other into one inbox, and the peers index the same messages.
  * --no-gen skips the generated corpora; --import-only skips scrolling, reading and search.
- * --reuse DIR: the temp folder of an earlier --keep run (kept again): its corpora are not
+ * --reuse DIR: the temp folder of an earlier --keep run (kept again, served on that run's port,
+ * since IndexedDB belongs to the origin): its corpora are not
  * generated again, and a corpus whose Chromium profile is there is only searched (no
  * import, scroll or reading figures). --dist DIR benches that build (copied into the temp folder) instead of
  * building the working tree (to compare two builds, also on one stored profile). --no-rebuild skips the
@@ -79,7 +80,6 @@ const { values: opt } = parseArgs({
   },
 });
 const FULL = opt.full && !opt.quick;
-const PORT = Number(opt.port);
 const CORPORA = opt['no-gen'] ? [] : [{ key: 'gen10k', messages: 10_000, seed: 1 }];
 if (FULL && !opt['no-gen']) CORPORA.push({ key: 'gen100k', messages: 100_000, seed: 1 });
 const MB = 1024 * 1024;
@@ -146,6 +146,13 @@ if (opt.reuse) opt.keep = true;
 const tmp = opt.reuse
   ? path.resolve(opt.reuse)
   : mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
+// IndexedDB belongs to the page's origin, port included: a kept folder's stores are
+// searched again only when served on the port they were written on.
+const portFile = path.join(tmp, 'port');
+const PORT =
+  opt.reuse && existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : Number(opt.port);
+if (opt.reuse && PORT !== Number(opt.port)) log(`serving on ${PORT}, the port of the kept stores`);
+writeFileSync(portFile, String(PORT));
 const dist = path.join(tmp, 'dist');
 const data = path.join(tmp, 'data');
 mkdirSync(data, { recursive: true });
