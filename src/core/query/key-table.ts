@@ -19,25 +19,28 @@ for (let c = 0; c < 128; c++) {
 }
 const NON_ASCII = /[^\0-\x7f]/;
 
-const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function hashOf(key: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-  return h >>> 0;
+/**
+ * An FNV-1a start value of its own per table: words crafted in a mail to share one
+ * hash would make every lookup walk all of them (quadratic time); with a start
+ * value the mail cannot know, they do not collide.
+ */
+function randomBasis(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] | 1;
 }
 
 export class KeyTable {
   /** The keys, by number. */
   readonly keys: string[] = [];
+  private readonly basis = randomBasis();
   private hashes = new Uint32Array(1 << 12);
   /** Open addressing: key number + 1 per slot, 0 when free; at most half full. */
   private slots = new Uint32Array(1 << 13);
 
   /** The number of `key`, given a new one when it was not met before. */
   key(key: string): number {
-    const h = hashOf(key);
+    const h = this.hashOf(key);
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s] - 1;
@@ -68,7 +71,7 @@ export class KeyTable {
         continue;
       }
       const start = i;
-      let h = FNV_OFFSET;
+      let h = this.basis;
       let ascii = true;
       for (; i < n && ((c = s.charCodeAt(i)) >= 128 || WORD[c] !== 0); i++) {
         if (c >= 128) ascii = false;
@@ -79,6 +82,12 @@ export class KeyTable {
         for (const t of wordsOfLower(s.slice(start, i)))
           out(this.key(t.length > max ? t.slice(0, max) : t));
     }
+  }
+
+  private hashOf(key: string): number {
+    let h = this.basis;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
+    return h >>> 0;
   }
 
   /** The number of the lowercased ASCII word text[start, end) whose hash is `h`. */
