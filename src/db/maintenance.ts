@@ -55,11 +55,16 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
       'rw',
       [db.messages, db.raws, db.oopses, db.reads, db.searchMeta],
       async () => {
+        // Deletes alone: after a quota error the store may be over its quota, and
+        // Chromium refuses a transaction that writes anything then, even a small stamp.
+        const readIds = (await db.reads.bulkGet(ids)).flatMap((r) => (r ? [r.id] : []));
         await db.raws.bulkDelete(ids);
         await db.messages.bulkDelete(ids);
         await db.oopses.bulkDelete(ids);
-        await db.reads.bulkDelete(ids);
-        await touchReadMarks(db);
+        if (readIds.length) {
+          await db.reads.bulkDelete(readIds);
+          await touchReadMarks(db);
+        }
       },
     );
   }
