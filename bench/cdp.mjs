@@ -34,3 +34,25 @@ export function workerChannel(cdp) {
       if (timeoutMs) setTimeout(() => pending.delete(key) && resolve(null), timeoutMs);
     });
 }
+
+/**
+ * Attaches to every worker of the page and starts its V8 CPU profiler (sampling
+ * every `intervalUs`); returns the workers as {sessionId, name}.
+ */
+export async function profileWorkers(cdp, ask, intervalUs) {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const workers = [];
+  for (const t of targetInfos.filter((t) => t.type === 'worker')) {
+    const { sessionId } = await cdp.send('Target.attachToTarget', {
+      targetId: t.targetId,
+      flatten: false,
+    });
+    workers.push({ sessionId, name: t.title || t.url.replace(/^.*\//, '') });
+  }
+  for (const w of workers) {
+    await ask(w.sessionId, 'Profiler.enable');
+    await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: intervalUs });
+    await ask(w.sessionId, 'Profiler.start');
+  }
+  return workers;
+}

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { workerChannel } from './cdp.mjs';
+import { profileWorkers, workerChannel } from './cdp.mjs';
 import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { startServer } from './server.mjs';
 
@@ -77,20 +77,7 @@ try {
       );
       const cdp = await ctx.newCDPSession(page);
       const ask = workerChannel(cdp);
-      const { targetInfos } = await cdp.send('Target.getTargets');
-      const workers = [];
-      for (const t of targetInfos.filter((t) => t.type === 'worker')) {
-        const { sessionId } = await cdp.send('Target.attachToTarget', {
-          targetId: t.targetId,
-          flatten: false,
-        });
-        workers.push({ sessionId, name: t.title || t.url.replace(/^.*\//, '') });
-      }
-      for (const w of workers) {
-        await ask(w.sessionId, 'Profiler.enable');
-        await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: 200 });
-        await ask(w.sessionId, 'Profiler.start');
-      }
+      const workers = await profileWorkers(cdp, ask, 200);
       const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
       const cpu0 = cpuByType(browserPid);
       const load0 = os.loadavg()[0];

@@ -27,7 +27,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { workerChannel } from './cdp.mjs';
+import { profileWorkers, workerChannel } from './cdp.mjs';
 import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { scrollInPage } from './in-page.mjs';
 import { startServer } from './server.mjs';
@@ -105,21 +105,9 @@ async function oneRun(dist, round, i) {
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Performance.enable');
     const ask = workerChannel(cdp);
-    const workers = [];
+    let workers = [];
     if (opt.profile) {
-      const { targetInfos } = await cdp.send('Target.getTargets');
-      for (const t of targetInfos.filter((t) => t.type === 'worker')) {
-        const { sessionId } = await cdp.send('Target.attachToTarget', {
-          targetId: t.targetId,
-          flatten: false,
-        });
-        workers.push({ sessionId, name: t.title || t.url.replace(/^.*\//, '') });
-      }
-      for (const w of workers) {
-        await ask(w.sessionId, 'Profiler.enable');
-        await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: 500 });
-        await ask(w.sessionId, 'Profiler.start');
-      }
+      workers = await profileWorkers(cdp, ask, 500);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
