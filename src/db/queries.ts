@@ -1,6 +1,7 @@
 /** Typed reads used by the UI; writes go through the ingest worker. */
 import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
+import { meta } from './search/meta';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
 
 /** Inboxes in the order they were added. */
@@ -47,11 +48,9 @@ export function rememberedThreadCount(
   store: CountStore,
 ): Promise<number> {
   return db.transaction('r', [db.threads, db.searchMeta, db.inboxes], async () => {
-    // Read here, not through search/meta: that module would bring the indexer's
-    // tokenizer into the page's first script.
     const [gen, next, inboxes] = await Promise.all([
-      db.searchMeta.get('gen').then((r) => r?.value ?? 0),
-      db.searchMeta.get('nextNo').then((r) => r?.value ?? 0),
+      meta(db, 'gen'),
+      meta(db, 'nextNo'),
       db.inboxes.toArray(),
     ]);
     const stamp = [gen, next, ...inboxes.map((ib) => `${ib.name}@${ib.addedAt}`)].join(' ');

@@ -6,7 +6,7 @@
  * term run the largest part of a parse worker's time, most of it allocation and
  * the garbage collection behind it (bench/README.md).
  */
-import { wordsOfLower } from './tokenize';
+import { NON_ASCII, wordsOfLower } from './tokenize';
 
 /**
  * For each ASCII code: the lowercase code when the character belongs to a word,
@@ -17,7 +17,6 @@ for (let c = 0; c < 128; c++) {
   if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95) WORD[c] = c;
   else if (c >= 65 && c <= 90) WORD[c] = c + 32;
 }
-const NON_ASCII = /[^\0-\x7f]/;
 
 const FNV_PRIME = 0x01000193;
 

@@ -12,14 +12,6 @@ import { B, D, F, I, L, N, O, S, T } from './fields';
 import { KeyTable } from './key-table';
 import { tokenize } from './tokenize';
 
-/**
- * The version of what the index holds: bump it with any change to the keys a
- * message is indexed by (eachToken, the field groups in fields.ts, the special keys) or to
- * the posting format, and the writer rebuilds every index written before.
- * Indexes that carry no version were written at version 1.
- */
-export const INDEX_VERSION = 1;
-
 /** A posting keeps a message's field groups (fields.ts) in its low GROUP_BITS bits. */
 export const GROUP_BITS = 12;
 export const ANY = (1 << GROUP_BITS) - 1;

@@ -11,7 +11,8 @@ const WORD_RUN = /[\p{L}\p{M}\p{N}_]+/gu;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
 // In ASCII text the same runs, matched without Unicode tables (most mail is ASCII).
 const ASCII_WORD_RUN = /[a-z0-9_]+/g;
-const NON_ASCII = /[^\0-\x7f]/;
+/** Any character outside ASCII. */
+export const NON_ASCII = /[^\0-\x7f]/;
 
 /** Splits text into lowercase word tokens, in order. */
 export function tokenize(text: string): string[] {

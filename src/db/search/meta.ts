@@ -1,5 +1,5 @@
 /** Small reads and writes every part of the search index shares. */
-import { INDEX_VERSION } from '../../core/query/terms';
+import { INDEX_VERSION } from '../../core/query/index-version';
 import type { CrashSummary } from '../../core/types';
 import type { LoupeDB, OopsRow } from '../schema';
 

@@ -7,10 +7,10 @@
  * index, and deleting an inbox from it.
  */
 import type { CrashSummary } from '../../core/types';
+import { INDEX_VERSION } from '../../core/query/index-version';
 import {
   ANY,
   GROUP_BITS,
-  INDEX_VERSION,
   SEGMENT_MAX,
   termRun,
   type IndexItem,

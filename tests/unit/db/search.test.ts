@@ -31,7 +31,8 @@ import {
   type SearchHit,
 } from '../../../src/db/search';
 import { hitRanges } from '../../../src/core/query/highlight';
-import { ANY, GROUP_BITS, INDEX_VERSION, toSearchDoc } from '../../../src/core/query/terms';
+import { ANY, GROUP_BITS, toSearchDoc } from '../../../src/core/query/terms';
+import { INDEX_VERSION } from '../../../src/core/query/index-version';
 import { parseRaws } from '../../../src/core/parse';
 import { storeBatch, type IngestItem } from '../../../src/db/store';
 import { projectRoot, rng } from '../shared';
