@@ -13,7 +13,7 @@
  * else the real list corpus in ../shared/corpus/mail/lists when present; Loupe imports
  * them one after the other into one inbox, and the peers index the same messages.
  * --no-gen skips the generated corpora; --import-only skips scrolling, reading and search.
- * --reuse DIR: the temp folder of an earlier --keep run (kept again, served on that run's port,
+ * --reuse DIR: the temp folder of an earlier --keep run (kept again, opened at that run's port,
  * since IndexedDB belongs to the origin): its corpora are not
  * generated again, and a corpus whose Chromium profile is there is only searched (no
  * import, scroll or reading figures). --dist DIR benches that build (copied into the temp folder) instead of
@@ -54,7 +54,7 @@ import { writeThreadMbox } from './gen-thread.mjs';
 import { workerChannel } from './cdp.mjs';
 import { scrollInPage, timeRenderInPage } from './in-page.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { startServer as startServerAt } from './server.mjs';
+import { routeOrigin, startServer as startServerAt } from './server.mjs';
 import { measureBuild } from './sizes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,11 +147,14 @@ const tmp = opt.reuse
   ? path.resolve(opt.reuse)
   : mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
 // IndexedDB belongs to the page's origin, port included: a kept folder's stores are
-// searched again only when served on the port they were written on.
+// searched again only at the port they were written at. The server listens on --port
+// and the pages are routed to it from that origin (routeOrigin), so runs on copies of
+// one kept folder can go side by side.
 const portFile = path.join(tmp, 'port');
+const SERVE_PORT = Number(opt.port);
 const PORT =
-  opt.reuse && existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : Number(opt.port);
-if (opt.reuse && PORT !== Number(opt.port)) log(`serving on ${PORT}, the port of the kept stores`);
+  opt.reuse && existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : SERVE_PORT;
+if (PORT !== SERVE_PORT) log(`serving on ${SERVE_PORT} at the kept stores' origin (port ${PORT})`);
 writeFileSync(portFile, String(PORT));
 const dist = path.join(tmp, 'dist');
 const data = path.join(tmp, 'data');
@@ -231,7 +234,7 @@ function makeData() {
 
 // ---------------------------------------------------------------- server
 
-const startServer = () => startServerAt(dist, PORT);
+const startServer = () => startServerAt(dist, SERVE_PORT);
 
 // ---------------------------------------------------------------- browser
 
@@ -352,6 +355,7 @@ async function browserCorpus(base, c, thread) {
   });
   const out = { chromium: ctx.browser()?.version() ?? null };
   try {
+    await routeOrigin(ctx, PORT, SERVE_PORT);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));

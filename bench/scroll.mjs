@@ -5,12 +5,14 @@
  * `npm run bench` does (bench/in-page.mjs). The builds take turns (A, B, A, B, …).
  *
  *   node bench/scroll.mjs --dist DIR [--dist DIR2] [--store PROFILE] [--pairs 3]
- *                         [--port 5260] [--profile PREFIX] [FILE...]
+ *                         [--port 5260] [--serve-port N] [--profile PREFIX] [FILE...]
  *
  * --store is a Chromium profile kept by `npm run bench -- --keep` (e.g.
  * DIR/profile-gen100k): each run copies it, so the stored mail is the same in every
  * run. IndexedDB keeps the origin inside its files, so --port must be the port the
- * store was written at (`npm run bench` uses 5250). FILE... (mbox or mbox.gz) are
+ * store was written at (`npm run bench` uses 5250; a kept folder's `port` file says);
+ * --serve-port N serves the build on another port routed to that origin, so runs on
+ * copies of one store can go side by side. FILE... (mbox or mbox.gz) are
  * imported before the scroll; with none, the list is scrolled with no import before it.
  *
  * Per run: the frames dropped and the main thread's long tasks during the scroll,
@@ -30,7 +32,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { profileWorkers, workerChannel } from './cdp.mjs';
 import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { scrollInPage } from './in-page.mjs';
-import { startServer } from './server.mjs';
+import { routeOrigin, startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
   allowPositionals: true,
@@ -39,6 +41,7 @@ const { values: opt, positionals: files } = parseArgs({
     store: { type: 'string' },
     pairs: { type: 'string', default: '3' },
     port: { type: 'string', default: '5260' },
+    'serve-port': { type: 'string' },
     profile: { type: 'string' },
     top: { type: 'string', default: '20' },
   },
@@ -55,6 +58,7 @@ const median = (xs) => {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
 };
 const port = Number(opt.port);
+const servePort = Number(opt['serve-port'] ?? opt.port);
 const base = `http://127.0.0.1:${port}/`;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-scroll-'));
 
@@ -68,7 +72,7 @@ function freshProfile(dir) {
 
 async function oneRun(dist, round, i) {
   const profileDir = freshProfile(path.join(tmp, `profile-${round}-${i}`));
-  const server = await startServer(path.resolve(dist), port);
+  const server = await startServer(path.resolve(dist), servePort);
   const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
@@ -76,6 +80,7 @@ async function oneRun(dist, round, i) {
     viewport: { width: 1280, height: 900 },
   });
   try {
+    await routeOrigin(ctx, port, servePort);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));

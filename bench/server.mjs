@@ -27,3 +27,20 @@ export async function startServer(root, port) {
   });
   return child;
 }
+
+/**
+ * Serves the server at `servePort` to the context as if it were at `originPort`.
+ * IndexedDB belongs to the origin, port included, so a kept store opens only at the
+ * port it was written at; routing lets several runs open copies of it side by side,
+ * each with a server of its own. Every request of the page and its workers goes
+ * through the route (service workers are blocked in the bench contexts).
+ */
+export async function routeOrigin(ctx, originPort, servePort) {
+  if (originPort === servePort) return;
+  const origin = `http://127.0.0.1:${originPort}/`;
+  const served = `http://127.0.0.1:${servePort}/`;
+  await ctx.route(`${origin}**`, async (route) => {
+    const url = served + route.request().url().slice(origin.length);
+    await route.fulfill({ response: await route.fetch({ url }) });
+  });
+}
