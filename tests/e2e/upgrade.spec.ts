@@ -132,24 +132,29 @@ test('a store written by version 11 opens with its inbox lists, threads and sear
   await expect(rows.nth(1)).toContainText('numbat driver probe fails');
   const stores = await page.evaluate(
     () =>
-      new Promise<{ version: number; names: string[]; postingIndexes: string[] }>(
-        (resolve, reject) => {
-          const open = indexedDB.open('loupe');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const names = [...open.result.objectStoreNames];
-            const postings = open.result.transaction('postings').objectStore('postings');
-            const postingIndexes = [...postings.indexNames];
-            resolve({ version: open.result.version, names, postingIndexes });
-            open.result.close();
-          };
-        },
-      ),
+      new Promise<{
+        version: number;
+        names: string[];
+        postingIndexes: string[];
+        segIndexes: string[];
+      }>((resolve, reject) => {
+        const open = indexedDB.open('loupe');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const names = [...open.result.objectStoreNames];
+          const tx = open.result.transaction(['postings', 'searchSegs']);
+          const postingIndexes = [...tx.objectStore('postings').indexNames];
+          const segIndexes = [...tx.objectStore('searchSegs').indexNames];
+          resolve({ version: open.result.version, names, postingIndexes, segIndexes });
+          open.result.close();
+        };
+      }),
   );
-  expect(stores.version).toBe(130);
+  expect(stores.version).toBe(170);
   expect(stores.names).not.toContain('inboxThreads');
-  // Version 13 drops the posting rows' index by segment.
+  // Version 13 drops the posting rows' index by segment, version 17 the segment rows' by id.
   expect(stores.postingIndexes).toEqual([]);
+  expect(stores.segIndexes).toEqual([]);
 
   await rows.nth(0).click();
   await expect(page.getByTestId('message')).toHaveCount(2);

@@ -18,42 +18,41 @@ import {
 } from '../../core/query/terms';
 import type { LoupeDB, PostingRow, SearchCacheRow, SearchSegRow, StoredMessage } from '../schema';
 import { bumpGen, crashRows, indexComplete, meta, searchTables } from './meta';
+import { postingNumbers, type PostingNumbers } from './numbers';
 import { OWN, OWN_ROW_MIN, bucketOf } from './postings';
 
-/** Where some indexed messages are: their segment row and index in it, by Message-ID. */
-async function findIndexed(
-  db: LoupeDB,
-  ids: string[],
-): Promise<Map<string, { row: SearchSegRow; i: number }>> {
-  const out = new Map<string, { row: SearchSegRow; i: number }>();
-  if (!ids.length) return out;
-  const wanted = new Set(ids);
-  for (const row of await db.searchSegs.where('ids').anyOf(ids).distinct().toArray())
-    row.ids.forEach((id, i) => {
-      if (wanted.has(id)) out.set(id, { row, i });
-    });
-  return out;
+/**
+ * Takes messages out of the index (their numbers no longer resolve): messages
+ * deleted and imported again, whose old postings die with the old number.
+ */
+async function unindex(db: LoupeDB, numbers: PostingNumbers, ids: string[]): Promise<void> {
+  const stale = ids.flatMap((id) => {
+    const no = numbers.get(id);
+    return no === undefined ? [] : [{ id, no }];
+  });
+  if (!stale.length) return;
+  const rows = new Map<number, SearchSegRow>();
+  for (const { id, no } of stale) {
+    let row = [...rows.values()].find((r) => r.seg <= no && no < r.seg + r.ids.length);
+    if (!row) {
+      row = (await db.searchSegs.where('seg').belowOrEqual(no).last()) as SearchSegRow;
+      rows.set(row.seg, row);
+    }
+    row.ids[no - row.seg] = '';
+    numbers.set(id, null);
+  }
+  await db.searchSegs.bulkPut([...rows.values()]);
+  await bumpGen(db);
 }
 
 async function writeSegment(
   db: LoupeDB,
   items: { m: IndexItem; inboxes: string[]; crash: CrashSummary | null; size: number }[],
-  maybeIndexed: string[] = items.map((x) => x.m.id),
+  numbers: PostingNumbers | null,
 ): Promise<void> {
   if (!items.length) return;
   if (items.length > SEGMENT_MAX)
     throw new Error(`a segment holds at most ${SEGMENT_MAX} messages`);
-  const stale = await findIndexed(db, maybeIndexed);
-  if (stale.size) {
-    // A message deleted and imported again: its old postings die with the old number.
-    const rows = new Set<SearchSegRow>();
-    for (const { row, i } of stale.values()) {
-      row.ids[i] = '';
-      rows.add(row);
-    }
-    await db.searchSegs.bulkPut([...rows]);
-    await bumpGen(db);
-  }
   const nextNo = await meta(db, 'nextNo');
   // The first segment of an index says which version of the indexer wrote it.
   if (!nextNo) await db.searchMeta.put({ key: 'version', value: INDEX_VERSION });
@@ -66,6 +65,7 @@ async function writeSegment(
     sizes: Float64Array.from(items, (x) => x.size),
     inboxes: items.map((x) => x.inboxes),
   });
+  items.forEach((x, i) => numbers?.set(x.m.id, seg + i));
   const { keys, starts, lists } = segmentPostings(items);
   // Each key's row: its own when common, else its bucket's; rows in the order of their first key.
   const rows = new Map<string, number[]>();
@@ -155,34 +155,40 @@ function segmentPostings(items: { m: IndexItem; crash: CrashSummary | null }[]):
 /**
  * Indexes the messages a batch stored for the first time, and records cross-posts.
  * Runs inside storeBatch's transaction (which must include searchTables(db)).
- * `maybeIndexed`: the fresh ids that may still have an index entry (default: all).
+ * `maybeIndexed`: the fresh ids that may still have an index entry (default: all);
+ * `crossPosted`: stored rows that gain this inbox, with their inboxes before it.
  */
 export async function indexMessages(
   db: LoupeDB,
   fresh: IndexItem[],
   inbox: string,
-  crossPosted: { id: string }[] = [],
-  maybeIndexed?: string[],
+  crossPosted: { id: string; inboxes: string[] }[] = [],
+  maybeIndexed: string[] = fresh.map((m) => m.id),
 ): Promise<void> {
   const ib = inbox.toLowerCase();
-  if (crossPosted.length) {
-    const found = await findIndexed(
-      db,
-      crossPosted.map((m) => m.id),
-    );
+  // The map of posting numbers is read only when a batch may need it.
+  const numbers = crossPosted.length || maybeIndexed.length ? await postingNumbers(db) : null;
+  if (numbers && crossPosted.length) {
+    // A row's inboxes, lowercased, are the ones its index entry lists (a first import's,
+    // the backlog's, and every cross-post's row below).
     await db.searchInboxes.bulkPut(
-      [...found.values()].flatMap(({ row, i }) =>
-        row.inboxes[i].includes(ib) ? [] : [{ no: row.seg + i, inbox: ib }],
-      ),
+      crossPosted.flatMap((m) => {
+        const no = numbers.get(m.id);
+        return no === undefined || m.inboxes.some((x) => x.toLowerCase() === ib)
+          ? []
+          : [{ no, inbox: ib }];
+      }),
     );
     // Searchers keep inbox membership in memory: a changed membership starts them over.
     await bumpGen(db);
   }
+  if (numbers) await unindex(db, numbers, maybeIndexed);
   await writeSegment(
     db,
     fresh.map((m) => ({ m, inboxes: [ib], crash: m.crash ?? null, size: m.raw?.length ?? 0 })),
-    maybeIndexed,
+    numbers,
   );
+  await numbers?.settle();
 }
 
 /**
@@ -199,21 +205,23 @@ export async function indexBacklog(
   if (await indexComplete(db)) return 0;
   if (((await meta(db, 'version')) || 1) !== INDEX_VERSION) await dropIndex(db);
   const done = () => db.searchMeta.put({ key: 'complete', value: 1 });
-  const [messages, indexed] = await Promise.all([
-    db.messages.count(),
-    db.searchSegs.orderBy('ids').uniqueKeys(),
-  ]).then(([n, ids]) => [n, new Set(ids.filter(Boolean))] as const);
-  if (messages <= indexed.size) {
+  const missing = await db.transaction('r', [db.messages, ...searchTables(db)], async () => {
+    const [messages, numbers] = await Promise.all([db.messages.count(), postingNumbers(db)]);
+    if (messages <= numbers.size) return [];
+    return (await db.messages.toCollection().primaryKeys()).filter(
+      (id) => numbers.get(id) === undefined,
+    );
+  });
+  if (!missing.length) {
     await done();
     return 0;
   }
-  const missing = (await db.messages.toCollection().primaryKeys()).filter((id) => !indexed.has(id));
   for (let i = 0; i < missing.length; i += batch) {
     onProgress?.(i, missing.length);
     const ids = missing.slice(i, i + batch);
     await db.transaction('rw', [db.messages, db.oopses, db.raws, ...searchTables(db)], async () => {
-      const have = await findIndexed(db, ids);
-      const todo = ids.filter((id) => !have.has(id));
+      const numbers = await postingNumbers(db);
+      const todo = ids.filter((id) => numbers.get(id) === undefined);
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
       // Only crash reports have a crash row; rows stored before v8 keep their raw bytes
       // (read for their size, z:) in `raws`.
@@ -234,7 +242,9 @@ export async function indexBacklog(
           crash: crashOf.get(m.id) ?? null,
           size: m.raw?.length ?? sizeOf.get(m.id) ?? 0,
         })),
+        numbers,
       );
+      await numbers.settle();
     });
   }
   await done();
