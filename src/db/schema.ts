@@ -385,10 +385,10 @@ export class LoupeDB extends Dexie {
     // v13: posting rows lose their index by segment, an index entry per row written
     // on import; deleting a dead segment's rows (rare) walks the primary keys instead.
     this.version(13).stores({ postings: '[t+seg]' });
-    // v17: segment rows lose their multiEntry index on `ids`, an index entry per message
+    // v14: segment rows lose their multiEntry index on `ids`, an index entry per message
     // written on import; the writer finds a Message-ID's posting number in a map it
     // keeps in memory (search/numbers.ts).
-    this.version(17).stores({ searchSegs: 'seg' });
+    this.version(14).stores({ searchSegs: 'seg' });
     this.messages.hook('reading', withText);
   }
 }

@@ -150,9 +150,9 @@ test('a store written by version 11 opens with its inbox lists, threads and sear
         };
       }),
   );
-  expect(stores.version).toBe(170);
+  expect(stores.version).toBe(140);
   expect(stores.names).not.toContain('inboxThreads');
-  // Version 13 drops the posting rows' index by segment, version 17 the segment rows' by id.
+  // Version 13 drops the posting rows' index by segment, version 14 the segment rows' by id.
   expect(stores.postingIndexes).toEqual([]);
   expect(stores.segIndexes).toEqual([]);
 

@@ -1,7 +1,7 @@
 /**
  * The posting number of every indexed message, by Message-ID, in the writer's
  * memory: how a message cross-posted, or imported again after its inbox was
- * deleted, is found in the index. Until v17 a multiEntry index on the segment
+ * deleted, is found in the index. Until v14 a multiEntry index on the segment
  * rows' `ids` answered that, at an index entry per message on every import (a
  * quarter of the entries an import wrote; bench/README.md, "The write side").
  *

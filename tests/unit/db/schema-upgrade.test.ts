@@ -131,7 +131,7 @@ const V8 = {
   searchCache: 'key',
 };
 
-describe('the version 9, 10, 12, 13 and 17 upgrades', () => {
+describe('the version 9, 10, 12, 13 and 14 upgrades', () => {
   it('folds per-message index rows into segments, keeps every posting, moves nodes into the log and lists threads by their own rows', async () => {
     // A store written by today's code, turned back into the version 8 layout.
     const now = new LoupeDB(`${NAME}-now`);
@@ -212,7 +212,7 @@ describe('the version 9, 10, 12, 13 and 17 upgrades', () => {
       expect(await db.postings.count()).toBeGreaterThan(0);
       const postings = db.backendDB().transaction('postings').objectStore('postings');
       expect([...postings.indexNames]).toEqual([]);
-      // Version 17 drops the index on the segment rows' ids: a cross-post still finds its number.
+      // Version 14 drops the index on the segment rows' ids: a cross-post still finds its number.
       const segStore = db.backendDB().transaction('searchSegs').objectStore('searchSegs');
       expect([...segStore.indexNames]).toEqual([]);
       await storeBatch(db, 'netdev', mails.slice(0, 2));
