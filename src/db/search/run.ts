@@ -25,6 +25,7 @@ import { ANY, OOPS_KEY, toSearchDoc } from '../../core/query/terms';
 import type { LoupeDB, OopsRow, StoredMessage } from '../schema';
 import {
   NOT_LIVE,
+  idsOf,
   loadCache,
   loadThreads,
   readMessages,
@@ -132,7 +133,7 @@ export async function runSearch(
   const maxChunk = opts.pause ? BACKGROUND_CHUNK : MAX_CHUNK;
   const fetch = async (nos: Uint32Array) => {
     await opts.pause?.();
-    const ids = Array.from(nos, (no) => cache.ids[no] as string);
+    const ids = await idsOf(db, cache, nos);
     const [msgs, crashOf] = await Promise.all([
       readMessages(db, cache, ids),
       crashRows(
