@@ -142,10 +142,13 @@ const api = {
     return out;
   },
 
-  /** Gets ready for the first query while the reader is still looking at the list. */
+  /**
+   * Gets ready for the first query while the reader is still looking at the list;
+   * the Message-IDs that query does not need are read later, while no query runs.
+   */
   async warm(): Promise<void> {
     await ready();
-    await warmSearch(getDB(), saveDocs);
+    await warmSearch(getDB(), saveDocs, () => gate.quiet());
   },
 
   /** How far indexing mail stored before the index got, while it runs (queries wait for it). */

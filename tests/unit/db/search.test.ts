@@ -21,7 +21,7 @@ import {
 import { markRead } from '../../../src/db/marks';
 import { getRaw } from '../../../src/db/queries';
 import { LoupeDB, type SearchIdsRow, type SearchSegRow } from '../../../src/db/schema';
-import { loadCache } from '../../../src/db/search/cache';
+import { fillIds, loadCache } from '../../../src/db/search/cache';
 import { meta } from '../../../src/db/search/meta';
 import { IDS_PER_ROW } from '../../../src/db/search/saved';
 import {
@@ -676,6 +676,22 @@ describe('search index = brute force', () => {
       await runSearch(again, ast, { limit: Infinity, onHits: (h) => got.push(...h) });
       expect(got.map((h) => h.id).sort(), q).toEqual(await bruteForce(ast));
     }
+    again.close();
+  });
+
+  it('reads the rest of the saved ids in steps, each after the pause', async () => {
+    const again = new LoupeDB('search-test');
+    await again.open();
+    const c = await loadCache(again);
+    const rows = Math.ceil(c.savedBelow / IDS_PER_ROW);
+    expect(rows).toBeGreaterThan(1);
+    expect(c.idRows.size).toBe(0);
+    let pauses = 0;
+    await fillIds(again, c, async () => void pauses++);
+    expect(c.idRows.size).toBe(rows);
+    expect(pauses).toBeGreaterThan(0);
+    const want = (await db.searchSegs.toArray()).flatMap((r) => r.ids).filter(Boolean);
+    expect(c.ids.filter(Boolean).sort()).toEqual(want.sort());
     again.close();
   });
 
