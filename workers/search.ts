@@ -5,10 +5,11 @@
  */
 import * as Comlink from 'comlink';
 import { parseQuery, type QueryError } from '../src/core/query';
-import { getDB, type SearchCacheRow } from '../src/db/schema';
+import { getDB } from '../src/db/schema';
 import {
   countMatches,
   indexComplete,
+  type DocTable,
   runSearch,
   warmSearch,
   type SaveDocs,
@@ -21,7 +22,7 @@ import { toJsonBytes } from '../src/core/json-bytes';
 import { cancelJob, withJob } from './jobs';
 
 /** The table of posting numbers on its way to the writer: its Message-IDs as JSON bytes, transferred. */
-export type DocCacheBytes = Omit<SearchCacheRow, 'ids'> & { ids: Uint8Array<ArrayBuffer> };
+export type DocCacheBytes = Omit<DocTable, 'ids'> & { ids: Uint8Array<ArrayBuffer> };
 
 /** What the search worker asks of the writer (the ingest worker), relayed by the page. */
 export interface IndexWriter {
@@ -31,9 +32,9 @@ export interface IndexWriter {
 
 let connectWriter: (w: IndexWriter) => void;
 const writer = new Promise<IndexWriter>((resolve) => (connectWriter = resolve));
-const saveDocs: SaveDocs = async (row) => {
-  const ids = toJsonBytes(row.ids);
-  return (await writer).saveDocCache(Comlink.transfer({ ...row, ids }, [ids.buffer]));
+const saveDocs: SaveDocs = async (table) => {
+  const ids = toJsonBytes(table.ids);
+  return (await writer).saveDocCache(Comlink.transfer({ ...table, ids }, [ids.buffer]));
 };
 let backlog: Promise<number> | null = null;
 let backlogAt: { done: number; total: number } | null = null;
@@ -141,10 +142,13 @@ const api = {
     return out;
   },
 
-  /** Gets ready for the first query while the reader is still looking at the list. */
+  /**
+   * Gets ready for the first query while the reader is still looking at the list;
+   * the Message-IDs that query does not need are read later, while no query runs.
+   */
   async warm(): Promise<void> {
     await ready();
-    await warmSearch(getDB(), saveDocs);
+    await warmSearch(getDB(), saveDocs, () => gate.quiet());
   },
 
   /** How far indexing mail stored before the index got, while it runs (queries wait for it). */

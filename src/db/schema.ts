@@ -199,20 +199,37 @@ export interface SavedSearchRow {
   seen?: string[];
 }
 
-/** The search worker's table of posting numbers, saved so a reload does not read one row per message. */
-export interface SearchCacheRow {
+/**
+ * The search worker's table of posting numbers, saved so a reload does not read every
+ * index row (src/db/search/saved.ts). This row holds what a query narrows and ranks on;
+ * the Message-IDs, which a query needs only for the hits it shows, are in rows of their
+ * own (SearchIdsRow).
+ */
+export interface SearchDocsRow {
   key: string;
   /** The index generation and next posting number it was read at. */
   gen: number;
   next: number;
-  /** Message-ID per posting number ('' for none). */
-  ids: string[];
+  /** The highest live number and its Message-ID, to tell an index built again over the same numbers. */
+  lastNo: number;
+  lastId: string;
   dates: Float64Array<ArrayBuffer>;
   sizes: Float64Array<ArrayBuffer>;
   inboxes: [string, Uint8Array<ArrayBuffer>][];
   /** Live numbers, newest first. */
   order: Uint32Array<ArrayBuffer>;
 }
+
+/** The saved Message-IDs of a run of posting numbers (key `ids:N`: the N-th run). */
+export interface SearchIdsRow {
+  key: string;
+  /** The index generation it was saved at: a row of another is not read. */
+  gen: number;
+  /** Message-ID per posting number ('' for none). */
+  ids: string[];
+}
+
+export type SearchCacheRow = SearchDocsRow | SearchIdsRow;
 
 /**
  * Counters of the search index: `nextNo`, `gen` (bumped when docs are removed or

@@ -1,20 +1,26 @@
 /**
  * What a searcher keeps in memory between queries: posting numbers with their
- * Message-ID, date, size and inboxes (saved to searchCache so the next start
- * need not read every segment), posting rows read so far, and the messages
- * and threads of recent hits. Reloaded when the index changes.
+ * date, size, inboxes and Message-ID (saved to searchCache so the next start
+ * need not read every segment; the ids only as the hits that show them ask),
+ * posting rows read so far, and the messages and threads of recent hits.
+ * Reloaded when the index changes.
  */
 import { CostLru } from '../../core/lru';
 import type { ThreadNode } from '../../core/types';
-import type { LoupeDB, PostingRow, SearchCacheRow, StoredMessage } from '../schema';
-import { saveDocCache } from './write';
+import type { LoupeDB, PostingRow, StoredMessage } from '../schema';
 import { meta } from './meta';
+import { IDS_PER_ROW, saveDocCache, savedDocs, savedIds, type DocTable } from './saved';
 
 /** Posting number -> Message-ID, date and size, kept per realm; reloaded when the index changes. */
 export class DocCache {
   gen = -1;
   next = 1;
+  /** Message-IDs known so far: below `savedBelow`, only those of the id rows read (see idsOf). */
   ids: (string | undefined)[] = [];
+  /** Numbers below this have their ids in the saved id rows, read when asked for. */
+  savedBelow = 0;
+  /** Saved id rows read so far (row r holds numbers from r * IDS_PER_ROW). */
+  idRows = new Set<number>();
   dates = new Float64Array(0);
   sizes = new Float64Array(0);
   /** Live posting numbers, newest first. */
@@ -62,21 +68,14 @@ function setOrder(c: DocCache, order: Uint32Array<ArrayBuffer>): void {
   order.forEach((no, i) => (c.rank[no] = i));
 }
 
-/** A saved table of posting numbers, if it still describes the index. */
+/** A cache started from the saved table of posting numbers, if it still describes the index. */
 async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCache | null> {
-  const row = await db.searchCache.get('docs');
-  if (!row || row.gen !== gen || row.next > next) return null;
-  // An index dropped and built again may reuse generation and numbers: the last doc must match.
-  let last = row.next - 1;
-  while (last > 0 && !row.ids[last]) last--;
-  if (last > 0) {
-    const seg = await db.searchSegs.where('seg').belowOrEqual(last).last();
-    if (seg?.ids[last - seg.seg] !== row.ids[last]) return null;
-  }
+  const row = await savedDocs(db, gen, next);
+  if (!row) return null;
   const c = new DocCache();
   c.gen = row.gen;
   c.next = row.next;
-  c.ids = row.ids.map((id) => id || undefined);
+  c.savedBelow = row.next;
   c.dates = row.dates;
   c.sizes = row.sizes;
   c.inboxes = new Map(row.inboxes);
@@ -85,16 +84,104 @@ async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCa
 }
 
 /**
+ * The Message-IDs of some live posting numbers, reading the saved id rows that hold
+ * the ones not known yet (kept afterwards). A saved row missing or of another
+ * generation (another searcher saved since) is read from the index rows instead.
+ */
+export async function idsOf(db: LoupeDB, c: DocCache, nos: ArrayLike<number>): Promise<string[]> {
+  const rows = new Set<number>();
+  for (let k = 0; k < nos.length; k++) {
+    const no = nos[k];
+    const row = Math.floor(no / IDS_PER_ROW);
+    if (no < c.savedBelow && !c.idRows.has(row)) rows.add(row);
+  }
+  if (rows.size) await readIdRows(db, c, [...rows]);
+  return Array.from(nos, (no) => c.ids[no] ?? '');
+}
+
+/** Every Message-ID of the cache (for the few queries that look at all of them: `mid:`, read state). */
+export async function allIds(db: LoupeDB, c: DocCache): Promise<(string | undefined)[]> {
+  const rows: number[] = [];
+  for (let row = 0; row * IDS_PER_ROW < c.savedBelow; row++) if (!c.idRows.has(row)) rows.push(row);
+  if (rows.length) await readIdRows(db, c, rows);
+  return c.ids;
+}
+
+/** Saved id rows read in one step of fillIds: about 360 KB, tens of ms that a query may wait behind. */
+const FILL_STEP = 64;
+
+/**
+ * Reads the saved ids not read yet, a step at a time, each after `pause` (which waits
+ * while a reader's query runs): a later query, `mid:` or a read-state count then finds
+ * them in memory. Stops when the cache is replaced (the index changed).
+ */
+export async function fillIds(db: LoupeDB, c: DocCache, pause: () => Promise<void>): Promise<void> {
+  for (let row = 0; row * IDS_PER_ROW < c.savedBelow;) {
+    await pause();
+    if (caches.get(db) !== c) return;
+    const step: number[] = [];
+    for (; step.length < FILL_STEP && row * IDS_PER_ROW < c.savedBelow; row++)
+      if (!c.idRows.has(row)) step.push(row);
+    if (step.length) await readIdRows(db, c, step);
+  }
+}
+
+async function readIdRows(db: LoupeDB, c: DocCache, rows: number[]): Promise<void> {
+  const got = await savedIds(db, c.gen, rows);
+  const missing: number[] = [];
+  rows.forEach((row, k) => {
+    const ids = got[k];
+    if (!ids) return void missing.push(row);
+    const from = row * IDS_PER_ROW;
+    const end = Math.min(ids.length, c.savedBelow - from);
+    for (let i = 0; i < end; i++) if (ids[i]) c.ids[from + i] = ids[i];
+  });
+  for (const row of missing) {
+    const from = row * IDS_PER_ROW;
+    const to = Math.min(from + IDS_PER_ROW, c.savedBelow);
+    // Segments do not overlap and grow with their numbers: the ones holding [from, to)
+    // are those below `to`, downwards until one ends at `from` or before.
+    const segs = await db.searchSegs
+      .where('seg')
+      .below(to)
+      .reverse()
+      .until((r) => r.seg + r.ids.length <= from)
+      .toArray();
+    for (const r of segs)
+      r.ids.forEach((id, i) => {
+        const no = r.seg + i;
+        if (id && no >= from && no < to) c.ids[no] = id;
+      });
+  }
+  for (const row of rows) c.idRows.add(row);
+}
+
+/**
  * Stores the table of posting numbers for the next start. A searcher that must
  * not write (the search worker) hands it to the writer instead.
  */
-export type SaveDocs = (row: SearchCacheRow) => Promise<void>;
+export type SaveDocs = (table: DocTable) => Promise<void>;
 
-function saveCache(c: DocCache, save: SaveDocs): void {
-  const ids = Array.from({ length: c.next }, (_, no) => c.ids[no] ?? '');
-  const row = { key: 'docs', gen: c.gen, next: c.next, ids, dates: c.dates, sizes: c.sizes };
-  // Only a shortcut: a failure (a full disk) leaves the next start to read every row.
-  void save({ ...row, inboxes: [...c.inboxes], order: c.order }).catch(() => undefined);
+async function saveCache(db: LoupeDB, c: DocCache, save: SaveDocs): Promise<void> {
+  // The id rows below the saved table's end stay as saved; the one it ends in is written again.
+  const idsFrom = Math.floor(c.savedBelow / IDS_PER_ROW) * IDS_PER_ROW;
+  let lastNo = c.next - 1;
+  while (lastNo > 0 && c.rank[lastNo] === NOT_LIVE) lastNo--;
+  const first = Array.from({ length: c.savedBelow - idsFrom }, (_, i) => idsFrom + i);
+  await idsOf(db, c, [...first, lastNo]);
+  const ids = Array.from({ length: c.next - idsFrom }, (_, i) => c.ids[idsFrom + i] ?? '');
+  await save({
+    gen: c.gen,
+    next: c.next,
+    lastNo,
+    lastId: c.ids[lastNo] ?? '',
+    dates: c.dates,
+    sizes: c.sizes,
+    inboxes: [...c.inboxes],
+    order: c.order,
+    idsFrom,
+    ids,
+  });
 }
 
 const loading = new WeakMap<LoupeDB, Promise<unknown>>();
@@ -102,7 +189,7 @@ const loading = new WeakMap<LoupeDB, Promise<unknown>>();
 /** One load at a time per database: a query that comes during the warm-up reuses what it read. */
 export function loadCache(
   db: LoupeDB,
-  save: SaveDocs = (row) => saveDocCache(db, row),
+  save: SaveDocs = (table) => saveDocCache(db, table),
 ): Promise<DocCache> {
   const next = (loading.get(db) ?? Promise.resolve())
     .catch(() => undefined)
@@ -156,8 +243,12 @@ async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
     for (const x of extra) if (c.ids[x.no] !== undefined) member(x.inbox, x.no);
     c.threads.clear();
     c.messages.clear();
+    // The numbers the cache had are live as it knew them (same generation: none died);
+    // the new rows' numbers are live by their ids.
+    const { rank } = c;
     const live: number[] = [];
-    for (let no = 1; no < top; no++) if (c.ids[no] !== undefined) live.push(no);
+    for (let no = 1; no < top; no++)
+      if (no < rank.length ? rank[no] !== NOT_LIVE : c.ids[no] !== undefined) live.push(no);
     const dates = c.dates;
     c.gen = gen;
     c.next = top;
@@ -168,7 +259,8 @@ async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
     return { c, read: docs };
   });
   caches.set(db, c);
-  if (read >= SAVE_AFTER) saveCache(c, save);
+  // Only a shortcut: a failure (a full disk) leaves the next start to read every row.
+  if (read >= SAVE_AFTER) void saveCache(db, c, save).catch(() => undefined);
   return c;
 }
 

@@ -5,7 +5,8 @@
  * Index terms and highlighting are pure and live in src/core/query.
  */
 export { indexComplete, searchTables } from './meta';
-export { deleteInboxIndex, indexBacklog, indexMessages, saveDocCache } from './write';
+export { deleteInboxIndex, indexBacklog, indexMessages } from './write';
+export { saveDocCache, type DocTable } from './saved';
 export type { SaveDocs } from './cache';
 export { indexedSizes } from './sizes';
 export { touchReadMarks } from './reads';

@@ -17,7 +17,7 @@ import {
 } from '../../core/query/terms';
 import { TEXT_FIELDS } from '../../core/query/fields';
 import type { LoupeDB, PostingRow } from '../schema';
-import { BUCKET_CACHE_BYTES, type DocCache } from './cache';
+import { BUCKET_CACHE_BYTES, NOT_LIVE, allIds, type DocCache } from './cache';
 import { MANY, OWN, eachPosting, find, listAt, postingRowBytes, rowKeys } from './postings';
 
 export type NoSet = Uint32Array;
@@ -284,8 +284,8 @@ function grow<A extends Uint32Array<ArrayBuffer> | Float32Array<ArrayBuffer>>(a:
 
 function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
   const out: number[] = [];
-  const { ids } = ctx.cache;
-  for (let no = 1; no < ids.length; no++) if (ids[no] !== undefined && keep(no)) out.push(no);
+  const { next, rank } = ctx.cache;
+  for (let no = 1; no < next; no++) if (rank[no] !== NOT_LIVE && keep(no)) out.push(no);
   return Uint32Array.from(out);
 }
 
@@ -336,7 +336,7 @@ export async function plan(
         return fromCache(ctx, (no) => sets.some(([, bits]) => bits[no] === 1));
       }
       if (field === 'mid') {
-        const ids = ctx.cache.ids;
+        const ids = await allIds(ctx.db, ctx.cache);
         const want = value.toLowerCase();
         return fromCache(ctx, (no) => {
           const id = (ids[no] as string).toLowerCase();
@@ -354,7 +354,7 @@ export async function plan(
       if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
       const { reads } = ctx;
       if (!reads || (node.flag !== 'unread' && node.flag !== 'read')) return null;
-      const { ids } = ctx.cache;
+      const ids = await allIds(ctx.db, ctx.cache);
       const read = node.flag === 'read';
       return fromCache(ctx, (no) => reads.has(ids[no] as string) === read);
     }

@@ -25,6 +25,8 @@ import { ANY, OOPS_KEY, toSearchDoc } from '../../core/query/terms';
 import type { LoupeDB, OopsRow, StoredMessage } from '../schema';
 import {
   NOT_LIVE,
+  fillIds,
+  idsOf,
   loadCache,
   loadThreads,
   readMessages,
@@ -132,7 +134,7 @@ export async function runSearch(
   const maxChunk = opts.pause ? BACKGROUND_CHUNK : MAX_CHUNK;
   const fetch = async (nos: Uint32Array) => {
     await opts.pause?.();
-    const ids = Array.from(nos, (no) => cache.ids[no] as string);
+    const ids = await idsOf(db, cache, nos);
     const [msgs, crashOf] = await Promise.all([
       readMessages(db, cache, ids),
       crashRows(
@@ -230,9 +232,17 @@ const MAX_CHUNK = 256;
 /** At most, for a background count: a reader's query waits behind one chunk's reads at worst. */
 const BACKGROUND_CHUNK = 48;
 
-/** Reads what every query needs (posting numbers, read marks) ahead of the first one. */
-export async function warmSearch(db: LoupeDB, saveDocs?: SaveDocs): Promise<void> {
-  await Promise.all([loadCache(db, saveDocs), readMarks(db)]);
+/**
+ * Reads what every query needs (posting numbers, read marks) ahead of the first one;
+ * given `pause`, then the rest of the saved Message-IDs in steps, each after it.
+ */
+export async function warmSearch(
+  db: LoupeDB,
+  saveDocs?: SaveDocs,
+  pause?: () => Promise<void>,
+): Promise<void> {
+  const [cache] = await Promise.all([loadCache(db, saveDocs), readMarks(db)]);
+  if (pause) void fillIds(db, cache, pause).catch(() => undefined);
 }
 
 /** Number of matches up to `cap`, for saved-search badges. */

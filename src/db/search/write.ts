@@ -16,7 +16,7 @@ import {
   type IndexItem,
   type TermRun,
 } from '../../core/query/terms';
-import type { LoupeDB, PostingRow, SearchCacheRow, SearchSegRow, StoredMessage } from '../schema';
+import type { LoupeDB, PostingRow, SearchSegRow, StoredMessage } from '../schema';
 import { bumpGen, crashRows, indexComplete, meta, searchTables } from './meta';
 import { postingNumbers, type PostingNumbers } from './numbers';
 import { OWN, OWN_ROW_MIN, bucketOf } from './postings';
@@ -304,9 +304,4 @@ export async function deleteInboxIndex(db: LoupeDB, inbox: string): Promise<void
       );
     await bumpGen(db);
   });
-}
-
-/** Saves a searcher's table of posting numbers, so that its next start need not read every segment. */
-export async function saveDocCache(db: LoupeDB, row: SearchCacheRow): Promise<void> {
-  await db.searchCache.put(row);
 }

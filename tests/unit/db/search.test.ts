@@ -20,7 +20,10 @@ import {
 } from '../../../src/core/query';
 import { markRead } from '../../../src/db/marks';
 import { getRaw } from '../../../src/db/queries';
-import { LoupeDB, type SearchSegRow } from '../../../src/db/schema';
+import { LoupeDB, type SearchIdsRow, type SearchSegRow } from '../../../src/db/schema';
+import { fillIds, loadCache } from '../../../src/db/search/cache';
+import { meta } from '../../../src/db/search/meta';
+import { IDS_PER_ROW } from '../../../src/db/search/saved';
 import {
   countMatches,
   deleteInboxIndex,
@@ -84,6 +87,13 @@ async function viaIndex(ast: QueryNode, inbox = '*', order: 'date' | 'relevance'
     onHits: (h) => hits.push(...h),
   });
   return { ids: hits.map((h) => h.id).sort(), hits, summary: r };
+}
+
+/** The saved id rows of a database, in number order. */
+async function savedIdRows(d: LoupeDB): Promise<string[][]> {
+  const rows = (await d.searchCache.toArray()).filter((r) => r.key.startsWith('ids:'));
+  const at = (r: { key: string }) => Number(r.key.slice(4));
+  return rows.sort((a, b) => at(a) - at(b)).map((r) => (r as SearchIdsRow).ids);
 }
 
 /** A database of its own holding the first `n` generated messages, stored in one batch. */
@@ -626,7 +636,7 @@ describe('search index = brute force', () => {
         .length;
     expect(await count(first)).toBe(want(600));
     await new Promise((r) => setTimeout(r, 50));
-    expect((await first.searchCache.get('docs'))?.ids.filter(Boolean)).toHaveLength(600);
+    expect((await savedIdRows(first)).flat().filter(Boolean)).toHaveLength(600);
     // A second connection is a searcher started afresh (after a reload), with mail
     // stored since the table was saved.
     await storeBatch(first, 'lkml', items.slice(600, 700));
@@ -639,6 +649,107 @@ describe('search index = brute force', () => {
     await indexBacklog(again);
     const rebuilt = await scratch(name);
     expect(await count(rebuilt)).toBe(want(700));
+  });
+
+  it('answers every query from the saved table as from the index, reading the ids of its hits only', async () => {
+    await runSearch(db, parse('deadlock'));
+    await new Promise((r) => setTimeout(r, 50));
+    const rows = (await savedIdRows(db)).length;
+    expect(rows).toBe(Math.ceil((await meta(db, 'nextNo')) / IDS_PER_ROW));
+    // A second connection is a searcher started afresh, as after a reload.
+    const again = new LoupeDB('search-test');
+    await again.open();
+    const hits: SearchHit[] = [];
+    const page = await runSearch(again, parse('deadlock'), {
+      limit: 3,
+      onHits: (h) => hits.push(...h),
+    });
+    expect(page.matched).toBe(3);
+    const read = (await loadCache(again)).idRows;
+    expect(read.size).toBeGreaterThan(0);
+    expect(read.size).toBeLessThan(rows);
+    const all = await bruteForce(parse('deadlock'));
+    expect(hits.every((h) => all.includes(h.id))).toBe(true);
+    for (const q of QUERIES) {
+      const ast = parse(q);
+      const got: SearchHit[] = [];
+      await runSearch(again, ast, { limit: Infinity, onHits: (h) => got.push(...h) });
+      expect(got.map((h) => h.id).sort(), q).toEqual(await bruteForce(ast));
+    }
+    again.close();
+  });
+
+  it('reads the rest of the saved ids in steps, each after the pause', async () => {
+    const again = new LoupeDB('search-test');
+    await again.open();
+    const c = await loadCache(again);
+    const rows = Math.ceil(c.savedBelow / IDS_PER_ROW);
+    expect(rows).toBeGreaterThan(1);
+    expect(c.idRows.size).toBe(0);
+    let pauses = 0;
+    await fillIds(again, c, async () => void pauses++);
+    expect(c.idRows.size).toBe(rows);
+    expect(pauses).toBeGreaterThan(0);
+    const want = (await db.searchSegs.toArray()).flatMap((r) => r.ids).filter(Boolean);
+    expect(c.ids.filter(Boolean).sort()).toEqual(want.sort());
+    again.close();
+  });
+
+  it('reads the ids of a lost or outdated saved row from the index rows', async () => {
+    const name = 'search-lost-ids';
+    const first = await storeOf(name, 600);
+    const q = parse('syzbot OR deadlock OR m:szhao*');
+    const ids = async (d: LoupeDB) => {
+      const got: SearchHit[] = [];
+      await runSearch(d, q, { limit: Infinity, onHits: (h) => got.push(...h) });
+      return got.map((h) => h.id).sort();
+    };
+    const want = await ids(first);
+    expect(want.length).toBeGreaterThan(20);
+    await new Promise((r) => setTimeout(r, 50));
+    const row = (await first.searchCache.get('ids:1')) as SearchIdsRow;
+    const stale: SearchIdsRow = { ...row, gen: row.gen + 1, ids: row.ids.map(() => 'stale@x') };
+    await first.searchCache.put(stale);
+    await first.searchCache.delete('ids:3');
+    expect(await ids(await scratch(name))).toEqual(want);
+  });
+
+  it('ignores a table saved before the ids had rows of their own, and replaces it', async () => {
+    const name = 'search-old-table';
+    const first = await storeOf(name, 600);
+    const q = parse('syzbot OR deadlock');
+    const ids = async (d: LoupeDB) => {
+      const got: SearchHit[] = [];
+      await runSearch(d, q, { limit: Infinity, onHits: (h) => got.push(...h) });
+      return got.map((h) => h.id).sort();
+    };
+    const want = await ids(first);
+    await new Promise((r) => setTimeout(r, 50));
+    // The old layout, at the index's generation and numbers but with its ids moved
+    // round by one: read, it would show the wrong messages.
+    const segs = await first.searchSegs.toArray();
+    const next = await meta(first, 'nextNo');
+    const all = Array<string>(next).fill('');
+    for (const s of segs) s.ids.forEach((id, i) => (all[s.seg + i] = id));
+    const live = all.flatMap((id, no) => (id ? [no] : []));
+    const old = {
+      key: 'docs',
+      gen: await meta(first, 'gen'),
+      next,
+      ids: all.map((_, no) => all[live[(live.indexOf(no) + 1) % live.length]] ?? ''),
+      dates: new Float64Array(next),
+      sizes: new Float64Array(next),
+      inboxes: [['lkml', Uint8Array.from(all, (id) => (id ? 1 : 0))]],
+      order: Uint32Array.from(live).reverse(),
+    };
+    await first.searchCache.clear();
+    // A row of the layout that schema.ts no longer describes.
+    await first.searchCache.put(old as unknown as SearchIdsRow);
+    const again = await scratch(name);
+    expect(await ids(again)).toEqual(want);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await again.searchCache.get('docs')).toBeUndefined();
+    expect((await savedIdRows(again)).flat().filter(Boolean)).toHaveLength(600);
   });
 
   it('deletes one inbox and keeps cross-posted messages', async () => {
