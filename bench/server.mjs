@@ -41,6 +41,10 @@ export async function routeOrigin(ctx, originPort, servePort) {
   const served = `http://127.0.0.1:${servePort}/`;
   await ctx.route(`${origin}**`, async (route) => {
     const url = served + route.request().url().slice(origin.length);
-    await route.fulfill({ response: await route.fetch({ url }) });
+    try {
+      await route.fulfill({ response: await route.fetch({ url }) });
+    } catch {
+      // A reload drops the requests of the page it replaces: their answers have nowhere to go.
+    }
   });
 }
