@@ -41,8 +41,8 @@ export async function routeOrigin(ctx, originPort, servePort) {
   const served = `http://127.0.0.1:${servePort}/`;
   await ctx.route(`${origin}**`, async (route) => {
     const url = served + route.request().url().slice(origin.length);
-    // A connection reset (seen under load, around the bench's reloads) is tried once more,
-    // then the request fails in the page instead of ending the run.
+    // A connection reset (seen under load) is tried once more; a request of a page being
+    // reloaded has nowhere to go. Either way it fails in the page instead of ending the run.
     for (let tries = 2; tries--;) {
       try {
         return await route.fulfill({ response: await route.fetch({ url }) });

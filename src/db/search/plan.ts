@@ -123,16 +123,22 @@ async function rowsOf(ctx: PlanCtx, key: string, prefix: boolean): Promise<Posti
 }
 
 /** Starts of the segments the doc cache knows, per doc cache and size (one key read). */
-const segmentStarts = new WeakMap<DocCache, { next: number; segs: number[] }>();
+const segmentStarts = new WeakMap<DocCache, { next: number; segs: Promise<number[]> }>();
 
-async function segments(ctx: PlanCtx): Promise<number[]> {
+function segments(ctx: PlanCtx): Promise<number[]> {
   const { cache } = ctx;
   const known = segmentStarts.get(cache);
   if (known && known.next === cache.next) return known.segs;
   const next = cache.next;
-  const all = await ctx.db.searchSegs.toCollection().primaryKeys();
-  const segs = all.filter((seg) => seg < next);
+  // Words looked up together share the one read.
+  const segs = ctx.db.searchSegs
+    .toCollection()
+    .primaryKeys()
+    .then((all) => all.filter((seg) => seg < next));
   segmentStarts.set(cache, { next, segs });
+  segs.catch(() => {
+    if (segmentStarts.get(cache)?.segs === segs) segmentStarts.delete(cache);
+  });
   return segs;
 }
 
@@ -292,6 +298,55 @@ function fromCache(ctx: PlanCtx, keep: (no: number) => boolean): NoSet {
 const inRange = (t: number, from: number | null, to: number | null) =>
   !Number.isNaN(t) && (from === null || t >= from) && (to === null || t <= to);
 
+/** A key looked up in the posting rows: a whole word, or every key starting with it. */
+interface Lookup {
+  key: string;
+  prefix: boolean;
+}
+
+/** The posting keys that planning a term looks up (none for a term answered from the doc cache). */
+function lookups(node: QueryNode): Lookup[] {
+  switch (node.kind) {
+    case 'text':
+      return node.tokens.map((tok, i) => ({
+        key: clip(tok),
+        prefix: (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN,
+      }));
+    case 'exact':
+      if (node.field !== 'type' && node.field !== 'lid') return [];
+      return [
+        { key: (node.field === 'type' ? TYPE_KEY : LID_KEY) + node.value, prefix: node.prefix },
+      ];
+    case 'flag':
+      if (node.flag === 'patch') return [{ key: PATCH_KEY, prefix: false }];
+      if (node.flag === 'oops') return [{ key: OOPS_KEY, prefix: false }];
+      return [];
+    case 'and':
+    case 'or':
+    case 'xor':
+      return node.children.flatMap(lookups);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Reads the posting rows a query will look up, all at once (one word per bucket, whose
+ * rows are kept), so that planning, which goes word by word, finds them read: IndexedDB
+ * answers requests asked together one after the other without a round trip between
+ * them. `also` adds keys looked up after planning (crash reports).
+ */
+export async function prefetch(node: QueryNode, ctx: PlanCtx, also: Lookup[]): Promise<void> {
+  const first = new Map<string, Lookup>();
+  for (const l of [...lookups(node), ...also]) {
+    const [bucket] = rowKeys(l.key);
+    // A range of one character is read whole and not kept (see postingRows).
+    if (!(l.prefix && l.key.length < 2) && !first.has(bucket)) first.set(bucket, l);
+  }
+  if (first.size > 1)
+    await Promise.all([...first.values()].map((l) => rowsOf(ctx, l.key, l.prefix)));
+}
+
 /** Candidates for a node: a superset of its matches, or null for "could be anything". */
 export async function plan(
   node: QueryNode,
@@ -305,11 +360,7 @@ export async function plan(
     case 'text': {
       const mask = TEXT_FIELDS[node.field].groups;
       const words: Word[] = [];
-      for (let i = 0; i < node.tokens.length; i++) {
-        const tok = node.tokens[i];
-        const prefix = (node.prefix && i === node.tokens.length - 1) || tok.length > MAX_TOKEN;
-        words.push(await word(ctx, clip(tok), prefix));
-      }
+      for (const { key, prefix } of lookups(node)) words.push(await word(ctx, key, prefix));
       // Rarest word first, so a common word of a phrase ("c" in dfn:kernel/sched/fair.c)
       // is looked up for the few numbers left rather than walked whole.
       words.sort((a, b) => a.df - b.df);
@@ -326,7 +377,7 @@ export async function plan(
     case 'exact': {
       const { field, value, prefix } = node;
       if (field === 'type' || field === 'lid') {
-        const key = (field === 'type' ? TYPE_KEY : LID_KEY) + value;
+        const [{ key }] = lookups(node);
         return postings(ctx, key, ANY, prefix, false);
       }
       if (field === 'inbox') {
@@ -350,8 +401,8 @@ export async function plan(
     case 'size':
       return fromCache(ctx, (no) => inRange(ctx.cache.sizes[no], node.from, node.to));
     case 'flag': {
-      if (node.flag === 'patch') return postings(ctx, PATCH_KEY, ANY, false, false);
-      if (node.flag === 'oops') return postings(ctx, OOPS_KEY, ANY, false, false);
+      if (node.flag === 'patch' || node.flag === 'oops')
+        return postings(ctx, lookups(node)[0].key, ANY, false, false);
       const { reads } = ctx;
       if (!reads || (node.flag !== 'unread' && node.flag !== 'read')) return null;
       const ids = await allIds(ctx.db, ctx.cache);

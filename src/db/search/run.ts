@@ -34,7 +34,15 @@ import {
   type SaveDocs,
 } from './cache';
 import { crashBadge, crashRows, type HitCrash } from './meta';
-import { knownFromCache, plan, postings, usesCrashes, usesReadState, type PlanCtx } from './plan';
+import {
+  knownFromCache,
+  plan,
+  postings,
+  prefetch,
+  usesCrashes,
+  usesReadState,
+  type PlanCtx,
+} from './plan';
 import { everything, ranked } from './rank';
 import { readMarks } from './reads';
 
@@ -115,6 +123,8 @@ export async function runSearch(
     scores: opts.order === 'date' || opts.countOnly ? null : new Float32Array(cache.next),
     reads: opts.countOnly ? reads : null,
   };
+  const crashKeys = usesCrashes(query) ? [{ key: OOPS_KEY, prefix: false }] : [];
+  await prefetch(query, ctx, crashKeys);
   const set = await plan(query, ctx, true);
   if (opts.countOnly && set && ctx.reads && knownFromCache(query))
     return countLive(set, cache, keep, limit, start);
@@ -129,8 +139,8 @@ export async function runSearch(
   // candidates have one is known from the postings, so their crash rows are read
   // alongside the messages, not after them.
   const crashBits = new Uint8Array(cache.next);
-  if (usesCrashes(query))
-    for (const no of await postings(ctx, OOPS_KEY, ANY, false, false)) crashBits[no] = 1;
+  for (const { key } of crashKeys)
+    for (const no of await postings(ctx, key, ANY, false, false)) crashBits[no] = 1;
   const maxChunk = opts.pause ? BACKGROUND_CHUNK : MAX_CHUNK;
   const fetch = async (nos: Uint32Array) => {
     await opts.pause?.();
@@ -157,12 +167,6 @@ export async function runSearch(
       unverified ||= msgs.length > 0;
       continue;
     }
-    // Thread context is asked for first, so the reads below queue behind it.
-    const threadsRead = emit ? loadThreads(db, cache, msgs) : null;
-    // The first chunk is small, to paint the first hits soon. The second is asked for
-    // right behind it: even if every candidate matches, the page needs that many more.
-    if (first && !cands.done && limit > FIRST_CHUNK)
-      next = fetch(cands.next(Math.min(maxChunk, limit - FIRST_CHUNK + 8)));
     const found: Found[] = [];
     for (let k = 0; k < msgs.length && matched < limit; k++) {
       const m = msgs[k];
@@ -175,20 +179,28 @@ export async function runSearch(
       found.push({ m, doc, unread });
       unverified = matched >= limit && k < msgs.length - 1;
     }
-    // Later chunks read about what the page still needs, judged by how many
-    // candidates matched so far, while this one's hits are built and sent.
-    if (!next && matched < limit && !cands.done) {
-      const rate = Math.max(0.05, matched / Math.max(1, verified));
-      const want = Math.ceil((limit - matched) / rate) + 8;
-      next = fetch(cands.next(Math.min(maxChunk, Math.max(FIRST_CHUNK, want))));
-    }
-    // A hit's badge needs its crash row; a query about crashes has read it already.
+    // Only hits need their thread context (not the candidates read ahead or rejected),
+    // and a hit's badge its crash row (a query about crashes has read it already). They
+    // are asked for before the next chunk, so its reads queue behind them.
+    const hits = found.map(({ m }) => m);
+    const threadsRead = emit && hits.length ? loadThreads(db, cache, hits) : null;
     const crashesRead = emit
       ? crashRows(
           db,
           found.flatMap(({ m }) => (m.hasOops && !crashOf.get(m.id) ? [m.id] : [])),
         )
       : null;
+    // The first chunk is small, to paint the first hits soon. The second is as big as
+    // the rest of the page (plus a few): even if every candidate matches, the page
+    // needs that many more. Later chunks read about what the page still needs, judged
+    // by how many candidates matched so far, while this one's hits are built and sent.
+    if (first && !cands.done && limit > FIRST_CHUNK)
+      next = fetch(cands.next(Math.min(maxChunk, limit - FIRST_CHUNK + 8)));
+    else if (matched < limit && !cands.done) {
+      const rate = Math.max(0.05, matched / Math.max(1, verified));
+      const want = Math.ceil((limit - matched) / rate) + 8;
+      next = fetch(cands.next(Math.min(maxChunk, Math.max(FIRST_CHUNK, want))));
+    }
     await threadsRead;
     const crashes = await crashesRead;
     if (found.length && emit)

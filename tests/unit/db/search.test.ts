@@ -103,6 +103,48 @@ async function storeOf(name: string, n: number): Promise<LoupeDB> {
   return d;
 }
 
+/** What a connection asked IndexedDB for, in order: each read when asked and when answered. */
+interface ReadLog {
+  table: string;
+  /** The keys of a get, the start of a range. */
+  keys: unknown[];
+  at: 'ask' | 'answer';
+}
+
+/** Another connection to the database `name` that logs every read it makes. */
+async function watched(name: string): Promise<{ d: LoupeDB; log: ReadLog[] }> {
+  const log: ReadLog[] = [];
+  const d = new LoupeDB(name);
+  d.use({
+    stack: 'dbcore',
+    name: 'watch',
+    create: (down) => ({
+      ...down,
+      table: (t) => {
+        const table = down.table(t);
+        const note = <R>(keys: unknown[], read: Promise<R>) => {
+          log.push({ table: t, keys, at: 'ask' });
+          return read.then((r) => {
+            log.push({ table: t, keys, at: 'answer' });
+            return r;
+          });
+        };
+        return {
+          ...table,
+          get: (req) => note([req.key], table.get(req)),
+          getMany: (req) => note(req.keys, table.getMany(req)),
+          query: (req) => note([req.query.range.lower], table.query(req)),
+        };
+      },
+    }),
+  });
+  await d.open();
+  return { d, log };
+}
+
+const asked = (log: ReadLog[], table: string) =>
+  log.filter((e) => e.table === table && e.at === 'ask').flatMap((e) => e.keys);
+
 beforeAll(async () => {
   const file = join(tmpdir(), `loupe-search-${process.pid}.mbox`);
   execFileSync('python3', [
@@ -325,6 +367,38 @@ describe('search index = brute force', () => {
         ],
       ),
     ).toEqual([[2, 16]]);
+  });
+
+  it('reads the thread of each hit, not of candidates read ahead of the page', async () => {
+    const { d, log } = await watched('search-test');
+    const hits: SearchHit[] = [];
+    const r = await runSearch(d, parse('deadlock'), {
+      limit: 10,
+      order: 'date',
+      onHits: (h) => hits.push(...h),
+    });
+    d.close();
+    expect(r.matched).toBe(10);
+    const threads = new Set(asked(log, 'threads'));
+    expect(threads).toEqual(new Set(hits.map((h) => h.threadId)));
+    // The first chunk read more candidates than the page shows, in more threads.
+    const read = await db.messages.bulkGet(asked(log, 'messages') as string[]);
+    expect(new Set(read.map((m) => m?.threadId)).size).toBeGreaterThan(threads.size);
+  });
+
+  it("asks for every word's posting rows at once, and for each row once", async () => {
+    const { d, log } = await watched('search-test');
+    const q = parse('"possible deadlock" nvme OR syzbot');
+    const r = await runSearch(d, q, { limit: Infinity, order: 'date' });
+    d.close();
+    expect(r.matched).toBe((await bruteForce(q)).length);
+    const reads = log.filter((e) => e.table === 'postings');
+    const firstAnswer = reads.findIndex((e) => e.at === 'answer');
+    // possible, deadlock, nvme and syzbot: four words in four buckets.
+    expect(reads.slice(0, firstAnswer).length).toBeGreaterThanOrEqual(4);
+    const rows = asked(log, 'postings').map((k) => JSON.stringify(k));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows).size).toBe(rows.length);
   });
 
   it('hands out keys in sorted order a chunk at a time', () => {
