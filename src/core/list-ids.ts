@@ -4,7 +4,6 @@
  * Kept apart from inbox-name.ts so the page's naming rules do not carry the
  * mail splitter and decoders (this runs in the ingest worker).
  */
-import { decodeText } from './decode';
 import { headerEnd, readHeaders } from './headers';
 import { listIdOf } from './message/ids';
 import { openMailStream, splitMboxStream } from './mbox';
@@ -17,7 +16,7 @@ const LIST_ID: ReadonlySet<string> = new Set(['list-id']);
 /** The List-Id of one raw message, read from its header block only (null when it has none). */
 export function listIdOfRaw(raw: Uint8Array): string | null {
   const end = Math.min(headerEnd(raw).headEnd, HEAD_BYTES);
-  const value = readHeaders(decodeText(raw.subarray(0, end)), LIST_ID).headers.get('list-id')?.[0];
+  const value = readHeaders(raw, end, LIST_ID).headers.get('list-id')?.[0];
   const id = value ? listIdOf(value) : '';
   return id || null;
 }

@@ -31,9 +31,9 @@ export function parseDate(value: string | undefined, now = Date.now()): number {
 
 const RECEIVED: ReadonlySet<string> = new Set(['received']);
 
-/** The date of the newest Received header of a header block that has one. */
-export function dateFromReceived(head: string, now: number): number {
-  for (const r of readHeaders(head, RECEIVED).headers.get('received') ?? []) {
+/** The date of the newest Received header of the header block raw[0, headEnd) that has one. */
+export function dateFromReceived(raw: Uint8Array, headEnd: number, now: number): number {
+  for (const r of readHeaders(raw, headEnd, RECEIVED).headers.get('received') ?? []) {
     const semi = r.lastIndexOf(';');
     if (semi < 0) continue;
     const t = parseDate(r.slice(semi + 1), now);

@@ -59,8 +59,7 @@ export async function parseMessage(
 ): Promise<ParsedMessage> {
   const problems: string[] = [];
   const { headEnd, bodyStart } = headerEnd(raw);
-  const head = decodeText(raw.subarray(0, headEnd));
-  const { headers: h, lines } = readHeaders(head, PARSED_HEADERS);
+  const { headers: h, lines } = readHeaders(raw, headEnd, PARSED_HEADERS);
   if (lines === 0) problems.push('no header block');
 
   const idHeader = firstHeader(h, 'message-id');
@@ -95,7 +94,7 @@ export async function parseMessage(
   let date = parseDate(dateRaw, now);
   if (Number.isNaN(date)) {
     problems.push(dateRaw ? 'unparseable Date' : 'no Date');
-    date = dateFromReceived(head, now);
+    date = dateFromReceived(raw, headEnd, now);
     if (Number.isNaN(date)) date = 0;
   }
 
