@@ -1,6 +1,4 @@
 /** A parse worker: raw messages in, parsed records out, off the ingest worker's thread. */
-// First: it replaces TextDecoder before postal-mime makes its decoders.
-import './script-text-decoder';
 import * as Comlink from 'comlink';
 import { parseRaws, type ParsedChunk } from '../src/core/parse';
 import { useMemoryBlob } from './memory-blob';
