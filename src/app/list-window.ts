@@ -1,15 +1,16 @@
 /**
  * Which rows of a virtual list are in the DOM and which are read from IndexedDB.
  *
- * The rows shown are the viewport's plus OVERSCAN on each side, and move with
- * every scrolled pixel. The rows read are a wider window, read again only when
- * the rows shown come within MARGIN of its edge, and then reaching READ_AHEAD
- * rows further the way the list is scrolled. Each read is a transaction, an
- * index cursor walked to its offset in the browser process and a structured
- * clone of every row on the main thread: reading the shown rows again on every
- * frame of a fast scroll (four new rows a frame) cost more than drawing them,
- * and right after a large import, with IndexedDB busy compacting, the reads
- * queued up behind each other.
+ * The rows shown are the viewport's plus OVERSCAN on each side, moving in steps
+ * of STEP rows. The rows read are a wider window, read again only when the rows
+ * shown come within MARGIN of its edge, and then reaching READ_AHEAD rows further
+ * the way the list is scrolled. Each read is a transaction, an index cursor in the
+ * browser process and a structured clone of every row on the main thread: reading
+ * the shown rows again on every frame of a fast scroll (four new rows a frame)
+ * cost more than drawing them, and right after a large import, with IndexedDB
+ * busy compacting, the reads queued up behind each other. A window next to the
+ * rows already read starts at the key of its neighbour row (`windowStart`), not
+ * by walking the list to its offset.
  */
 
 /** A range of row positions, `from` included, `to` excluded. */
@@ -29,13 +30,31 @@ export const READ_AHEAD = 200;
  */
 export const MARGIN = 80;
 
-/** The rows in the DOM for a scroll position (rows of `rowPx`, a viewport of `heightPx`). */
-export function shownRows(scrollTop: number, heightPx: number, rowPx: number): RowRange {
+/**
+ * The rows in the DOM change in steps of this many: the rows shown are the
+ * viewport's and at least OVERSCAN more on each side, rounded out to a multiple of
+ * STEP, so a fast scroll (four rows a frame at 6,000 px/s) adds and removes rows
+ * every few frames, a layout each, instead of on every frame.
+ */
+export const STEP = 16;
+
+/**
+ * The rows in the DOM for a scroll position (rows of `rowPx`, a viewport of
+ * `heightPx`): `prev` itself while they are the same, so nothing downstream moves.
+ */
+export function shownRows(
+  scrollTop: number,
+  heightPx: number,
+  rowPx: number,
+  prev?: RowRange,
+): RowRange {
   const first = Math.floor(scrollTop / rowPx);
-  return {
-    from: Math.max(0, first - OVERSCAN),
-    to: first + Math.ceil(heightPx / rowPx) + OVERSCAN,
-  };
+  const from = Math.max(0, Math.floor((first - OVERSCAN) / STEP) * STEP);
+  // A span of whole steps from `from`, so both ends move at once: the most the
+  // first row can be past `from + OVERSCAN` is STEP - 1 rows.
+  const span = Math.ceil((Math.ceil(heightPx / rowPx) + 2 * OVERSCAN + STEP) / STEP) * STEP;
+  const to = from + span;
+  return prev && prev.from === from && prev.to === to ? prev : { from, to };
 }
 
 /**
@@ -50,4 +69,22 @@ export function rowsToRead(read: RowRange, shown: RowRange): RowRange {
   return behind && !ahead
     ? { from: Math.max(0, shown.from - READ_AHEAD), to: shown.to + MARGIN }
     : { from: Math.max(0, shown.from - MARGIN), to: shown.to + READ_AHEAD };
+}
+
+/** Where a window read starts: next to a row already read (its index in them), or by offset. */
+export type WindowStart =
+  { side: 'older'; row: number } | { side: 'newer'; row: number } | { side: 'offset' };
+
+/**
+ * How to read `want` when the rows of `have` are in hand (`count` of them: fewer
+ * at the list's end): beside the row just above it or just below it when that row
+ * is among them, so the read starts at its key. Otherwise (the top of the list, or
+ * a jump far from the rows read, such as a scrollbar drag) by offset.
+ */
+export function windowStart(have: RowRange | null, count: number, want: RowRange): WindowStart {
+  if (!have || want.from === 0) return { side: 'offset' };
+  const held = (p: number) => p >= have.from && p < have.from + count;
+  if (held(want.from - 1)) return { side: 'older', row: want.from - 1 - have.from };
+  if (held(want.to)) return { side: 'newer', row: want.to - have.from };
+  return { side: 'offset' };
 }

@@ -90,6 +90,84 @@ export async function listThreads(
   return inboxList(db, inbox).reverse().offset(offset).limit(limit).toArray();
 }
 
+/**
+ * A row of the list a read starts next to: `older` reads the rows after it in the
+ * list (older ones), `newer` the rows before it.
+ */
+export interface ListAnchor {
+  id: string;
+  lastDate: number;
+  side: 'older' | 'newer';
+}
+
+/**
+ * Up to `limit` threads next to `anchor` in the list order (newest first), read
+ * from its key instead of walking the list from its top: an offset read walks
+ * every entry before it (at offset 5,000 of a 100k store, right after an import,
+ * 0.9–1.5 s of the browser process). Threads of the same last date are ordered by
+ * id, as the index orders them.
+ */
+export async function listThreadsBeside(
+  db: LoupeDB,
+  inbox: string,
+  anchor: ListAnchor,
+  limit: number,
+): Promise<StoredThread[]> {
+  const all = inbox === ALL;
+  const index = all ? 'lastDate' : 'listKeys';
+  const key = (date: number) => (all ? date : [inbox, date]);
+  // Threads with the anchor's own date that sit on the anchor's side of it (by id).
+  const ties = await db.threads.where(index).equals(key(anchor.lastDate)).primaryKeys();
+  const side =
+    anchor.side === 'older'
+      ? ties.filter((id) => id < anchor.id).length
+      : ties.filter((id) => id > anchor.id).length;
+  const skip = ties.length - side;
+  if (anchor.side === 'older')
+    return db.threads
+      .where(index)
+      .between(key(-Infinity), key(anchor.lastDate), true, true)
+      .reverse()
+      .offset(skip)
+      .limit(limit)
+      .toArray();
+  const rows = await db.threads
+    .where(index)
+    .between(key(anchor.lastDate), key(Infinity), true, true)
+    .offset(skip)
+    .limit(limit)
+    .toArray();
+  return rows.reverse();
+}
+
+/**
+ * The rows of the list from position `from`: read beside `anchor` when one is
+ * given (the row at `from - 1` for `older`, at `from + limit` for `newer`), else
+ * by offset. With an anchor it also reads the list's first key, so that a live
+ * query over it wakes on any change to the list, above the anchor too: a thread
+ * added there moves every row down, and the anchor's position no longer holds.
+ */
+export async function listWindow(
+  db: LoupeDB,
+  inbox: string,
+  from: number,
+  limit: number,
+  anchor: ListAnchor | null,
+): Promise<StoredThread[]> {
+  if (!anchor) return listThreads(db, inbox, from, limit);
+  const list = inbox === ALL ? db.threads.orderBy('lastDate') : inboxList(db, inbox);
+  const rows = await db.transaction('r', db.threads, async () => {
+    const [, beside] = await Promise.all([
+      list.limit(1).primaryKeys(),
+      listThreadsBeside(db, inbox, anchor, limit),
+    ]);
+    return beside;
+  });
+  // Fewer rows above the anchor than its position says: the list changed since.
+  if (anchor.side === 'newer' && rows.length < limit) return listThreads(db, inbox, from, limit);
+  return rows;
+}
+
 /** One message without its raw bytes. */
 export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | undefined> {
   return db.messages.get(id);

@@ -5,6 +5,8 @@ import {
   READ_AHEAD,
   rowsToRead,
   shownRows,
+  STEP,
+  windowStart,
   type RowRange,
 } from '../../../src/app/list-window';
 
@@ -26,14 +28,45 @@ function scroll(fromPx: number, toPx: number, stepPx: number, heightPx = 900, ro
 }
 
 describe('the rows a thread list shows', () => {
-  it('are the viewport’s rows and OVERSCAN more on each side', () => {
+  it('are the viewport’s rows and at least OVERSCAN more on each side, in steps of STEP', () => {
     // 900 px of 24 px rows from row 100: rows 100..137 are (partly) visible.
-    expect(shownRows(2400, 900, 24)).toEqual({ from: 100 - OVERSCAN, to: 138 + OVERSCAN });
+    const shown = shownRows(2400, 900, 24);
+    expect(shown.from).toBeLessThanOrEqual(100 - OVERSCAN);
+    expect(shown.from).toBeGreaterThan(100 - OVERSCAN - STEP);
+    expect(shown.to).toBeGreaterThanOrEqual(138 + OVERSCAN);
+    // Both ends move together: the span is a fixed number of steps.
+    expect(shown.to).toBeLessThan(138 + OVERSCAN + 2 * STEP);
+    expect(shownRows(2400 + 24 * 7, 900, 24).to - shownRows(2400 + 24 * 7, 900, 24).from).toBe(
+      shown.to - shown.from,
+    );
+    expect([shown.from % STEP, shown.to % STEP]).toEqual([0, 0]);
   });
 
   it('start at the first row at the top of the list', () => {
-    expect(shownRows(0, 900, 24)).toEqual({ from: 0, to: 38 + OVERSCAN });
+    expect(shownRows(0, 900, 24).from).toBe(0);
     expect(shownRows(5 * 24, 900, 48).from).toBe(0);
+  });
+
+  it('stay the same object while a scroll stays within a step', () => {
+    const first = shownRows(2400, 900, 24);
+    expect(shownRows(2401, 900, 24, first)).toBe(first);
+    expect(shownRows(2400 + 24 * (STEP - 1), 900, 24, first)).toBe(first);
+    expect(shownRows(2400 + 24 * STEP, 900, 24, first)).not.toBe(first);
+  });
+
+  it('change every few frames of a fast scroll, not every frame', () => {
+    // The bench's scroll: 100 px a frame of 24 px rows, 4 s.
+    let shown = shownRows(0, 900, 24);
+    let changes = 0;
+    for (let y = 100; y <= 24_000; y += 100) {
+      const next = shownRows(y, 900, 24, shown);
+      if (next !== shown) changes++;
+      shown = next;
+      expect(shown.from).toBeLessThanOrEqual(Math.max(0, Math.floor(y / 24) - OVERSCAN));
+    }
+    // 1,000 rows scrolled: one change per STEP rows (four rows a frame: every fourth frame).
+    expect(changes).toBeLessThanOrEqual(Math.ceil(1000 / STEP) + 1);
+    expect(changes).toBeGreaterThanOrEqual(Math.floor(1000 / STEP) - 1);
   });
 });
 
@@ -82,5 +115,62 @@ describe('the rows a thread list reads', () => {
     const shown = shownRows(500_000, 900, 24);
     expect(read.from).toBeLessThanOrEqual(shown.from);
     expect(read.to).toBeGreaterThanOrEqual(shown.to);
+  });
+});
+
+describe('where a window read starts', () => {
+  it('beside the row above it when scrolling down past the rows read', () => {
+    // Rows 100..379 in hand; the next window 300..580 starts below row 299.
+    expect(windowStart({ from: 100, to: 380 }, 280, { from: 300, to: 580 })).toEqual({
+      side: 'older',
+      row: 199,
+    });
+  });
+
+  it('beside the row below it when scrolling up', () => {
+    expect(windowStart({ from: 1000, to: 1280 }, 280, { from: 800, to: 1080 })).toEqual({
+      side: 'newer',
+      row: 80,
+    });
+  });
+
+  it('by offset at the top of the list, for a jump, and before any rows are read', () => {
+    expect(windowStart({ from: 100, to: 380 }, 280, { from: 0, to: 300 })).toEqual({
+      side: 'offset',
+    });
+    // A scrollbar drag from the top to the middle of 10,000 threads.
+    expect(windowStart({ from: 0, to: 280 }, 280, { from: 4900, to: 5200 })).toEqual({
+      side: 'offset',
+    });
+    expect(windowStart(null, 0, { from: 300, to: 580 })).toEqual({ side: 'offset' });
+  });
+
+  it('only beside a row that was really read: the list may end before the range read', () => {
+    // The range read asked for 280 rows but the list had 150: row 299 is not in hand.
+    expect(windowStart({ from: 100, to: 380 }, 150, { from: 300, to: 580 })).toEqual({
+      side: 'offset',
+    });
+    expect(windowStart({ from: 100, to: 380 }, 150, { from: 200, to: 480 })).toEqual({
+      side: 'older',
+      row: 99,
+    });
+  });
+
+  it('joins each window of a scroll down and back up to the rows read before it', () => {
+    let read: RowRange = { from: 0, to: 0 };
+    let have: RowRange | null = null;
+    const starts: string[] = [];
+    for (const y of [...Array(241).keys()]
+      .map((k) => k * 100)
+      .concat([...Array(241).keys()].map((k) => 24_000 - k * 100))) {
+      const next = rowsToRead(read, shownRows(y, 900, 24));
+      if (next === read) continue;
+      starts.push(windowStart(have, have ? have.to - have.from : 0, next).side);
+      have = read = next;
+    }
+    // Only the very first read (and any read of the top rows) walks from the top.
+    expect(starts.filter((s) => s === 'offset').length).toBeLessThanOrEqual(2);
+    expect(starts).toContain('older');
+    expect(starts).toContain('newer');
   });
 });
