@@ -347,6 +347,8 @@ async function browserCorpus(base, c, thread) {
   const profile = path.join(tmp, `profile-${c.key}`);
   const stored = opt.reuse && existsSync(profile);
   if (stored && c.real) return {};
+  if (!stored && PORT !== SERVE_PORT)
+    throw new Error(`${c.key}: no stored profile to search, and a routed page cannot import`);
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,

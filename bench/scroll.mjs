@@ -12,7 +12,8 @@
  * run. IndexedDB keeps the origin inside its files, so --port must be the port the
  * store was written at (`npm run bench` uses 5250; a kept folder's `port` file says);
  * --serve-port N serves the build on another port routed to that origin, so runs on
- * copies of one store can go side by side. FILE... (mbox or mbox.gz) are
+ * copies of one store can go side by side (without FILE: a routed page cannot import,
+ * see routeOrigin). FILE... (mbox or mbox.gz) are
  * imported before the scroll; with none, the list is scrolled with no import before it.
  *
  * Per run: the frames dropped and the main thread's long tasks during the scroll,
@@ -59,6 +60,10 @@ const median = (xs) => {
 };
 const port = Number(opt.port);
 const servePort = Number(opt['serve-port'] ?? opt.port);
+if (servePort !== port && files.length)
+  throw new Error(
+    '--serve-port: a routed page cannot import (see routeOrigin); drop FILE or --serve-port',
+  );
 const base = `http://127.0.0.1:${port}/`;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-scroll-'));
 

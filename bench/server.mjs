@@ -32,8 +32,10 @@ export async function startServer(root, port) {
  * Serves the server at `servePort` to the context as if it were at `originPort`.
  * IndexedDB belongs to the origin, port included, so a kept store opens only at the
  * port it was written at; routing lets several runs open copies of it side by side,
- * each with a server of its own. Every request of the page and its workers goes
- * through the route (service workers are blocked in the bench contexts).
+ * each with a server of its own. The page's requests and its workers' go through the
+ * route (service workers are blocked in the bench contexts), but not those of a
+ * worker's own workers: the parse workers the ingest worker starts cannot load, so a
+ * routed page searches, scrolls and reads but cannot import.
  */
 export async function routeOrigin(ctx, originPort, servePort) {
   if (originPort === servePort) return;
