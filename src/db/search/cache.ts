@@ -101,10 +101,16 @@ export async function idsOf(db: LoupeDB, c: DocCache, nos: ArrayLike<number>): P
 
 /** Every Message-ID of the cache (for the few queries that look at all of them: `mid:`, read state). */
 export async function allIds(db: LoupeDB, c: DocCache): Promise<(string | undefined)[]> {
-  const rows: number[] = [];
-  for (let row = 0; row * IDS_PER_ROW < c.savedBelow; row++) if (!c.idRows.has(row)) rows.push(row);
+  const rows = unreadIdRows(c);
   if (rows.length) await readIdRows(db, c, rows);
   return c.ids;
+}
+
+/** The saved id rows not read yet, in order. */
+function unreadIdRows(c: DocCache): number[] {
+  const rows: number[] = [];
+  for (let row = 0; row * IDS_PER_ROW < c.savedBelow; row++) if (!c.idRows.has(row)) rows.push(row);
+  return rows;
 }
 
 /** Saved id rows read in one step of fillIds: about 360 KB, tens of ms that a query may wait behind. */
@@ -116,13 +122,13 @@ const FILL_STEP = 64;
  * them in memory. Stops when the cache is replaced (the index changed).
  */
 export async function fillIds(db: LoupeDB, c: DocCache, pause: () => Promise<void>): Promise<void> {
-  for (let row = 0; row * IDS_PER_ROW < c.savedBelow;) {
+  for (;;) {
     await pause();
     if (caches.get(db) !== c) return;
-    const step: number[] = [];
-    for (; step.length < FILL_STEP && row * IDS_PER_ROW < c.savedBelow; row++)
-      if (!c.idRows.has(row)) step.push(row);
-    if (step.length) await readIdRows(db, c, step);
+    // Queries meanwhile may have read some: what is left is looked at again each step.
+    const step = unreadIdRows(c).slice(0, FILL_STEP);
+    if (!step.length) return;
+    await readIdRows(db, c, step);
   }
 }
 
