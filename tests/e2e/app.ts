@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +9,21 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A project fixture path. */
 export const fixture = (name: string) => join(root, 'tests/fixtures', name);
+
+/** Writes `messages` generated LKML-like messages (tools/gen_mbox.py, the same for a seed) to `file`. */
+export function generateMbox(file: string, messages: number, seed: number): string {
+  mkdirSync(dirname(file), { recursive: true });
+  execFileSync('python3', [
+    join(root, 'tools/gen_mbox.py'),
+    '--messages',
+    String(messages),
+    '--seed',
+    String(seed),
+    '--out',
+    file,
+  ]);
+  return file;
+}
 
 /** ../shared/corpus/SUB beside the clone, or null (with a notice) when absent. */
 export function shared(sub: string): string | null {

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFiles, root, start } from './app';
+import { generateMbox, importFiles, start } from './app';
 import { serverTotal, startPi, type PiServer } from './pi-server';
 
 let pi: PiServer;
@@ -11,15 +10,7 @@ let mbox: string;
 
 test.beforeAll(async () => {
   mbox = join(mkdtempSync(join(tmpdir(), 'loupe-counts-')), 'list.mbox');
-  execFileSync('python3', [
-    join(root, 'tools/gen_mbox.py'),
-    '--messages',
-    '400',
-    '--seed',
-    '22',
-    '--out',
-    mbox,
-  ]);
+  generateMbox(mbox, 400, 22);
   pi = await startPi('counts', [mbox]);
 });
 test.afterAll(() => {

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chooseImportInbox, fixture, importFiles, root, start } from './app';
+import { chooseImportInbox, fixture, generateMbox, importFiles, root, start } from './app';
 
 const tmp = join(root, 'test-results', 'import-data');
 
@@ -15,17 +14,8 @@ test('imports 10,000 generated messages with progress, survives a cancel and res
   page,
 }) => {
   test.setTimeout(240_000);
-  mkdirSync(tmp, { recursive: true });
   const file = join(tmp, 'lkml-10k.mbox.gz');
-  execFileSync('python3', [
-    join(root, 'tools/gen_mbox.py'),
-    '--messages',
-    '10000',
-    '--seed',
-    '3',
-    '--out',
-    file,
-  ]);
+  generateMbox(file, 10000, 3);
   await page.goto('./#/all/');
   await page.getByTestId('file-input').setInputFiles([file]);
   await chooseImportInbox(page, 'local');

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importFiles, root, start } from './app';
+import { generateMbox, importFiles, root, start } from './app';
 
 const tmp = join(root, 'test-results', 'thread-list-data');
 
@@ -40,17 +38,8 @@ test('the thread list shows every thread once, in order, scrolled down, up, or j
   page,
 }) => {
   test.setTimeout(240_000);
-  mkdirSync(tmp, { recursive: true });
   const file = join(tmp, 'lkml-5k.mbox.gz');
-  execFileSync('python3', [
-    join(root, 'tools/gen_mbox.py'),
-    '--messages',
-    '5000',
-    '--seed',
-    '5',
-    '--out',
-    file,
-  ]);
+  generateMbox(file, 5000, 5);
   await start(page);
   expect(await importFiles(page, [file])).toContain('Imported 5000 messages');
   await page.goto('./#/local/');
