@@ -89,6 +89,13 @@ async function viaIndex(ast: QueryNode, inbox = '*', order: 'date' | 'relevance'
   return { ids: hits.map((h) => h.id).sort(), hits, summary: r };
 }
 
+/** The ids of every hit of `ast` in `d`, sorted. */
+async function hitIds(d: LoupeDB, ast: QueryNode): Promise<string[]> {
+  const got: SearchHit[] = [];
+  await runSearch(d, ast, { limit: Infinity, onHits: (h) => got.push(...h) });
+  return got.map((h) => h.id).sort();
+}
+
 /** The saved id rows of a database, in number order. */
 async function savedIdRows(d: LoupeDB): Promise<string[][]> {
   const rows = (await d.searchCache.toArray()).filter((r) => r.key.startsWith('ids:'));
@@ -746,9 +753,7 @@ describe('search index = brute force', () => {
     expect(hits.every((h) => all.includes(h.id))).toBe(true);
     for (const q of QUERIES) {
       const ast = parse(q);
-      const got: SearchHit[] = [];
-      await runSearch(again, ast, { limit: Infinity, onHits: (h) => got.push(...h) });
-      expect(got.map((h) => h.id).sort(), q).toEqual(await bruteForce(ast));
+      expect(await hitIds(again, ast), q).toEqual(await bruteForce(ast));
     }
     again.close();
   });
@@ -773,11 +778,7 @@ describe('search index = brute force', () => {
     const name = 'search-lost-ids';
     const first = await storeOf(name, 600);
     const q = parse('syzbot OR deadlock OR m:szhao*');
-    const ids = async (d: LoupeDB) => {
-      const got: SearchHit[] = [];
-      await runSearch(d, q, { limit: Infinity, onHits: (h) => got.push(...h) });
-      return got.map((h) => h.id).sort();
-    };
+    const ids = (d: LoupeDB) => hitIds(d, q);
     const want = await ids(first);
     expect(want.length).toBeGreaterThan(20);
     await new Promise((r) => setTimeout(r, 50));
@@ -792,11 +793,7 @@ describe('search index = brute force', () => {
     const name = 'search-old-table';
     const first = await storeOf(name, 600);
     const q = parse('syzbot OR deadlock');
-    const ids = async (d: LoupeDB) => {
-      const got: SearchHit[] = [];
-      await runSearch(d, q, { limit: Infinity, onHits: (h) => got.push(...h) });
-      return got.map((h) => h.id).sort();
-    };
+    const ids = (d: LoupeDB) => hitIds(d, q);
     const want = await ids(first);
     await new Promise((r) => setTimeout(r, 50));
     // The old layout, at the index's generation and numbers but with its ids moved
