@@ -16,7 +16,7 @@
  * - the page's lookups (the thread of a ghost id) are read-only transactions that
  *   may replay side by side, so a replay skips rows already applied.
  */
-import Dexie from 'dexie';
+import { perTransaction } from './per-transaction';
 import { eachNode, logRow, type NodeLogRow } from './node-log';
 import type { LoupeDB } from './schema';
 
@@ -39,7 +39,6 @@ interface Replayed {
 }
 
 const replayed = new WeakMap<LoupeDB, Replayed>();
-const ofTransaction = new WeakMap<IDBTransaction, Promise<NodeMap>>();
 
 /** The thread of each id as this transaction sees it; changes go to the log as one row. */
 export interface NodeMap {
@@ -67,16 +66,13 @@ function apply(r: Replayed, row: NodeLogRow): void {
 
 /**
  * The node map inside the current transaction, which must include `db.nodeLog`
- * (read-write to write). The first call in a realm reads the whole log.
+ * (read-write to write). The first call in a realm reads the whole log; one map per
+ * transaction, since a second replay would apply its own uncommitted rows.
  */
-export function nodeMap(db: LoupeDB): Promise<NodeMap> {
-  const tx = Dexie.currentTransaction;
-  if (!tx) throw new Error('nodeMap runs inside a transaction over nodeLog');
-  // One map per transaction: a second replay would apply its own uncommitted rows.
-  let map = ofTransaction.get(tx.idbtrans);
-  if (!map) ofTransaction.set(tx.idbtrans, (map = openNodeMap(db, tx.idbtrans)));
-  return map;
-}
+export const nodeMap = perTransaction(
+  'nodeMap runs inside a transaction over nodeLog',
+  openNodeMap,
+);
 
 async function openNodeMap(db: LoupeDB, tx: IDBTransaction): Promise<NodeMap> {
   let r = replayed.get(db);

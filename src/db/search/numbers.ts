@@ -11,7 +11,7 @@
  * on without this realm (an inbox deleted, an index dropped, another tab's
  * worker). A transaction's own changes reach the realm's map once it commits.
  */
-import Dexie from 'dexie';
+import { perTransaction } from '../per-transaction';
 import type { LoupeDB } from '../schema';
 import { meta } from './meta';
 
@@ -24,7 +24,6 @@ interface Known {
 }
 
 const known = new WeakMap<LoupeDB, Known>();
-const ofTransaction = new WeakMap<IDBTransaction, Promise<PostingNumbers>>();
 
 /** Posting numbers as the current transaction sees them. */
 export interface PostingNumbers {
@@ -43,13 +42,10 @@ export interface PostingNumbers {
 }
 
 /** The posting numbers inside the current transaction, which must include searchSegs and searchMeta. */
-export function postingNumbers(db: LoupeDB): Promise<PostingNumbers> {
-  const tx = Dexie.currentTransaction;
-  if (!tx) throw new Error('postingNumbers runs inside a transaction over the search tables');
-  let numbers = ofTransaction.get(tx.idbtrans);
-  if (!numbers) ofTransaction.set(tx.idbtrans, (numbers = openNumbers(db, tx.idbtrans)));
-  return numbers;
-}
+export const postingNumbers = perTransaction(
+  'postingNumbers runs inside a transaction over the search tables',
+  openNumbers,
+);
 
 async function counters(db: LoupeDB): Promise<{ gen: number; next: number }> {
   const [gen, next] = await Promise.all([meta(db, 'gen'), meta(db, 'nextNo')]);
