@@ -11,7 +11,7 @@ export class Tally {
 
   constructor(readonly corpus: string) {}
 
-  /** Records a compared case; a failing case keeps its detail for the report. */
+  /** Records a compared case; a case that differs from the oracle keeps its detail for the report. */
   check(ok: boolean, what: string): boolean {
     this.total++;
     if (ok) this.passed++;
@@ -24,11 +24,11 @@ export class Tally {
     this.deviations.push(what);
   }
 
-  /** Prints the summary line the brief asks for, plus deviations and failures. */
+  /** Prints the summary line (cases matching the oracle / compared), the known deviations and every case that differs; each test sets how many may differ. */
   report(): void {
     const lines = [`CONFORMANCE ${this.corpus}: ${this.passed}/${this.total}`];
     for (const d of this.deviations) lines.push(`  deviation: ${d}`);
-    for (const f of this.failures) lines.push(`  FAIL: ${f}`);
+    for (const f of this.failures) lines.push(`  differs from the oracle: ${f}`);
     console.log(lines.join('\n'));
   }
 }
