@@ -175,10 +175,11 @@ async function saveCache(db: LoupeDB, c: DocCache, save: SaveDocs): Promise<void
   while (lastNo > 0 && c.rank[lastNo] === NOT_LIVE) lastNo--;
   const first = Array.from({ length: c.savedBelow - idsFrom }, (_, i) => idsFrom + i);
   await idsOf(db, c, [...first, lastNo]);
-  const ids = Array.from({ length: c.next - idsFrom }, (_, i) => c.ids[idsFrom + i] ?? '');
+  const next = c.next;
+  const ids = Array.from({ length: next - idsFrom }, (_, i) => c.ids[idsFrom + i] ?? '');
   await save({
     gen: c.gen,
-    next: c.next,
+    next,
     lastNo,
     lastId: c.ids[lastNo] ?? '',
     dates: c.dates,
@@ -188,6 +189,10 @@ async function saveCache(db: LoupeDB, c: DocCache, save: SaveDocs): Promise<void
     idsFrom,
     ids,
   });
+  // Saved: the next save of this cache, once it has grown, writes only the numbers
+  // added since (their ids are all in memory, so no saved row needs reading).
+  for (let row = idsFrom / IDS_PER_ROW; row * IDS_PER_ROW < next; row++) c.idRows.add(row);
+  c.savedBelow = Math.max(c.savedBelow, next);
 }
 
 const loading = new WeakMap<LoupeDB, Promise<unknown>>();

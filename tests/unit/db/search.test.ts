@@ -21,9 +21,9 @@ import {
 import { markRead } from '../../../src/db/marks';
 import { getRaw } from '../../../src/db/queries';
 import { LoupeDB, type SearchIdsRow, type SearchSegRow } from '../../../src/db/schema';
-import { fillIds, loadCache } from '../../../src/db/search/cache';
+import { fillIds, idsOf, loadCache } from '../../../src/db/search/cache';
 import { meta } from '../../../src/db/search/meta';
-import { IDS_PER_ROW } from '../../../src/db/search/saved';
+import { IDS_PER_ROW, type DocTable } from '../../../src/db/search/saved';
 import {
   countMatches,
   deleteInboxIndex,
@@ -730,6 +730,34 @@ describe('search index = brute force', () => {
     await indexBacklog(again);
     const rebuilt = await scratch(name);
     expect(await count(rebuilt)).toBe(want(700));
+  });
+
+  it('saves only the ids of numbers added since its last save when the index grows', async () => {
+    const name = 'search-saved-growing';
+    const first = await storeOf(name, 600);
+    const saves: DocTable[] = [];
+    const save = async (t: DocTable) => void saves.push(t);
+    await loadCache(first, save);
+    // More mail than a save waits for, with Message-IDs of its own.
+    const file = join(tmpdir(), `loupe-search-more-${process.pid}.mbox`);
+    execFileSync('python3', [
+      join(projectRoot, 'tools/gen_mbox.py'),
+      ...['--messages', '600', '--seed', '4', '--out', file],
+    ]);
+    const more = await Promise.all(splitMbox(readFileSync(file)).map((raw) => parseMessage(raw)));
+    await storeBatch(first, 'lkml', more);
+    const c = await loadCache(first, save);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(saves.map((t) => [t.idsFrom, t.ids.length, t.next])).toEqual([
+      [0, 601, 601],
+      [512, 1201 - 512, 1201],
+    ]);
+    expect(saves[1].ids.slice(601 - 512)).toEqual(more.map((m) => m.id));
+    expect(await idsOf(first, c, [1, 600, 1200])).toEqual([
+      saves[0].ids[1],
+      saves[0].ids[600],
+      more[599].id,
+    ]);
   });
 
   it('answers every query from the saved table as from the index, reading the ids of its hits only', async () => {
