@@ -82,6 +82,7 @@ await ctx.close();
 
 /** In the page: opens the store, adds the summary tables once, and sets `rowsMeasure`. */
 async function setUp() {
+  const GROUPS = [1, 8, 128];
   const req = (r) =>
     new Promise((res, rej) => {
       r.onsuccess = () => res(r.result);
@@ -101,14 +102,14 @@ async function setUp() {
   const n = msgKeys.length;
   const info = { messages: n, threads: threadKeys.length };
   // Summary tables sized like what a hit shows: id, thread id, subject, sender, date,
-  // flags and the first 200 characters of the body.
-  if (!db.objectStoreNames.contains('probeSummary')) {
+  // flags and the first 200 characters of the body; a row per message, or per GROUP
+  // posting numbers (row r holds numbers r * GROUP and on).
+  const tables = GROUPS.map((g) => `probeSummary${g}`);
+  const missing = tables.filter((t) => !db.objectStoreNames.contains(t));
+  if (missing.length) {
     const v = db.version + 1;
     db.close();
-    db = await open(v, (d) => {
-      d.createObjectStore('probeSummary');
-      d.createObjectStore('probeSummaryRows');
-    });
+    db = await open(v, (d) => missing.forEach((t) => d.createObjectStore(t)));
     const pad = (s, len) => (s + 'x'.repeat(len)).slice(0, len);
     const one = (no) => ({
       id: msgKeys[no],
@@ -122,15 +123,19 @@ async function setUp() {
       lead: pad(`On ${no} someone wrote: this is the start of the body text `, 200),
     });
     for (let from = 0; from < n; from += 8192) {
-      const t = db.transaction(['probeSummary', 'probeSummaryRows'], 'readwrite');
-      const s = t.objectStore('probeSummary');
-      const g = t.objectStore('probeSummaryRows');
-      for (let no = from; no < Math.min(n, from + 8192); no++) s.put(one(no), no);
-      for (let r = from / 128; r * 128 < Math.min(n, from + 8192); r++)
-        g.put(
-          Array.from({ length: Math.min(128, n - r * 128) }, (_, i) => one(r * 128 + i)),
-          r,
-        );
+      const t = db.transaction(missing, 'readwrite');
+      for (const name of missing) {
+        const g = Number(name.slice('probeSummary'.length));
+        const st = t.objectStore(name);
+        const to = Math.min(n, from + 8192);
+        for (let r = from / g; r * g < to; r++)
+          st.put(
+            g === 1
+              ? one(r)
+              : Array.from({ length: Math.min(g, n - r * g) }, (_, i) => one(r * g + i)),
+            r,
+          );
+      }
       await new Promise((res, rej) => {
         t.oncomplete = res;
         t.onerror = () => rej(t.error);
@@ -155,8 +160,7 @@ async function setUp() {
     const at = keys[Math.floor(Math.random() * (keys.length - count))];
     return req(tx(store).objectStore(store).getAll(IDBKeyRange.lowerBound(at), count));
   };
-  const nos = Array.from({ length: n }, (_, i) => i);
-  const rowNos = Array.from({ length: Math.ceil(n / 128) }, (_, i) => i);
+  const rowsOf = (g) => Array.from({ length: Math.ceil(n / g) }, (_, i) => i);
   const measures = {
     'messages: 100 scattered get': () => gets('messages', pick(msgKeys, 100)),
     'messages: 100 scattered getKey (no value)': () => getKeys('messages', pick(msgKeys, 100)),
@@ -164,11 +168,16 @@ async function setUp() {
     'threads: 50 scattered get': () => gets('threads', pick(threadKeys, 50)),
     'threads: 50 scattered getKey (no value)': () => getKeys('threads', pick(threadKeys, 50)),
     'threads: 50 adjacent getAll': () => range('threads', threadKeys, 50),
-    'summary per message: 100 scattered get': () => gets('probeSummary', pick(nos, 100)),
-    'summary per message: 100 adjacent getAll': () => range('probeSummary', nos, 100),
-    'summary rows of 128: 100 scattered get': () => gets('probeSummaryRows', pick(rowNos, 100)),
-    'summary rows of 128: 4 adjacent getAll': () => range('probeSummaryRows', rowNos, 4),
   };
+  for (const g of GROUPS) {
+    const keys = rowsOf(g);
+    const name = g === 1 ? 'summary per message' : `summary rows of ${g}`;
+    measures[`${name}: 100 scattered get`] = () => gets(`probeSummary${g}`, pick(keys, 100));
+    const adjacent = Math.ceil(100 / g);
+    measures[`${name}: ${adjacent} adjacent getAll`] = () =>
+      range(`probeSummary${g}`, keys, adjacent);
+  }
+
   // Each call reads fresh random keys.
   window.rowsMeasure = async (name) => {
     const t0 = performance.now();
