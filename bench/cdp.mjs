@@ -40,6 +40,17 @@ export function workerChannel(cdp) {
  * every `intervalUs`); returns the workers as {sessionId, name}.
  */
 export async function profileWorkers(cdp, ask, intervalUs) {
+  const workers = await attachWorkers(cdp);
+  for (const w of workers) {
+    await ask(w.sessionId, 'Profiler.enable');
+    await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: intervalUs });
+    await ask(w.sessionId, 'Profiler.start');
+  }
+  return workers;
+}
+
+/** Attaches to every worker of the page; returns them as {sessionId, name}. */
+export async function attachWorkers(cdp) {
   const { targetInfos } = await cdp.send('Target.getTargets');
   const workers = [];
   for (const t of targetInfos.filter((t) => t.type === 'worker')) {
@@ -48,11 +59,6 @@ export async function profileWorkers(cdp, ask, intervalUs) {
       flatten: false,
     });
     workers.push({ sessionId, name: t.title || t.url.replace(/^.*\//, '') });
-  }
-  for (const w of workers) {
-    await ask(w.sessionId, 'Profiler.enable');
-    await ask(w.sessionId, 'Profiler.setSamplingInterval', { interval: intervalUs });
-    await ask(w.sessionId, 'Profiler.start');
   }
   return workers;
 }

@@ -21,7 +21,9 @@
  * move less with the machine's load than frames do), and the CPU seconds of each
  * Chromium process meanwhile (the browser process runs IndexedDB). --profile writes
  * V8 CPU profiles of the scroll (the page and each worker, PREFIX-RUN-NAME.cpuprofile)
- * and prints the functions with the most self time in the page.
+ * and prints the functions with the most self time in the page. --requests counts
+ * the IndexedDB requests each realm issues during the scroll (bench/idb-count.mjs):
+ * per realm their total, by store and method, and per 500 ms.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +32,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { profileWorkers, workerChannel } from './cdp.mjs';
+import { attachWorkers, profileWorkers, workerChannel } from './cdp.mjs';
+import { countInRealm, readCounts, requestTotal } from './idb-count.mjs';
 import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { scrollInPage } from './in-page.mjs';
 import { routeOrigin, startServer } from './server.mjs';
@@ -44,6 +47,7 @@ const { values: opt, positionals: files } = parseArgs({
     port: { type: 'string', default: '5260' },
     'serve-port': { type: 'string' },
     profile: { type: 'string' },
+    requests: { type: 'boolean', default: false },
     top: { type: 'string', default: '20' },
   },
 });
@@ -126,6 +130,18 @@ async function oneRun(dist, round, i) {
       Object.fromEntries(
         (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
       );
+    const realms = [];
+    if (opt.requests) {
+      const evalIn = (w, expression) =>
+        w
+          ? ask(w.sessionId, 'Runtime.evaluate', { expression }, 10_000)
+          : cdp.send('Runtime.evaluate', { expression });
+      const targets = [null, ...(workers.length ? workers : await attachWorkers(cdp))];
+      for (const w of targets) {
+        await evalIn(w, countInRealm);
+        realms.push({ name: w?.name ?? 'page', read: () => evalIn(w, readCounts) });
+      }
+    }
     const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
     const l = load();
     const before = await metrics();
@@ -157,6 +173,13 @@ async function oneRun(dist, round, i) {
       rowsInDom: scroll.rowsInDom,
       errors,
     };
+    if (opt.requests) {
+      run.requests = {};
+      for (const r of realms) {
+        const counts = JSON.parse((await r.read())?.result?.value ?? 'null');
+        run.requests[r.name] = { total: requestTotal(counts), ...counts };
+      }
+    }
     if (opt.profile) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(`${opt.profile}-${round}-${i}-page.cpuprofile`, JSON.stringify(profile));

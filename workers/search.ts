@@ -30,9 +30,14 @@ export interface IndexWriter {
   saveDocCache(row: DocCacheBytes): Promise<void>;
 }
 
+/** Readers' queries and scrolls go first; background work waits while one runs and a moment after. */
+const gate = new ForegroundGate(500);
+
 let connectWriter: (w: IndexWriter) => void;
 const writer = new Promise<IndexWriter>((resolve) => (connectWriter = resolve));
 const saveDocs: SaveDocs = async (table) => {
+  // Megabytes cloned through the page and written: not while the reader scrolls.
+  await gate.quiet();
   const ids = toJsonBytes(table.ids);
   return (await writer).saveDocCache(Comlink.transfer({ ...table, ids }, [ids.buffer]));
 };
@@ -60,9 +65,6 @@ function ready(): Promise<number> {
     .finally(() => (backlogAt = null));
   return backlog;
 }
-
-/** Readers' queries go first; badge counts wait while one runs and a moment after. */
-const gate = new ForegroundGate(500);
 
 export interface SearchRequest {
   query: string;
@@ -154,6 +156,11 @@ const api = {
   /** How far indexing mail stored before the index got, while it runs (queries wait for it). */
   indexing(): { done: number; total: number } | null {
     return backlogAt;
+  },
+
+  /** The reader scrolls the thread list: background work holds off, as for a query. */
+  scrolling(): void {
+    gate.touch();
   },
 
   /** Stops a running query after its current chunk. */

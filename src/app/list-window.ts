@@ -9,8 +9,8 @@
  * the shown rows again on every frame of a fast scroll (four new rows a frame)
  * cost more than drawing them, and right after a large import, with IndexedDB
  * busy compacting, the reads queued up behind each other. A window next to the
- * rows already read starts at the key of its neighbour row (`windowStart`), not
- * by walking the list to its offset.
+ * rows already read starts at the key of its neighbour row and reads only the
+ * rows not in hand (`windowRead`), not by walking the list to its offset.
  */
 
 /** A range of row positions, `from` included, `to` excluded. */
@@ -71,20 +71,37 @@ export function rowsToRead(read: RowRange, shown: RowRange): RowRange {
     : { from: Math.max(0, shown.from - MARGIN), to: shown.to + READ_AHEAD };
 }
 
-/** Where a window read starts: next to a row already read (its index in them), or by offset. */
-export type WindowStart =
-  { side: 'older'; row: number } | { side: 'newer'; row: number } | { side: 'offset' };
+/**
+ * How a window is read when the rows of `have` are in hand: by offset, or beside
+ * one of them (`row`, its index in them) reading only the positions `read` not in
+ * hand, the rows of `keep` (positions of `have`) kept as they were read. A window
+ * reaching READ_AHEAD past a MARGIN overlaps the one before it by two thirds: read
+ * whole, most of each read were rows already in hand, and right after a large import
+ * each row read costs the browser process and the main thread their most.
+ */
+export type WindowRead =
+  { side: 'offset' } | { side: 'older' | 'newer'; row: number; keep: RowRange; read: RowRange };
 
 /**
  * How to read `want` when the rows of `have` are in hand (`count` of them: fewer
- * at the list's end): beside the row just above it or just below it when that row
- * is among them, so the read starts at its key. Otherwise (the top of the list, or
- * a jump far from the rows read, such as a scrollbar drag) by offset.
+ * at the list's end): when they reach into it or end next to it, beside the last
+ * of them (scrolling down) or the first (scrolling up), keeping those inside it.
+ * Otherwise (the top of the list, or a jump far from the rows read, such as a
+ * scrollbar drag) by offset.
  */
-export function windowStart(have: RowRange | null, count: number, want: RowRange): WindowStart {
-  if (!have || want.from === 0) return { side: 'offset' };
-  const held = (p: number) => p >= have.from && p < have.from + count;
-  if (held(want.from - 1)) return { side: 'older', row: want.from - 1 - have.from };
-  if (held(want.to)) return { side: 'newer', row: want.to - have.from };
+export function windowRead(have: RowRange | null, count: number, want: RowRange): WindowRead {
+  if (!have || !count || want.from === 0) return { side: 'offset' };
+  const end = have.from + count;
+  if (want.from >= have.from && want.from <= end) {
+    const keep = { from: want.from, to: Math.min(end, want.to) };
+    return { side: 'older', row: end - 1 - have.from, keep, read: { from: keep.to, to: want.to } };
+  }
+  if (want.to >= have.from && want.to <= end)
+    return {
+      side: 'newer',
+      row: 0,
+      keep: { from: have.from, to: want.to },
+      read: { from: want.from, to: have.from },
+    };
   return { side: 'offset' };
 }

@@ -2,7 +2,7 @@
  * Work a reader waits for goes first: background work (badge counts) calls
  * `quiet()` between its small steps, which waits while a foreground job runs and
  * for `quietMs` after the last one ended (a reader refining a query types the
- * next one soon).
+ * next one soon) or after the last `touch`.
  */
 export class ForegroundGate {
   private running = 0;
@@ -27,6 +27,14 @@ export class ForegroundGate {
         for (const w of wake) w();
       }
     }
+  }
+
+  /**
+   * Marks foreground activity that is no job with an end, such as a scroll event:
+   * background steps wait until `quietMs` after the last such moment.
+   */
+  touch(): void {
+    this.lastEnd = Math.max(this.lastEnd, this.now());
   }
 
   /** Resolves once no foreground job runs and none ended in the last `quietMs`. */

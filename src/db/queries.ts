@@ -168,6 +168,34 @@ export async function listWindow(
   return rows;
 }
 
+/**
+ * What every thread row write changes: rows are written only when mail is stored
+ * (`nextNo` grows), removed or cross-posted (`gen`), or marked read (`reads`).
+ */
+export function threadRowsStamp(db: LoupeDB): Promise<number[]> {
+  return Promise.all([meta(db, 'gen'), meta(db, 'nextNo'), meta(db, 'reads')]);
+}
+
+/**
+ * The rows `read` of the list beside `anchor` (see listWindow), joined to `kept`:
+ * rows read before, on the anchor's side of them (above for `older`, below for
+ * `newer`). A live query over it wakes when a kept row changes, which the rows it
+ * reads would not tell it, through the stamp it reads too (threadRowsStamp).
+ */
+export async function listWindowKeeping(
+  db: LoupeDB,
+  inbox: string,
+  read: { from: number; limit: number },
+  anchor: ListAnchor,
+  kept: StoredThread[],
+): Promise<StoredThread[]> {
+  const [rows] = await Promise.all([
+    read.limit > 0 ? listWindow(db, inbox, read.from, read.limit, anchor) : [],
+    threadRowsStamp(db),
+  ]);
+  return anchor.side === 'older' ? [...kept, ...rows] : [...rows, ...kept];
+}
+
 /** One message without its raw bytes. */
 export function getMessage(db: LoupeDB, id: string): Promise<StoredMessage | undefined> {
   return db.messages.get(id);

@@ -10,6 +10,9 @@ import type { SearchHit, SearchOrder, SearchSummary } from '../../db/search';
 /** How many results a page adds. */
 export const PAGE = 100;
 
+/** A scroll is passed on to the search worker at most this often (its gate waits 500 ms after). */
+const SCROLL_NOTE_MS = 100;
+
 class SearchState {
   hits = $state.raw<SearchHit[]>([]);
   summary = $state.raw<SearchSummary | null>(null);
@@ -92,6 +95,21 @@ class SearchState {
     if ('requestIdleCallback' in window) requestIdleCallback(go, { timeout: 2000 });
     else setTimeout(go, 500);
   }
+
+  /**
+   * Tells the search worker the reader is scrolling the list (at most every
+   * SCROLL_NOTE_MS): its background work (badge counts, saving its table of posting
+   * numbers) then waits until the scroll stops. Right after a large import that work
+   * fell into the first seconds of a scroll, with IndexedDB reads and writes and a
+   * clone of megabytes on the page's thread.
+   */
+  scrolling(): void {
+    const now = performance.now();
+    if (now - this.scrollNoted < SCROLL_NOTE_MS) return;
+    this.scrollNoted = now;
+    void worker.call((w) => w.scrolling());
+  }
+  private scrollNoted = -Infinity;
 
   /** Capped match counts for several queries (null for a malformed one). */
   counts(queries: CountQuery[], cap: number) {

@@ -6,7 +6,7 @@ import {
   rowsToRead,
   shownRows,
   STEP,
-  windowStart,
+  windowRead,
   type RowRange,
 } from '../../../src/app/list-window';
 
@@ -118,59 +118,92 @@ describe('the rows a thread list reads', () => {
   });
 });
 
-describe('where a window read starts', () => {
-  it('beside the row above it when scrolling down past the rows read', () => {
-    // Rows 100..379 in hand; the next window 300..580 starts below row 299.
-    expect(windowStart({ from: 100, to: 380 }, 280, { from: 300, to: 580 })).toEqual({
+describe('how a window is read', () => {
+  it('beside the last row in hand when scrolling down, reading only the rows below it', () => {
+    // Rows 100..379 in hand; the next window 300..580 keeps 300..379 and reads 380..579.
+    expect(windowRead({ from: 100, to: 380 }, 280, { from: 300, to: 580 })).toEqual({
       side: 'older',
-      row: 199,
+      row: 279,
+      keep: { from: 300, to: 380 },
+      read: { from: 380, to: 580 },
     });
   });
 
-  it('beside the row below it when scrolling up', () => {
-    expect(windowStart({ from: 1000, to: 1280 }, 280, { from: 800, to: 1080 })).toEqual({
+  it('beside the first row in hand when scrolling up, reading only the rows above it', () => {
+    expect(windowRead({ from: 1000, to: 1280 }, 280, { from: 800, to: 1080 })).toEqual({
       side: 'newer',
-      row: 80,
+      row: 0,
+      keep: { from: 1000, to: 1080 },
+      read: { from: 800, to: 1000 },
+    });
+  });
+
+  it('beside a row just outside the window, keeping none', () => {
+    expect(windowRead({ from: 100, to: 380 }, 280, { from: 380, to: 600 })).toEqual({
+      side: 'older',
+      row: 279,
+      keep: { from: 380, to: 380 },
+      read: { from: 380, to: 600 },
     });
   });
 
   it('by offset at the top of the list, for a jump, and before any rows are read', () => {
-    expect(windowStart({ from: 100, to: 380 }, 280, { from: 0, to: 300 })).toEqual({
+    expect(windowRead({ from: 100, to: 380 }, 280, { from: 0, to: 300 })).toEqual({
       side: 'offset',
     });
     // A scrollbar drag from the top to the middle of 10,000 threads.
-    expect(windowStart({ from: 0, to: 280 }, 280, { from: 4900, to: 5200 })).toEqual({
+    expect(windowRead({ from: 0, to: 280 }, 280, { from: 4900, to: 5200 })).toEqual({
       side: 'offset',
     });
-    expect(windowStart(null, 0, { from: 300, to: 580 })).toEqual({ side: 'offset' });
+    expect(windowRead(null, 0, { from: 300, to: 580 })).toEqual({ side: 'offset' });
   });
 
   it('only beside a row that was really read: the list may end before the range read', () => {
-    // The range read asked for 280 rows but the list had 150: row 299 is not in hand.
-    expect(windowStart({ from: 100, to: 380 }, 150, { from: 300, to: 580 })).toEqual({
+    // The range read asked for 280 rows but the list had 150: rows 250..299 are not in hand.
+    expect(windowRead({ from: 100, to: 380 }, 150, { from: 300, to: 580 })).toEqual({
       side: 'offset',
     });
-    expect(windowStart({ from: 100, to: 380 }, 150, { from: 200, to: 480 })).toEqual({
+    expect(windowRead({ from: 100, to: 380 }, 150, { from: 200, to: 480 })).toEqual({
       side: 'older',
-      row: 99,
+      row: 149,
+      keep: { from: 200, to: 250 },
+      read: { from: 250, to: 480 },
     });
   });
 
-  it('joins each window of a scroll down and back up to the rows read before it', () => {
+  it('reads each row of a scroll down and back up about once, not each window whole', () => {
     let read: RowRange = { from: 0, to: 0 };
     let have: RowRange | null = null;
-    const starts: string[] = [];
+    const sides: string[] = [];
+    let rowsRead = 0;
+    let windowsRead = 0;
     for (const y of [...Array(241).keys()]
       .map((k) => k * 100)
       .concat([...Array(241).keys()].map((k) => 24_000 - k * 100))) {
       const next = rowsToRead(read, shownRows(y, 900, 24));
       if (next === read) continue;
-      starts.push(windowStart(have, have ? have.to - have.from : 0, next).side);
+      const how = windowRead(have, have ? have.to - have.from : 0, next);
+      sides.push(how.side);
+      if (how.side === 'offset') rowsRead += next.to - next.from;
+      else {
+        // The rows kept and the rows read make up the window, in order.
+        expect(how.side === 'older' ? how.keep.from : how.read.from).toBe(next.from);
+        expect(how.side === 'older' ? how.read.to : how.keep.to).toBe(next.to);
+        expect(how.side === 'older' ? how.keep.to : how.read.to).toBe(
+          how.side === 'older' ? how.read.from : how.keep.from,
+        );
+        rowsRead += how.read.to - how.read.from;
+      }
+      windowsRead += next.to - next.from;
       have = read = next;
     }
     // Only the very first read (and any read of the top rows) walks from the top.
-    expect(starts.filter((s) => s === 'offset').length).toBeLessThanOrEqual(2);
-    expect(starts).toContain('older');
-    expect(starts).toContain('newer');
+    expect(sides.filter((s) => s === 'offset').length).toBeLessThanOrEqual(2);
+    expect(sides).toContain('older');
+    expect(sides).toContain('newer');
+    // 1,000 rows down and 1,000 back up: the rows read are about those passed, a
+    // third of the windows' rows.
+    expect(rowsRead).toBeLessThan(windowsRead / 2);
+    expect(rowsRead).toBeLessThan(2 * 1000 + 2 * (READ_AHEAD + MARGIN + 100));
   });
 });

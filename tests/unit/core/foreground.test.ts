@@ -58,4 +58,21 @@ describe('ForegroundGate', () => {
     await gate.quiet().then(() => (passed = true));
     expect(passed).toBe(true);
   });
+
+  it('holds background work until the quiet time after the last touch', async () => {
+    let clock = 1000;
+    const gate = new ForegroundGate(30, () => clock);
+    gate.touch();
+    let passed = false;
+    const waiting = gate.quiet().then(() => (passed = true));
+    clock += 20;
+    gate.touch();
+    // 30 after the first touch, but only 10 after the second.
+    clock += 10;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(passed).toBe(false);
+    clock += 20;
+    await waiting;
+    expect(passed).toBe(true);
+  });
 });

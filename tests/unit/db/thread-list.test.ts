@@ -6,8 +6,10 @@ import {
   listThreads,
   listThreadsBeside,
   listWindow,
+  listWindowKeeping,
   type ListAnchor,
 } from '../../../src/db/queries';
+import { markThreadRead } from '../../../src/db/marks';
 import type { StoredThread } from '../../../src/db/schema';
 import { storeBatch } from '../../../src/db/store';
 import { freshDb, mail } from './helpers';
@@ -77,5 +79,53 @@ describe('reading the thread list beside a row', () => {
     await expect.poll(() => seen.length).toBe(2);
     sub.unsubscribe();
     expect(seen[1]).toEqual(ids(whole.slice(19, 24)));
+  });
+
+  it('joins the rows read beside a row to the rows kept, as an offset read gives them', async () => {
+    await store();
+    const whole = await listThreads(fx.db, 'lkml', 0, 40);
+    const down = await listWindowKeeping(
+      fx.db,
+      'lkml',
+      { from: 20, limit: 10 },
+      anchorOf(whole[19], 'older'),
+      whole.slice(12, 20),
+    );
+    expect(ids(down)).toEqual(ids(whole.slice(12, 30)));
+    const up = await listWindowKeeping(
+      fx.db,
+      'lkml',
+      { from: 5, limit: 10 },
+      anchorOf(whole[15], 'newer'),
+      whole.slice(15, 22),
+    );
+    expect(ids(up)).toEqual(ids(whole.slice(5, 22)));
+  });
+
+  it('wakes a live read keeping rows when a kept row changes', async () => {
+    await store();
+    const whole = await listThreads(fx.db, 'lkml', 0, 40);
+    const kept = whole.slice(12, 20);
+    const seen: StoredThread[][] = [];
+    let runs = 0;
+    const sub = liveQuery(() =>
+      runs++ === 0
+        ? listWindowKeeping(
+            fx.db,
+            'lkml',
+            { from: 20, limit: 5 },
+            anchorOf(whole[19], 'older'),
+            kept,
+          )
+        : listWindow(fx.db, 'lkml', 12, 13, null),
+    ).subscribe((rows) => seen.push(rows));
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen[0][3].unread).toBe(1);
+    // Only the row's unread count changes, not its place: no row read this time tells.
+    await markThreadRead(fx.db, kept[3].id);
+    await expect.poll(() => seen.length).toBe(2);
+    sub.unsubscribe();
+    expect(ids(seen[1])).toEqual(ids(whole.slice(12, 25)));
+    expect(seen[1][3].unread).toBe(0);
   });
 });
