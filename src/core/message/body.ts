@@ -7,6 +7,7 @@ import PostalMime from 'postal-mime';
 import { decodeText } from '../decode';
 import { firstHeader, type HeaderMap } from '../headers';
 import { htmlToText } from '../html';
+import { readMultipart } from './multipart';
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
 import type { AttachmentMeta } from '../types';
 
@@ -98,20 +99,40 @@ export async function decodeBody(
     const bytes = encoded.decode(raw.subarray(bodyStart));
     return { text: encoded.charset.decode(bytes), attachments: [] };
   }
-  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  let text = email.text ?? '';
-  if (!text.trim() && email.html) text = htmlToText(email.html);
-  const attachments: AttachmentMeta[] = email.attachments.map((a, index) => ({
+  const mime = (ct.type.startsWith('multipart/') && readMultipart(raw)) || (await postalMime(raw));
+  let text = mime.text;
+  const attachments: AttachmentMeta[] = mime.attachments.map((a, index) => ({
     filename: a.filename ?? `attachment-${index + 1}`,
     mimeType: a.mimeType,
-    size: a.content instanceof ArrayBuffer ? a.content.byteLength : String(a.content).length,
+    size: a.size,
     index,
   }));
   // Inline text/x-patch and similar parts are part of what a reader reads.
-  for (const a of email.attachments) {
-    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content instanceof ArrayBuffer) {
-      text += `\n${decodeText(new Uint8Array(a.content))}`;
-    }
-  }
+  for (const a of mime.attachments)
+    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content)
+      text += `\n${decodeText(a.content)}`;
+  return { text, attachments };
+}
+
+/** A message's text and its parts that are not text, with their sizes. */
+interface Parts {
+  text: string;
+  attachments: { filename: string | null; mimeType: string; size: number; content?: Uint8Array }[];
+}
+
+/** The message as postal-mime reads it, HTML-only mail as its text. */
+async function postalMime(raw: Uint8Array): Promise<Parts> {
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  let text = email.text ?? '';
+  if (!text.trim() && email.html) text = htmlToText(email.html);
+  const attachments = email.attachments.map((a) => {
+    const bytes = a.content instanceof ArrayBuffer ? new Uint8Array(a.content) : undefined;
+    return {
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: bytes ? bytes.length : String(a.content).length,
+      content: bytes,
+    };
+  });
   return { text, attachments };
 }
