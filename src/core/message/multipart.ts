@@ -1,17 +1,18 @@
 /**
  * Multipart mail as list mail carries it (multipart/mixed and multipart/signed,
  * nested, with plain text, quoted-printable and base64 parts and attachments), read
- * in its bytes with the result postal-mime gives: the same parts, text and
- * attachments. postal-mime reads a line at a time, with an `await` and often a
+ * in its bytes with the result postal-mime gives: the same parts, text (flowed
+ * text unfolded) and attachments. postal-mime reads a line at a time, with an `await` and often a
  * `TextDecoder` call per line, and parses every header of the message again: in the
  * parse worker it took about 10 ms for each of the real lists' 185 multipart
  * messages, more than the other 5,000 messages' bodies together. Anything this
- * reader does not promise to read the same way (HTML, alternatives, attached
- * messages, reports, format=flowed, other charsets, encoded or continued
+ * reader does not promise to read the same way (inline HTML, alternatives, attached
+ * messages, reports, other charsets, encoded or continued
  * parameters, comments, non-ASCII content headers) gives null, and the caller hands
  * the message to postal-mime.
  */
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
+import { unflow } from './flowed';
 
 /** A part that is not text: its name, type, size and decoded bytes. */
 export interface MimeAttachment {
@@ -150,6 +151,43 @@ function structured(str: string): Structured {
   return { value: type.toLowerCase(), params };
 }
 
+/** How postal-mime reads a text/plain part: its charset's decoder, and flowed or not. */
+export interface TextDecoding {
+  decoder: TextDecoder;
+  flowed: boolean;
+  delSp: boolean;
+}
+
+function textDecoding(type: Structured): TextDecoding | null {
+  const decoder = decoders.get((type.params.get('charset') || 'utf8').trim().toLowerCase());
+  if (!decoder) return null;
+  const flowed = /^flowed$/i.test(type.params.get('format') ?? '');
+  return { decoder, flowed, delSp: /^yes$/i.test(type.params.get('delsp') ?? '') };
+}
+
+/** A part's text as postal-mime gives it. */
+export function partText(bytes: Uint8Array, how: TextDecoding): string {
+  const text = how.decoder.decode(bytes);
+  return how.flowed ? unflow(text, how.delSp) : text;
+}
+
+/**
+ * The decoding of a Content-Type value that is text/plain with nothing but a charset,
+ * format and delsp; null for anything else.
+ */
+export function plainTextType(value: string): TextDecoding | null {
+  try {
+    const type = structured(value);
+    if (type.value !== 'text/plain') return null;
+    for (const name of type.params.keys())
+      if (name !== 'charset' && name !== 'format' && name !== 'delsp') return null;
+    return textDecoding(type);
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
 function newPart(parent: Part | null): Part {
   const depth = parent ? parent.depth + 1 : 0;
   if (depth > MAX_DEPTH) throw new Unsupported();
@@ -247,7 +285,6 @@ class Reader {
       this.open.push(part);
     } else if (
       kind.startsWith('message/') ||
-      kind === 'text/html' ||
       kind === 'text/calendar' ||
       kind === 'application/ics'
     )
@@ -363,11 +400,13 @@ function collect(
     return;
   }
   const { type, disposition } = part;
-  if (type.value === 'text/plain' && disposition.value !== 'attachment') {
-    const charset = (type.params.get('charset') || 'utf8').trim().toLowerCase();
-    const decoder = decoders.get(charset);
-    if (!decoder || /^flowed$/i.test(type.params.get('format') ?? '')) throw new Unsupported();
-    out.texts.push(decoder.decode(decodedBody(raw, part)));
+  const inline = disposition.value !== 'attachment';
+  // Inline HTML makes postal-mime give HTML and convert between the two.
+  if (inline && type.value === 'text/html') throw new Unsupported();
+  if (inline && type.value === 'text/plain') {
+    const how = textDecoding(type);
+    if (!how) throw new Unsupported();
+    out.texts.push(partText(decodedBody(raw, part), how));
     return;
   }
   const filename = disposition.params.get('filename') || type.params.get('name') || null;
