@@ -368,18 +368,23 @@ class Reader {
 
 /** Each line without its trailing CRs, ended by LF: what postal-mime keeps of a plain part. */
 function plainBody(body: Uint8Array): Uint8Array {
+  const last = body.length - 1;
+  // Mail split from an mbox mostly has LF line ends: then the part is its bytes.
+  if (body.indexOf(CR) < 0 && (last < 0 || body[last] === LF)) return body;
   const out = new Uint8Array(body.length + 1);
   let n = 0;
-  for (let start = 0; start < body.length;) {
-    const nl = body.indexOf(LF, start);
-    const next = nl < 0 ? body.length : nl + 1;
-    let end = nl < 0 ? body.length : nl;
-    while (end > start && body[end - 1] === CR) end--;
-    out.set(body.subarray(start, end), n);
-    n += end - start;
-    out[n++] = LF;
-    start = next;
+  // CRs seen and not written yet: written before anything but the line's end.
+  let crs = 0;
+  for (let i = 0; i <= last; i++) {
+    const c = body[i];
+    if (c === CR) crs++;
+    else {
+      if (c !== LF) for (; crs > 0; crs--) out[n++] = CR;
+      crs = 0;
+      out[n++] = c;
+    }
   }
+  if (last >= 0 && body[last] !== LF) out[n++] = LF;
   return out.subarray(0, n);
 }
 

@@ -295,6 +295,7 @@ describe('hostile multipart input stays linear and bounded', () => {
   });
 });
 
+// The corpora holding multipart mail (b4's, git's and syzbot's report mails hold none it reads).
 const corpora = [
   'mail/lists',
   'mail/syzbot',
@@ -302,9 +303,6 @@ const corpora = [
   'mail/patchwork',
   'mail/notmuch',
   'mail/public-inbox',
-  'mail/b4',
-  'mail/git-mailinfo',
-  'oops/syzbot-mail',
 ]
   .map((d) => sharedCorpus(d))
   .filter((d): d is string => d !== null);
@@ -327,5 +325,6 @@ describe.skipIf(!corpora.length)('multipart messages of the shared corpora', () 
     }
     console.log('multipart messages read without postal-mime:', compared);
     if (sharedCorpus('mail/lists')) expect(compared['mail/lists']).toBeGreaterThan(150);
-  });
+    // Splitting and reading 60 MB of mail on a machine under load takes a while.
+  }, 300_000);
 });
