@@ -1,12 +1,14 @@
 /**
  * A message's readable text and its attachments. Plain single-part text mail
- * (most list mail), and single quoted-printable or base64 text parts, are decoded
- * here directly; anything with more MIME structure goes through postal-mime.
+ * (most list mail) and single quoted-printable or base64 text parts are decoded
+ * here directly, multipart mail shaped like list mail by multipart.ts; anything
+ * else goes through postal-mime.
  */
 import PostalMime from 'postal-mime';
 import { decodeText } from '../decode';
 import { firstHeader, type HeaderMap } from '../headers';
 import { htmlToText } from '../html';
+import { partText, plainTextType, readMultipart, type TextDecoding } from './multipart';
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
 import type { AttachmentMeta } from '../types';
 
@@ -40,12 +42,7 @@ export interface Body {
   at?: number;
 }
 
-// "text/plain" with at most a charset: what postal-mime would read as one inline text part.
-const PLAIN_TEXT_TYPE = /^text\/plain(?:\s*;\s*charset\s*=\s*("?)([\w.:-]+)\1)?\s*;?$/i;
 const INLINE = /^inline\s*;?$/i;
-/** Charset labels postal-mime reads with a TextDecoder of that very label. */
-const PART_CHARSETS = ['utf-8', 'utf8', 'us-ascii', 'iso-8859-1', 'iso-8859-15', 'windows-1252'];
-const partDecoders = new Map(PART_CHARSETS.map((cs) => [cs, new TextDecoder(cs)]));
 /** postal-mime refuses header blocks past 2 MiB; those stay with it to fail the same way. */
 const MAX_PART_HEAD = 1024 * 1024;
 const LF = 0x0a;
@@ -53,8 +50,8 @@ const CR = 0x0d;
 
 /**
  * How to decode a single quoted-printable or base64 text part without postal-mime, or
- * null when only postal-mime reads it right: another type or charset, a parameter such
- * as format=flowed, a duplicated content header (postal-mime takes the first of each
+ * null when only postal-mime reads it right: another type or charset, a parameter other
+ * than charset, format and delsp, a duplicated content header (postal-mime takes the first of each
  * the way it reads lines, which is not always ours), or a header block postal-mime
  * would end elsewhere (a first line or a line of only CRs counts as blank there).
  */
@@ -63,7 +60,7 @@ function encodedTextPart(
   headEnd: number,
   h: HeaderMap,
   cte: string,
-): { decode: (body: Uint8Array) => Uint8Array; charset: TextDecoder } | null {
+): { decode: (body: Uint8Array) => Uint8Array; text: TextDecoding } | null {
   const decode =
     cte === 'quoted-printable' ? decodeQuotedPrintable : cte === 'base64' ? decodeBase64Body : null;
   if (!decode) return null;
@@ -71,12 +68,11 @@ function encodedTextPart(
   const dispositions = h.get('content-disposition');
   if (types?.length !== 1 || h.get('content-transfer-encoding')?.length !== 1) return null;
   if (dispositions && (dispositions.length !== 1 || !INLINE.test(dispositions[0]))) return null;
-  const type = PLAIN_TEXT_TYPE.exec(types[0]);
-  const charset = partDecoders.get((type?.[2] ?? 'utf-8').toLowerCase());
-  if (!type || !charset || headEnd > MAX_PART_HEAD || raw[0] === LF || raw[0] === CR) return null;
+  const text = plainTextType(types[0]);
+  if (!text || headEnd > MAX_PART_HEAD || raw[0] === LF || raw[0] === CR) return null;
   for (let cr = raw.indexOf(CR); cr >= 0 && cr < headEnd; cr = raw.indexOf(CR, cr + 1))
     if (raw[cr + 1] === CR) return null;
-  return { decode, charset };
+  return { decode, text };
 }
 
 export async function decodeBody(
@@ -96,22 +92,42 @@ export async function decodeBody(
   const encoded = encodedTextPart(raw, headEnd, h, cte);
   if (encoded) {
     const bytes = encoded.decode(raw.subarray(bodyStart));
-    return { text: encoded.charset.decode(bytes), attachments: [] };
+    return { text: partText(bytes, encoded.text), attachments: [] };
   }
-  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  let text = email.text ?? '';
-  if (!text.trim() && email.html) text = htmlToText(email.html);
-  const attachments: AttachmentMeta[] = email.attachments.map((a, index) => ({
+  const mime = (ct.type.startsWith('multipart/') && readMultipart(raw)) || (await postalMime(raw));
+  let text = mime.text;
+  const attachments: AttachmentMeta[] = mime.attachments.map((a, index) => ({
     filename: a.filename ?? `attachment-${index + 1}`,
     mimeType: a.mimeType,
-    size: a.content instanceof ArrayBuffer ? a.content.byteLength : String(a.content).length,
+    size: a.size,
     index,
   }));
   // Inline text/x-patch and similar parts are part of what a reader reads.
-  for (const a of email.attachments) {
-    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content instanceof ArrayBuffer) {
-      text += `\n${decodeText(new Uint8Array(a.content))}`;
-    }
-  }
+  for (const a of mime.attachments)
+    if (/^text\/(x-)?(patch|diff)$/.test(a.mimeType) && a.content)
+      text += `\n${decodeText(a.content)}`;
+  return { text, attachments };
+}
+
+/** A message's text and its parts that are not text, with their sizes. */
+interface Parts {
+  text: string;
+  attachments: { filename: string | null; mimeType: string; size: number; content?: Uint8Array }[];
+}
+
+/** The message as postal-mime reads it, HTML-only mail as its text. */
+async function postalMime(raw: Uint8Array): Promise<Parts> {
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  let text = email.text ?? '';
+  if (!text.trim() && email.html) text = htmlToText(email.html);
+  const attachments = email.attachments.map((a) => {
+    const bytes = a.content instanceof ArrayBuffer ? new Uint8Array(a.content) : undefined;
+    return {
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: bytes ? bytes.length : String(a.content).length,
+      content: bytes,
+    };
+  });
   return { text, attachments };
 }

@@ -81,9 +81,14 @@ describe('single encoded text parts read as postal-mime reads them', () => {
       `${Buffer.from('\ufeffThanks, applied.\n').toString('base64')}\r\n`,
     ],
     [
-      'format=flowed (left to postal-mime)',
+      'format=flowed, unfolded as postal-mime unfolds it',
       'Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: quoted-printable',
-      'a long line that was =\r\nflowed \r\nacross lines\r\n',
+      'a long line that was =\r\nflowed \r\nacross lines\r\n-- \r\nJane\r\n',
+    ],
+    [
+      'format=flowed with delsp=yes, base64',
+      'Content-Type: text/plain; format=flowed; delsp=yes; charset="utf-8"\r\nContent-Transfer-Encoding: base64',
+      `${Buffer.from('a sen \r\ntence\r\n >From here\r\n').toString('base64')}\r\n`,
     ],
     [
       'an attachment (left to postal-mime)',
