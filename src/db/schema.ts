@@ -214,7 +214,8 @@ export interface SearchDocsRow {
   lastNo: number;
   lastId: string;
   dates: Float64Array<ArrayBuffer>;
-  sizes: Float64Array<ArrayBuffer>;
+  /** Raw sizes in bytes; doubles in a row saved before they had 32 bits. */
+  sizes: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
   inboxes: [string, Uint8Array<ArrayBuffer>][];
   /** Live numbers, newest first. */
   order: Uint32Array<ArrayBuffer>;

@@ -22,7 +22,8 @@ export class DocCache {
   /** Saved id rows read so far (row r holds numbers from r * IDS_PER_ROW). */
   idRows = new Set<number>();
   dates = new Float64Array(0);
-  sizes = new Float64Array(0);
+  /** Raw sizes in bytes (a message's fits in 32 bits: half the bytes of the saved table's dates). */
+  sizes = new Uint32Array(0);
   /** Live posting numbers, newest first. */
   order = new Uint32Array(0);
   /** Position of each number in `order` (NOT_LIVE when deleted or unknown). */
@@ -77,7 +78,8 @@ async function savedCache(db: LoupeDB, gen: number, next: number): Promise<DocCa
   c.next = row.next;
   c.savedBelow = row.next;
   c.dates = row.dates;
-  c.sizes = row.sizes;
+  // Tables saved before sizes had 32 bits hold them as doubles.
+  c.sizes = row.sizes instanceof Uint32Array ? row.sizes : Uint32Array.from(row.sizes);
   c.inboxes = new Map(row.inboxes);
   setOrder(c, row.order);
   return c;
@@ -222,8 +224,8 @@ async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
     const extra = c.gen === gen ? [] : await db.searchInboxes.toArray();
     let top = Math.max(next, c.next);
     for (const r of rows) top = Math.max(top, r.seg + r.ids.length);
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(top);
+    const grow = <A extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: A): A => {
+      const b = new (a.constructor as new (n: number) => A)(top);
       b.set(a);
       return b;
     };

@@ -20,7 +20,12 @@ import {
 } from '../../../src/core/query';
 import { markRead } from '../../../src/db/marks';
 import { getRaw } from '../../../src/db/queries';
-import { LoupeDB, type SearchIdsRow, type SearchSegRow } from '../../../src/db/schema';
+import {
+  LoupeDB,
+  type SearchDocsRow,
+  type SearchIdsRow,
+  type SearchSegRow,
+} from '../../../src/db/schema';
 import { fillIds, idsOf, loadCache } from '../../../src/db/search/cache';
 import { meta } from '../../../src/db/search/meta';
 import { IDS_PER_ROW, type DocTable } from '../../../src/db/search/saved';
@@ -730,6 +735,37 @@ describe('search index = brute force', () => {
     await indexBacklog(again);
     const rebuilt = await scratch(name);
     expect(await count(rebuilt)).toBe(want(700));
+  });
+
+  it('saves sizes in 32 bits and still reads a table saved with them as doubles', async () => {
+    const name = 'search-saved-sizes';
+    const first = await storeOf(name, 600);
+    const queries = ['z:..3000', 'z:3000..', 'z:2500..4000 deadlock'].map(parse);
+    const want = queries.map(
+      (q) =>
+        items
+          .slice(0, 600)
+          .filter((m) => matchMessage(q, toSearchDoc(m, ['lkml'], m.crash, true, m.raw.length)))
+          .length,
+    );
+    const counts = async (d: LoupeDB) => {
+      const out: number[] = [];
+      for (const q of queries) out.push((await runSearch(d, q, { limit: Infinity })).matched);
+      return out;
+    };
+    expect(await counts(first)).toEqual(want);
+    expect(want.every((n) => n > 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    const saved = (await first.searchCache.get('docs.v2')) as SearchDocsRow;
+    expect(saved.sizes).toBeInstanceOf(Uint32Array);
+    // The row as saved before: sizes as doubles. A searcher started afresh reads it.
+    const before: SearchDocsRow = { ...saved, sizes: Float64Array.from(saved.sizes) };
+    await first.searchCache.put(before);
+    const again = await scratch(name);
+    const readBack = await loadCache(again);
+    expect(readBack.sizes).toBeInstanceOf(Uint32Array);
+    expect(Array.from(readBack.sizes)).toEqual(Array.from(saved.sizes));
+    expect(await counts(again)).toEqual(want);
   });
 
   it('saves only the ids of numbers added since its last save when the index grows', async () => {
