@@ -74,3 +74,21 @@ export function findChromium(profileDir) {
   }
   throw new Error('Chromium browser process not found');
 }
+
+/**
+ * Busy share (%) of a V8 CPU profile per second from `t0` (µs, the profiles'
+ * clock): what shows whether two workers overlap or wait on each other.
+ */
+export function busyPerSecond(profile, t0) {
+  const idle = new Set(
+    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  const busy = [];
+  let t = profile.startTime;
+  profile.samples.forEach((s, i) => {
+    t += profile.timeDeltas[i];
+    const sec = Math.floor((t - t0) / 1e6);
+    busy[sec] = (busy[sec] ?? 0) + (idle.has(s) ? 0 : (profile.timeDeltas[i + 1] ?? 0));
+  });
+  return Array.from(busy, (us) => Math.min(100, Math.round((us ?? 0) / 1e4)));
+}

@@ -4,12 +4,14 @@
  * on every worker (CDP `Profiler` over Target.attachToTarget), and the CPU time of
  * each Chromium process (from /proc: the browser process runs IndexedDB's backend).
  *
- *   node bench/profile.mjs --dist DIR [--port 5251] [--runs 1] [--top 25] [--out FILE] FILE...
+ *   node bench/profile.mjs --dist DIR [--port 5251] [--runs 1] [--top 25] [--out FILE] [--timeline] FILE...
  *
  * A small warm-up import first starts the parse workers, so the profile covers the
  * whole import. Prints per run: the wall time, msgs/s, CPU seconds per process
  * type, and per worker the functions with the most self time. --out writes the
- * raw profiles (.cpuprofile, one per worker) with that prefix.
+ * raw profiles (.cpuprofile, one per worker) with that prefix. --timeline adds each
+ * worker's busy share (%) per second of the import, one list per worker on one
+ * clock: where the parse and ingest workers overlap and where one waits alone.
  */
 import { symlinkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { profileWorkers, workerChannel } from './cdp.mjs';
-import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
+import { busyPerSecond, cpuByType, findChromium, selfTimes } from './cpu.mjs';
 import { startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
@@ -30,6 +32,7 @@ const { values: opt, positionals: files } = parseArgs({
     runs: { type: 'string', default: '1' },
     top: { type: 'string', default: '25' },
     out: { type: 'string' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 if (!opt.dist || !files.length) {
@@ -103,16 +106,21 @@ try {
         Object.keys(cpu1).map((k) => [k, +(cpu1[k] - (cpu0[k] ?? 0)).toFixed(2)]),
       );
       const profiles = [];
+      const stopped = [];
       for (const w of workers) {
         const r = await ask(w.sessionId, 'Profiler.stop');
-        if (!r?.profile) continue;
+        if (r?.profile) stopped.push({ w, profile: r.profile });
+      }
+      const t0 = Math.min(...stopped.map((s) => s.profile.startTime));
+      for (const { w, profile } of stopped) {
         if (opt.out)
-          writeFileSync(`${opt.out}-${run}-${w.name}.cpuprofile`, JSON.stringify(r.profile));
-        const s = selfTimes(r.profile);
+          writeFileSync(`${opt.out}-${run}-${w.name}.cpuprofile`, JSON.stringify(profile));
+        const s = selfTimes(profile);
         profiles.push({
           worker: w.name,
           busyMs: Math.round(s.busyMs),
           top: s.top.slice(0, Number(opt.top)),
+          ...(opt.timeline ? { busyPerSecond: busyPerSecond(profile, t0) } : {}),
         });
       }
       console.log(
