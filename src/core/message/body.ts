@@ -8,7 +8,8 @@ import PostalMime from 'postal-mime';
 import { decodeText } from '../decode';
 import { firstHeader, type HeaderMap } from '../headers';
 import { htmlToText } from '../html';
-import { partText, plainTextType, readMultipart, type TextDecoding } from './multipart';
+import { partText, plainTextType, type TextDecoding } from './content-type';
+import { readMultipart } from './multipart';
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
 import type { AttachmentMeta } from '../types';
 

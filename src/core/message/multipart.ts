@@ -12,7 +12,15 @@
  * the message to postal-mime.
  */
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
-import { unflow } from './flowed';
+import {
+  isWsp,
+  partText,
+  structured,
+  textDecoding,
+  trimWsp,
+  Unsupported,
+  type Structured,
+} from './content-type';
 
 /** A part that is not text: its name, type, size and decoded bytes. */
 export interface MimeAttachment {
@@ -26,12 +34,6 @@ export interface MimeAttachment {
 export interface MimeContent {
   text: string;
   attachments: MimeAttachment[];
-}
-
-/** A content header's value: its lowercase type and its parameters, first of each name. */
-interface Structured {
-  value: string;
-  params: Map<string, string>;
 }
 
 interface Part {
@@ -56,14 +58,9 @@ interface Part {
   bodyEnd: number;
 }
 
-/** Why the reader stopped: postal-mime reads this message. */
-class Unsupported extends Error {}
-
 const LF = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
-const SPACE = 0x20;
-const TAB = 0x09;
 const CONTENT_HEADERS = ['content-type', 'content-transfer-encoding', 'content-disposition'];
 const PREFIX = [...'content-'].map((c) => c.charCodeAt(0));
 /** Multipart kinds whose parts postal-mime simply lists in order. */
@@ -72,122 +69,6 @@ const READ_MULTIPART = new Set(['mixed', 'signed']);
 const MAX_DEPTH = 32;
 /** postal-mime fails past 2 MiB of header lines in all; well below that, this reader reads. */
 const MAX_HEADER_BYTES = 1024 * 1024;
-/** Charset labels postal-mime reads with a TextDecoder of that very label ('utf8' when none). */
-const CHARSETS = ['utf-8', 'utf8', 'us-ascii', 'iso-8859-1', 'iso-8859-15', 'windows-1252'];
-const decoders = new Map(CHARSETS.map((cs) => [cs, new TextDecoder(cs)]));
-
-const isWsp = (c: number) => c === SPACE || c === TAB;
-
-function trimWsp(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isWsp(s.charCodeAt(a))) a++;
-  while (b > a && isWsp(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
-}
-
-/**
- * A structured header value ("type; name=value; ...") read as postal-mime reads it;
- * comments, backslashes and RFC 2231 continued or encoded parameters are not read.
- */
-function structured(str: string): Structured {
-  if (str.includes('(') || str.includes('\\')) throw new Unsupported();
-  const params = new Map<string, string>();
-  let type = '';
-  let key: string | null = null;
-  let value = '';
-  let pendingSpace = '';
-  let quoteClosed = false;
-  let quoted = false;
-  let stage: 'key' | 'value' = 'value';
-  const addChar = (c: string) => {
-    if (value.length) value += pendingSpace;
-    pendingSpace = '';
-    value += c;
-  };
-  const take = () => {
-    const v = value;
-    value = '';
-    pendingSpace = '';
-    quoteClosed = false;
-    return v;
-  };
-  const store = (name: string, v: string) => {
-    if (/\*(\d+\*?)?$/.test(name)) throw new Unsupported();
-    if (!params.has(name)) params.set(name, v);
-  };
-  const storeValue = () => {
-    const v = take();
-    if (key === null) type = v;
-    else store(key, v);
-  };
-  const storeEmptyKey = () => {
-    const name = take().trim();
-    if (name) store(name.toLowerCase(), '');
-  };
-  for (let i = 0; i < str.length; i++) {
-    const c = str[i];
-    if (stage === 'key') {
-      if (c === '=') {
-        key = take().trim().toLowerCase();
-        stage = 'value';
-      } else if (c === ';') storeEmptyKey();
-      else value += c;
-    } else if (quoted && c === '"') {
-      quoted = false;
-      quoteClosed = true;
-    } else if (!quoted && c === '"') {
-      quoted = true;
-      if (value.length) value += pendingSpace;
-      pendingSpace = '';
-    } else if (!quoted && c === ';') {
-      storeValue();
-      stage = 'key';
-    } else if (!quoted && (c === ' ' || c === '\t')) pendingSpace += c;
-    else if (!quoteClosed) addChar(c);
-  }
-  if (stage === 'value') storeValue();
-  else storeEmptyKey();
-  return { value: type.toLowerCase(), params };
-}
-
-/** How postal-mime reads a text/plain part: its charset's decoder, and flowed or not. */
-export interface TextDecoding {
-  decoder: TextDecoder;
-  flowed: boolean;
-  delSp: boolean;
-}
-
-function textDecoding(type: Structured): TextDecoding | null {
-  const decoder = decoders.get((type.params.get('charset') || 'utf8').trim().toLowerCase());
-  if (!decoder) return null;
-  const flowed = /^flowed$/i.test(type.params.get('format') ?? '');
-  return { decoder, flowed, delSp: /^yes$/i.test(type.params.get('delsp') ?? '') };
-}
-
-/** A part's text as postal-mime gives it. */
-export function partText(bytes: Uint8Array, how: TextDecoding): string {
-  const text = how.decoder.decode(bytes);
-  return how.flowed ? unflow(text, how.delSp) : text;
-}
-
-/**
- * The decoding of a Content-Type value that is text/plain with nothing but a charset,
- * format and delsp; null for anything else.
- */
-export function plainTextType(value: string): TextDecoding | null {
-  try {
-    const type = structured(value);
-    if (type.value !== 'text/plain') return null;
-    for (const name of type.params.keys())
-      if (name !== 'charset' && name !== 'format' && name !== 'delsp') return null;
-    return textDecoding(type);
-  } catch (e) {
-    if (e instanceof Unsupported) return null;
-    throw e;
-  }
-}
-
 function newPart(parent: Part | null): Part {
   const depth = parent ? parent.depth + 1 : 0;
   if (depth > MAX_DEPTH) throw new Unsupported();
