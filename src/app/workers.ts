@@ -53,6 +53,11 @@ class WorkerBridge<Api extends { cancel(job: number): void }> {
     }
   }
 
+  /** Passes `f` a note for the worker only when it is running: one not started has nothing to hear it. */
+  tell(f: (api: Comlink.Remote<Api>) => unknown): void {
+    if (this.remote) void f(this.remote);
+  }
+
   private api(): Comlink.Remote<Api> {
     if (!this.remote) {
       this.worker = this.start();

@@ -107,7 +107,8 @@ class SearchState {
     const now = performance.now();
     if (now - this.scrollNoted < SCROLL_NOTE_MS) return;
     this.scrollNoted = now;
-    void worker.call((w) => w.scrolling());
+    // A search worker not started yet has no background work to hold off.
+    worker.tell((w) => w.scrolling());
   }
   private scrollNoted = -Infinity;
 
