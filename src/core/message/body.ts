@@ -9,7 +9,7 @@ import { decodeText } from '../decode';
 import { firstHeader, type HeaderMap } from '../headers';
 import { htmlToText } from '../html';
 import { partText, plainTextType, type TextDecoding } from './content-type';
-import { readMultipart } from './multipart';
+import { readMultipart, type MimeAttachment, type MimeContent } from './multipart';
 import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
 import type { AttachmentMeta } from '../types';
 
@@ -110,10 +110,9 @@ export async function decodeBody(
   return { text, attachments };
 }
 
-/** A message's text and its parts that are not text, with their sizes. */
-interface Parts {
-  text: string;
-  attachments: { filename: string | null; mimeType: string; size: number; content?: Uint8Array }[];
+/** A message's text and its parts that are not text, as the multipart reader gives them; postal-mime may give a part no bytes. */
+interface Parts extends Omit<MimeContent, 'attachments'> {
+  attachments: (Omit<MimeAttachment, 'content'> & { content?: Uint8Array })[];
 }
 
 /** The message as postal-mime reads it, HTML-only mail as its text. */
