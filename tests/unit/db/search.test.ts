@@ -157,19 +157,19 @@ async function watched(name: string): Promise<{ d: LoupeDB; log: ReadLog[] }> {
 const asked = (log: ReadLog[], table: string) =>
   log.filter((e) => e.table === table && e.at === 'ask').flatMap((e) => e.keys);
 
-beforeAll(async () => {
-  const file = join(tmpdir(), `loupe-search-${process.pid}.mbox`);
+/** The raw messages of an LKML-like mbox made by tools/gen_mbox.py. */
+function generatedMail(messages: number, seed: number): Uint8Array[] {
+  const file = join(tmpdir(), `loupe-search-${process.pid}-${seed}.mbox`);
   execFileSync('python3', [
     join(projectRoot, 'tools/gen_mbox.py'),
-    '--messages',
-    '700',
-    '--seed',
-    '3',
-    '--out',
-    file,
+    ...['--messages', String(messages), '--seed', String(seed), '--out', file],
   ]);
+  return splitMbox(readFileSync(file));
+}
+
+beforeAll(async () => {
   items = [];
-  const raws = splitMbox(readFileSync(file));
+  const raws = generatedMail(700, 3);
   for (const raw of raws) {
     const m = await parseMessage(raw);
     items.push(m.hasOops ? { ...m, crash: crashSummary(m.text) } : m);
@@ -775,12 +775,7 @@ describe('search index = brute force', () => {
     const save = async (t: DocTable) => void saves.push(t);
     await loadCache(first, save);
     // More mail than a save waits for, with Message-IDs of its own.
-    const file = join(tmpdir(), `loupe-search-more-${process.pid}.mbox`);
-    execFileSync('python3', [
-      join(projectRoot, 'tools/gen_mbox.py'),
-      ...['--messages', '600', '--seed', '4', '--out', file],
-    ]);
-    const more = await Promise.all(splitMbox(readFileSync(file)).map((raw) => parseMessage(raw)));
+    const more = await Promise.all(generatedMail(600, 4).map((raw) => parseMessage(raw)));
     await storeBatch(first, 'lkml', more);
     const c = await loadCache(first, save);
     await new Promise((r) => setTimeout(r, 50));
