@@ -4,6 +4,7 @@
 import { addressParser, decodeWords } from 'postal-mime';
 import type { HeaderMap } from '../headers';
 import type { Address } from '../types';
+import { plainAddresses } from './plain-addresses';
 
 /**
  * Rewrites RFC 5322 comments as one flat level without quotes or escapes.
@@ -54,7 +55,8 @@ const ENCODED_WORD_8BIT = /=\?([^?\s]+)\?([qQ])\?([^?\s]*[\u0080-\uffff][^?\s]*)
  * turn "ö" into "Ã¶", so only its ASCII runs go through the charset.
  */
 export function decodeHeaderWords(value: string): string {
-  return decodeWords(splitEightBitWords(value));
+  // Every encoded word starts with "=?": text without one decodes to itself.
+  return value.includes('=?') ? decodeWords(splitEightBitWords(value)) : value;
 }
 
 function splitEightBitWords(value: string): string {
@@ -66,6 +68,8 @@ function splitEightBitWords(value: string): string {
 /** Parses an address list header, decoding RFC 2047 display names. */
 export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
+  const plain = plainAddresses(value);
+  if (plain) return plain;
   try {
     return addressParser(flattenComments(splitEightBitWords(value)), { flatten: true }).map(
       (a) => ({
