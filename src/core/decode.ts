@@ -36,17 +36,50 @@ export function shortAsciiText(bytes: Uint8Array): string | null {
 }
 
 /**
+ * True when `bytes` is UTF-8 that a fatal TextDecoder accepts: the WHATWG decoder's
+ * well-formed sequences (no overlong forms, surrogates or code points past U+10FFFF,
+ * none cut at the end). Checked here without making the string: in Chromium decoding
+ * a whole header block only to learn this took as long as the rest of reading it.
+ */
+export function isUtf8(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  for (let i = 0; i < n;) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // The first continuation byte's range depends on the lead byte; the others are 80–BF.
+    let more: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) more = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      more = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      more = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return false;
+    if (i + more >= n) return false;
+    const c = bytes[i + 1];
+    if (c < lo || c > hi) return false;
+    for (let k = 2; k <= more; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return false;
+    i += more + 1;
+  }
+  return true;
+}
+
+/**
  * Decodes pieces of `bytes` the way decodeText decodes them whole, for pieces that
  * start and end at ASCII bytes: a piece of valid UTF-8 cut there is valid UTF-8,
- * and windows-1252 maps each byte alone. ASCII bytes (all the header blocks of the
- * real list corpus) are not decoded whole to choose.
+ * and windows-1252 maps each byte alone. Which of the two is chosen from the bytes
+ * without decoding them whole, and an ASCII piece (most header values, whatever the
+ * block holds) reads alike in both, so short ones are made by the script.
  */
 export function pieceDecoder(bytes: Uint8Array): (piece: Uint8Array) => string {
-  if (isAscii(bytes)) return (piece) => shortAsciiText(piece) ?? utf8Piece.decode(piece);
-  try {
-    utf8.decode(bytes);
-    return (piece) => utf8Piece.decode(piece);
-  } catch {
-    return (piece) => win1252.decode(piece);
-  }
+  const decoder = isAscii(bytes) || isUtf8(bytes) ? utf8Piece : win1252;
+  return (piece) => shortAsciiText(piece) ?? decoder.decode(piece);
 }
