@@ -60,6 +60,7 @@ export function decodeHeaderWords(value: string): string {
 }
 
 function splitEightBitWords(value: string): string {
+  if (!value.includes('=?')) return value;
   return value.replace(ENCODED_WORD_8BIT, (_w, cs: string, enc: string, text: string) =>
     text.replace(/[^\u0080-\uffff]+/g, (run) => `=?${cs}?${enc}?${run}?=`),
   );
@@ -68,18 +69,20 @@ function splitEightBitWords(value: string): string {
 /** Parses an address list header, decoding RFC 2047 display names. */
 export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
-  const plain = plainAddresses(value);
-  if (plain) return plain;
   try {
-    return addressParser(flattenComments(splitEightBitWords(value)), { flatten: true }).map(
-      (a) => ({
-        name: decodeHeaderWords(a.name ?? '').trim(),
-        address: (a.address ?? '').trim(),
-      }),
-    );
+    const read = plainAddresses(splitEightBitWords(value), decodeWords) ?? postalAddresses(value);
+    return read.map((a) => ({ name: decodeHeaderWords(a.name).trim(), address: a.address.trim() }));
   } catch {
     return [];
   }
+}
+
+/** An address list as postal-mime's parser reads it (names decoded once). */
+export function postalAddresses(value: string): Address[] {
+  return addressParser(flattenComments(splitEightBitWords(value)), { flatten: true }).map((a) => ({
+    name: a.name ?? '',
+    address: a.address ?? '',
+  }));
 }
 
 /**

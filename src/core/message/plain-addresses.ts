@@ -3,10 +3,11 @@
  * `a@b`, `Name <a@b>` and `"Name" <a@b>`, separated by commas. Nearly every From,
  * To and Cc of list mail is made of these, and postal-mime's parser (a tokenizer
  * building a string a character at a time, then an object per token) took most of
- * the parse worker's address time on real list mail (bench/README.md). Anything
- * else — comments, groups, escapes, `;`, encoded words, control characters, a
- * bracket or quote out of place, a bare text without one `@` — returns null and
- * goes to postal-mime, so the result is always what postal-mime gives.
+ * the parse worker's address time on real list mail (bench/README.md). A name may
+ * hold RFC 2047 encoded words, decoded by the `decode` given (postal-mime's). Anything
+ * else — comments, groups, escapes, `;`, control characters, a bracket or quote out
+ * of place, a bare text without one `@`, an encoded word outside a name — returns
+ * null and goes to postal-mime, so the result is always what postal-mime gives.
  */
 import type { Address } from '../types';
 
@@ -26,12 +27,13 @@ const SPECIAL = /["()<>,:;\\]/;
 const BARE = /^[^@\s]+@[^@\s]+$/;
 /** Anything that leaves the common forms wherever it is. */
 // eslint-disable-next-line no-control-regex -- postal-mime drops control characters: left to it
-const NEVER = /[\0-\x08\x0a-\x1f\\()]|=\?/;
+const NEVER = /[\0-\x08\x0a-\x1f\\()]/;
+const ENCODED = '=?';
 
 const isBlank = (c: number) => c === SPACE || c === TAB;
 
 /** The addresses of `value` when it holds only the common forms, else null. */
-export function plainAddresses(value: string): Address[] | null {
+export function plainAddresses(value: string, decode: (name: string) => string): Address[] | null {
   if (NEVER.test(value)) return null;
   const out: Address[] = [];
   const n = value.length;
@@ -56,7 +58,7 @@ export function plainAddresses(value: string): Address[] | null {
       if (e === n || value.charCodeAt(e) === COMMA) {
         // A bare item: postal-mime takes it as the address when it is one.
         if (text) {
-          if (!BARE.test(text)) return null;
+          if (!BARE.test(text) || text.includes(ENCODED)) return null;
           out.push({ name: '', address: text });
         }
         i = e + 1;
@@ -68,20 +70,21 @@ export function plainAddresses(value: string): Address[] | null {
     const gt = value.indexOf('>', lt + 1);
     if (gt < 0) return null;
     const address = value.slice(lt + 1, gt).trim();
-    if (!address || SPECIAL.test(address) || /\s/.test(address)) return null;
+    if (!address || SPECIAL.test(address) || /\s/.test(address) || address.includes(ENCODED))
+      return null;
     i = gt + 1;
     while (i < n && isBlank(value.charCodeAt(i))) i++;
     if (i < n && value.charCodeAt(i) !== COMMA) return null;
     i++;
-    out.push(named(name, address));
+    out.push(named(name && decode(name), address));
   }
   return out;
 }
 
 /**
- * postal-mime names an address by its text, or by the address itself when there is
- * no text; a name equal to the address is dropped when it has an `@`, and the
- * address when it has not.
+ * postal-mime names an address by its decoded text, or by the address itself when
+ * there is no text; a name equal to the address is dropped when it has an `@`, and
+ * the address when it has not.
  */
 function named(text: string, address: string): Address {
   const name = text || address;

@@ -1,25 +1,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { addressParser, decodeWords } from 'postal-mime';
+import { decodeWords } from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { headerEnd, readHeaders } from '../../../src/core/headers';
 import { splitMbox } from '../../../src/core/mbox';
-import { parseAddresses } from '../../../src/core/message/addresses';
+import {
+  decodeHeaderWords,
+  parseAddresses,
+  postalAddresses,
+} from '../../../src/core/message/addresses';
 import { plainAddresses } from '../../../src/core/message/plain-addresses';
 import { sharedCorpus } from '../shared';
 
-/** What postal-mime's parser gives for a list without comments or encoded words. */
+const plain = (value: string) => plainAddresses(value, decodeWords);
+/** What a list's addresses were before the common forms were read here: postal-mime's. */
 const postal = (value: string) =>
-  addressParser(value, { flatten: true }).map((a) => ({
-    name: decodeWords(a.name ?? '').trim(),
-    address: (a.address ?? '').trim(),
+  postalAddresses(value).map((a) => ({
+    name: decodeHeaderWords(a.name).trim(),
+    address: a.address.trim(),
   }));
 
 describe('address lists in their common forms', () => {
   it('reads bare addresses, named and quoted-named ones', () => {
     expect(
-      plainAddresses(
+      plain(
         'Greg Kroah-Hartman <gregkh@linuxfoundation.org>, linux-kernel@vger.kernel.org,' +
           '  "Rafael J. Wysocki" <rafael@kernel.org>,\t"Last, First" <first.last@example.com>',
       ),
@@ -48,8 +53,16 @@ describe('address lists in their common forms', () => {
       '   ',
       'user+tag@sub.example.org',
       'Name <a@x>  ,  b@y',
+      '=?UTF-8?Q?=D0=9E=D0=BB=D1=8C=D0=B3=D0=B0?= =?UTF-8?Q?_=D0=A1?= <olga@x>',
+      '"=?UTF-8?B?U8O4cmVuIMW7dXJhd3NraQ==?=" <s@x>, Heinz =?iso-8859-1?Q?M=FCller?= <m@x>',
+      'Heinz =?iso-8859-1?Q?Müller?= <mueller@example.com>',
+      '=?utf-8?q?a=40x?= <a@x>',
+      '=?utf-8?q?=3Dx=3F=3D?= <b@x>',
     ];
-    for (const value of lists) expect(plainAddresses(value), value).toEqual(postal(value));
+    for (const value of lists) {
+      expect(plain(value), value).not.toBeNull();
+      expect(parseAddresses(value), value).toEqual(postal(value));
+    }
   });
 
   it('leaves every other form to postal-mime', () => {
@@ -57,8 +70,8 @@ describe('address lists in their common forms', () => {
       'ebiederm@xmission.com (Eric W. Biederman)',
       'undisclosed-recipients:;',
       'a@x; b@y',
-      '=?UTF-8?q?J=C3=BCrgen=20Gross?= <jgross@suse.com>',
-      'Uwe =?utf-8?Q?Kleine-K=C3=B6nig?= <ukleinek@kernel.org>',
+      '=?utf-8?q?a=40x?=',
+      'Name <=?utf-8?q?a?=@x>',
       '"xe-linux-external\\(mailer list\\)" <x@cisco.com>',
       'Bob <bob@x> Bobby <bobby@x>',
       'Name <a@x> trailing',
@@ -75,7 +88,7 @@ describe('address lists in their common forms', () => {
       'Name\r <a@x>',
       'Name\0 <a@x>',
     ];
-    for (const value of others) expect(plainAddresses(value), value).toBeNull();
+    for (const value of others) expect(plain(value), value).toBeNull();
     // …where the result is postal-mime's own.
     expect(parseAddresses('ebiederm@xmission.com (Eric W. Biederman)')).toEqual([
       { name: 'Eric W. Biederman', address: 'ebiederm@xmission.com' },
@@ -85,12 +98,12 @@ describe('address lists in their common forms', () => {
   it('reads 100,000 addresses, and hostile brackets and quotes, in linear time', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => `User ${i} <u${i}@example.org>`);
     const t0 = performance.now();
-    const read = plainAddresses(many.join(', '));
+    const read = plain(many.join(', '));
     expect(read).toHaveLength(100_000);
     expect(read?.[99_999]).toEqual({ name: 'User 99999', address: 'u99999@example.org' });
     for (const hostile of ['<'.repeat(200_000), '"'.repeat(200_000), 'a '.repeat(100_000) + '<'])
-      expect(plainAddresses(hostile)).toBeNull();
-    expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(plain(hostile)).toBeNull();
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });
 
@@ -108,10 +121,10 @@ const corpora = [
   .filter((d): d is string => d !== null);
 
 describe.skipIf(!corpora.length)('address lists of the shared corpora', () => {
-  it('read as postal-mime reads them, for every From, To and Cc taken here', () => {
+  it('read as postal-mime reads them, every From, To and Cc', () => {
     const fields = new Set(['from', 'to', 'cc']);
     let values = 0;
-    let plain = 0;
+    let taken = 0;
     for (const dir of corpora) {
       for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
         if (!f.isFile() || /\.(json|md|tsv|py|sh)$/.test(f.name)) continue;
@@ -120,15 +133,13 @@ describe.skipIf(!corpora.length)('address lists of the shared corpora', () => {
           const { headers } = readHeaders(raw, headerEnd(raw).headEnd, fields);
           for (const value of [...headers.values()].flat()) {
             values++;
-            const mine = plainAddresses(value);
-            if (!mine) continue;
-            plain++;
-            expect(mine, value).toEqual(postal(value));
+            if (plain(value)) taken++;
+            expect(parseAddresses(value), value).toEqual(postal(value));
           }
         }
       }
     }
-    console.log(`address lists read without postal-mime: ${plain} of ${values}`);
-    if (sharedCorpus('mail/lists')) expect(plain / values).toBeGreaterThan(0.9);
+    console.log(`address lists read without postal-mime: ${taken} of ${values}`);
+    if (sharedCorpus('mail/lists')) expect(taken / values).toBeGreaterThan(0.95);
   }, 120_000);
 });
