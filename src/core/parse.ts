@@ -2,7 +2,7 @@
  * Raw messages to storable items: parsed, with crash summaries and their index
  * terms as one run. Pure, so a parse worker carries no database code.
  */
-import { parseMessage, type AddressMemo, type ParsedMessage } from './message';
+import { AddressMemo, parseMessage, type ParsedMessage } from './message';
 import { crashSummary } from './oops';
 import { termRun, type RunRef } from './query/terms';
 import type { CrashSummary } from './types';
@@ -32,7 +32,7 @@ export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
   const t0 = performance.now();
   const parsed = [];
   const now = Date.now();
-  const memo: AddressMemo = new Map();
+  const memo = new AddressMemo();
   for (const raw of raws) {
     const m = await parseMessage(raw, now, memo);
     parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });

@@ -13,7 +13,7 @@ import { decodeBody, type Body } from './body';
 import { dateFromReceived, parseDate } from './date';
 import { extractIds, listIdOf, MAX_ID, normalizeMessageId, parseReferences } from './ids';
 
-export type { AddressMemo } from './addresses';
+export { AddressMemo } from './addresses';
 export { parseDate } from './date';
 export { extractIds, listIdOf, normalizeMessageId, parseReferences } from './ids';
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeText } from '../../../src/core/decode';
 import { splitMbox } from '../../../src/core/mbox';
 import {
+  AddressMemo,
   extractIds,
   normalizeMessageId,
   parseDate,
@@ -256,7 +257,7 @@ describe('address lists shared by messages parsed together', () => {
     );
 
   it('gives each message the addresses it would get alone, as objects of its own', async () => {
-    const memo = new Map();
+    const memo = new AddressMemo();
     const a = await parseMessage(mail('a'), Date.now(), memo);
     const b = await parseMessage(mail('b'), Date.now(), memo);
     const alone = await parseMessage(mail('b'));
@@ -265,6 +266,19 @@ describe('address lists shared by messages parsed together', () => {
     expect(b.cc).toHaveLength(2);
     expect(b.from).not.toBe(a.from);
     expect(b.cc[1]).not.toBe(a.cc[1]);
-    expect(memo.size).toBe(3);
+    expect(memo.lists.size).toBe(3);
+  });
+
+  it('decodes a display name once for every list that names it', async () => {
+    const memo = new AddressMemo();
+    const other = enc.encode(
+      `Message-ID: <c@example.org>\nFrom: x@example.org\nTo: =?UTF-8?Q?Jos=C3=A9?= <jose@example.org>, Ann <ann@example.org>\n\nbody\n`,
+    );
+    await parseMessage(mail('a'), Date.now(), memo);
+    const c = await parseMessage(other, Date.now(), memo);
+    expect(c.to).toEqual((await parseMessage(other)).to);
+    expect(c.to[0]).toEqual({ name: 'José', address: 'jose@example.org' });
+    expect(memo.decodeName('=?UTF-8?Q?Jos=C3=A9?=')).toBe('José');
+    expect(memo.lists.size).toBe(5);
   });
 });
