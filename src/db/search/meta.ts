@@ -13,7 +13,9 @@ export async function meta(db: LoupeDB, key: string): Promise<number> {
  * marker the backlog sets once done, which a schema upgrade that drops the index clears.
  */
 export async function indexComplete(db: LoupeDB): Promise<boolean> {
-  const [version, complete] = await Promise.all([meta(db, 'version'), meta(db, 'complete')]);
+  const [version, complete] = (await db.searchMeta.bulkGet(['version', 'complete'])).map(
+    (r) => r?.value ?? 0,
+  );
   return (version || 1) === INDEX_VERSION && complete > 0;
 }
 
