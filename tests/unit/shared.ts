@@ -18,6 +18,11 @@ export function sharedCorpus(sub: string): string | null {
   return null;
 }
 
+/** The corpora of `subs` that are present under ../shared/corpus (each absent one noticed). */
+export function sharedCorpora(...subs: string[]): string[] {
+  return subs.map(sharedCorpus).filter((d): d is string => d !== null);
+}
+
 /** The Message-ID of syzbot's report in the seed thread ("task hung in locks_remove_posix"). */
 export const SEED_ID = '000000000000070cb305a66ddc71@google.com';
 

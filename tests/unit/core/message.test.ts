@@ -11,16 +11,14 @@ import {
   parseMessage,
   parseReferences,
 } from '../../../src/core/message';
-import { SEED_ID, parseSeedThread, projectRoot, sharedCorpus } from '../shared';
+import { SEED_ID, parseSeedThread, projectRoot, sharedCorpora, sharedCorpus } from '../shared';
 
 const seedDir = sharedCorpus('mail/seed-thread');
-const edgeDirs = [
+const edgeDirs = sharedCorpora(
   'mail/patchwork/fuzz',
   'mail/mime-edge/enmime',
   'mail/mime-edge/stalwart-mail-parser',
-]
-  .map((d) => sharedCorpus(d))
-  .filter((d): d is string => d !== null);
+);
 
 const enc = new TextEncoder();
 const fixture = (name: string) => readFileSync(join(projectRoot, 'tests/fixtures/mail', name));

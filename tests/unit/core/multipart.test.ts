@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
 import { readMultipart } from '../../../src/core/message/multipart';
-import { sharedCorpus } from '../shared';
+import { sharedCorpora, sharedCorpus } from '../shared';
 
 const enc = new TextEncoder();
 const utf8 = new TextDecoder();
@@ -296,16 +296,14 @@ describe('hostile multipart input stays linear and bounded', () => {
 });
 
 // The corpora holding multipart mail (b4's, git's and syzbot's report mails hold none it reads).
-const corpora = [
+const corpora = sharedCorpora(
   'mail/lists',
   'mail/syzbot',
   'mail/mime-edge',
   'mail/patchwork',
   'mail/notmuch',
   'mail/public-inbox',
-]
-  .map((d) => sharedCorpus(d))
-  .filter((d): d is string => d !== null);
+);
 
 describe.skipIf(!corpora.length)('multipart messages of the shared corpora', () => {
   it('read as postal-mime reads them, for every multipart message the reader takes', async () => {

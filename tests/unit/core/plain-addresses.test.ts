@@ -11,7 +11,7 @@ import {
   postalAddresses,
 } from '../../../src/core/message/addresses';
 import { plainAddresses } from '../../../src/core/message/plain-addresses';
-import { sharedCorpus } from '../shared';
+import { sharedCorpora, sharedCorpus } from '../shared';
 
 const plain = (value: string) => plainAddresses(value, decodeWords);
 /** What a list's addresses were before the common forms were read here: postal-mime's. */
@@ -107,7 +107,7 @@ describe('address lists in their common forms', () => {
   });
 });
 
-const corpora = [
+const corpora = sharedCorpora(
   'mail/lists',
   'mail/syzbot',
   'mail/mime-edge',
@@ -116,9 +116,7 @@ const corpora = [
   'mail/public-inbox',
   'mail/git-mailinfo',
   'mail/b4',
-]
-  .map((d) => sharedCorpus(d))
-  .filter((d): d is string => d !== null);
+);
 
 describe.skipIf(!corpora.length)('address lists of the shared corpora', () => {
   it('read as postal-mime reads them, every From, To and Cc', () => {

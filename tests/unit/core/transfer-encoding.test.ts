@@ -8,7 +8,7 @@ import { htmlToText } from '../../../src/core/html';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
 import { decodeBase64Body, decodeQuotedPrintable } from '../../../src/core/transfer-encoding';
-import { sharedCorpus } from '../shared';
+import { sharedCorpora } from '../shared';
 
 const enc = new TextEncoder();
 const utf8 = new TextDecoder();
@@ -111,9 +111,7 @@ describe('single encoded text parts read as postal-mime reads them', () => {
   }
 });
 
-const corpora = ['mail/lists', 'mail/mime-edge', 'mail/patchwork']
-  .map((d) => sharedCorpus(d))
-  .filter((d): d is string => d !== null);
+const corpora = sharedCorpora('mail/lists', 'mail/mime-edge', 'mail/patchwork');
 
 describe.skipIf(!corpora.length)('encoded text parts of the shared corpora', () => {
   it('gives the text postal-mime gives, for every quoted-printable or base64 message', async () => {
