@@ -48,15 +48,15 @@ let backlogAt: { done: number; total: number } | null = null;
  * Whether the index is complete, asked as the worker's script runs: the database is
  * opened and the marker read while the call that started the worker is on its way.
  */
-const complete = indexComplete(getDB());
-complete.catch(() => undefined);
+const completeAtStart = indexComplete(getDB());
+completeAtStart.catch(() => undefined);
 
 /**
  * Mail stored before the index existed is indexed once (by the writer), before the
  * first query. Once it is, the marker says so here, without starting the writer.
  */
 function ready(): Promise<number> {
-  backlog ??= complete
+  backlog ??= completeAtStart
     .then((complete) =>
       complete
         ? 0
