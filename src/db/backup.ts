@@ -7,6 +7,7 @@
 import { toMboxrd } from '../core/export';
 import type { InboxRow, LoupeDB, SavedSearchRow, SettingRow, WatchRow } from './schema';
 import { rawsById } from './queries';
+import { chunkedRaws } from './raw-chunks';
 
 /** The JSON half of a backup. */
 export interface BackupState {
@@ -40,31 +41,28 @@ export function backupMbox(
   chunk = 200,
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   let inboxAt = 0;
-  let ids: string[] | null = null;
-  let idAt = 0;
+  let raws: AsyncGenerator<Uint8Array[]> | null = null;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       for (;;) {
         if (inboxAt >= inboxes.length) return controller.close();
         const name = inboxes[inboxAt];
-        ids ??= (await db.messages.where('inboxes').equals(name).primaryKeys()) as string[];
-        if (idAt >= ids.length) {
+        raws ??= rawsInChunkOrder(
+          db,
+          (await db.messages.where('inboxes').equals(name).primaryKeys()) as string[],
+          chunk,
+        );
+        const next = await raws.next();
+        if (next.done) {
           inboxAt++;
-          ids = null;
-          idAt = 0;
+          raws = null;
           continue;
         }
-        const raws = await rawsById(db, ids.slice(idAt, idAt + chunk));
-        idAt += chunk;
-        let n = 0;
-        for (const raw of raws) {
-          if (!raw) continue;
-          // Raw bytes come out of IndexedDB on plain ArrayBuffers, as CompressionStream wants.
+        // Raw bytes come out of IndexedDB on plain ArrayBuffers, as CompressionStream wants.
+        for (const raw of next.value)
           for (const part of toMboxrd(raw)) controller.enqueue(part as Uint8Array<ArrayBuffer>);
-          n++;
-        }
-        counts.set(name, (counts.get(name) ?? 0) + n);
-        if (n) return;
+        counts.set(name, (counts.get(name) ?? 0) + next.value.length);
+        return;
       }
     },
   });
@@ -100,4 +98,35 @@ export async function backupState(
     watches: (await db.watches.toArray()).filter((w) => inboxes.includes(w.inbox)),
     settings: all ? await db.settings.toArray() : [],
   };
+}
+
+/**
+ * Raw bytes of the given messages, a few at a time, in no set order: chunk by chunk
+ * for rows that point at one (each chunk read once, however its messages are spread
+ * over the ids), then the rest (rows stored before v15) `step` at a time by id.
+ * Reading by id alone would read a chunk again for each of its messages.
+ */
+export async function* rawsInChunkOrder(
+  db: LoupeDB,
+  ids: string[],
+  step = 200,
+): AsyncGenerator<Uint8Array[]> {
+  const left = new Set(ids);
+  for (const { chunk, ids: held } of await db.rawChunkIds.toArray()) {
+    const wanted = held.filter((id) => left.has(id));
+    if (!wanted.length) continue;
+    // An id imported again after a deletion may be listed by an older chunk too: its
+    // row says which chunk holds it.
+    const rows = (await db.messages.where(':id').anyOf(wanted).raw().toArray()).filter(
+      (m) => m.piece?.[0] === chunk,
+    );
+    const raws = (await chunkedRaws(db, rows)).filter((r): r is Uint8Array => !!r);
+    for (const m of rows) left.delete(m.id);
+    if (raws.length) yield raws;
+  }
+  const rest = ids.filter((id) => left.has(id));
+  for (let i = 0; i < rest.length; i += step) {
+    const raws = (await rawsById(db, rest.slice(i, i + step))).filter((r): r is Uint8Array => !!r);
+    if (raws.length) yield raws;
+  }
 }

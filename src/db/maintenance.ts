@@ -8,6 +8,7 @@ import { namingMessage, participantOf } from '../core/thread-summary';
 import { nodeMap } from './nodes';
 import { deleteInboxIndex, searchTables, touchReadMarks } from './search';
 import { inboxList } from './queries';
+import { dropDeadChunks } from './raw-chunks';
 import {
   messageRow,
   threadRow,
@@ -68,6 +69,8 @@ export async function deleteInbox(db: LoupeDB, name: string, chunk = 200): Promi
       },
     );
   }
+  // Then the chunks of raw bytes whose messages are all gone (deletes only, too).
+  await db.transaction('rw', [db.messages, db.rawChunks, db.rawChunkIds], () => dropDeadChunks(db));
   const tables = [
     db.messages,
     db.threads,

@@ -2,6 +2,7 @@
 import { ALL } from '../core/constants';
 import { nodeMap } from './nodes';
 import { meta } from './search/meta';
+import { chunkedRaws } from './raw-chunks';
 import type { InboxRow, LoupeDB, StoredMessage, StoredThread } from './schema';
 
 /** Inboxes in the order they were added. */
@@ -236,11 +237,15 @@ export async function threadMessages(
   return new Map(rows.map((m) => [m.id, m]));
 }
 
-/** Raw bytes of some messages, by id: in their rows, or in `raws` for mail stored before v8. */
+/**
+ * Raw bytes of some messages, by id: in chunks (v15), in their rows (v8 to v14), or
+ * in `raws` for mail stored before v8.
+ */
 export async function rawsById(db: LoupeDB, ids: string[]): Promise<(Uint8Array | undefined)[]> {
   // raw(): the rows skip the reading hook, which would decode text nobody reads here.
   const rows = await db.messages.where(':id').anyOf(ids).raw().toArray();
-  const inline = new Map(rows.map((m) => [m.id, m.raw]));
+  const chunked = await chunkedRaws(db, rows);
+  const inline = new Map(rows.map((m, i) => [m.id, m.raw ?? chunked[i]]));
   const raws = ids.map((id) => inline.get(id));
   const older = ids.filter((_, i) => !raws[i]);
   if (older.length) {

@@ -11,12 +11,22 @@ import type { CrashSummary, MessageRecord, ThreadRecord } from '../core/types';
 export type { NodeLogRow } from './node-log';
 
 /**
- * A message row. Since v8 it holds its raw bytes, and plain mail stores its body
- * once: `text` is left empty and `textAt` says where it starts in `raw` (the
- * table's reading hook fills `text` in). Rows stored before v8 keep `text`, and
- * their raw bytes in `raws`.
+ * A message row. Since v15 it keeps its text, its raw size, and `piece`: where the
+ * rest of its raw bytes are in a chunk of `rawChunks` (src/db/raw-chunks.ts): the
+ * header block when `textAt` is set (the raw message is that block followed by the
+ * UTF-8 of `text`), else the whole message. Rows stored from v8 to v14 hold their
+ * raw bytes in `raw`, and plain mail its body only there: `text` is left empty and
+ * `textAt` says where it starts in `raw` (the table's reading hook fills `text` in).
+ * Rows stored before v8 keep `text`, and their raw bytes in `raws`.
  */
-export type StoredMessage = Omit<MessageRecord, 'raw'> & { raw?: Uint8Array; textAt?: number };
+export type StoredMessage = Omit<MessageRecord, 'raw'> & {
+  raw?: Uint8Array;
+  textAt?: number;
+  /** [chunk key, offset, length] in `rawChunks`. */
+  piece?: [number, number, number];
+  /** Raw bytes of the message (rows with `piece`). */
+  size?: number;
+};
 
 /** A message as it is written: a row whose text can be read from its raw bytes leaves `text` empty. */
 export function messageRow<T extends StoredMessage>(m: T): T {
@@ -28,6 +38,12 @@ function withText(m: StoredMessage | undefined): StoredMessage | undefined {
   if (m && m.textAt !== undefined && m.raw && m.text === '')
     m.text = decodeText(m.raw.subarray(m.textAt));
   return m;
+}
+
+/** The Message-IDs whose pieces a chunk of `rawChunks` holds: the chunk goes when they all have. */
+export interface RawChunkIdsRow {
+  chunk: number;
+  ids: string[];
 }
 
 /** Raw bytes of a message stored before v8, for raw view, export and re-parsing. */
@@ -247,6 +263,8 @@ export interface SearchMetaRow {
 export class LoupeDB extends Dexie {
   messages!: EntityTable<StoredMessage, 'id'>;
   raws!: EntityTable<RawRow, 'id'>;
+  rawChunks!: Dexie.Table<Uint8Array<ArrayBuffer>, number>;
+  rawChunkIds!: EntityTable<RawChunkIdsRow, 'chunk'>;
   threads!: EntityTable<StoredThread, 'id'>;
   inboxes!: EntityTable<InboxRow, 'name'>;
   reads!: EntityTable<ReadRow, 'id'>;
@@ -407,6 +425,10 @@ export class LoupeDB extends Dexie {
     // written on import; the writer finds a Message-ID's posting number in a map it
     // keeps in memory (search/numbers.ts).
     this.version(14).stores({ searchSegs: 'seg' });
+    // v15: raw bytes leave the message rows for chunks of many messages in one value
+    // (`rawChunks`, out-of-line keys), and plain mail keeps its text in its row, its
+    // chunk only the header block. Rows stored before keep their layout.
+    this.version(15).stores({ rawChunks: '++', rawChunkIds: 'chunk' });
     this.messages.hook('reading', withText);
   }
 }

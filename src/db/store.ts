@@ -22,6 +22,7 @@ import {
   type StoredThread,
 } from './schema';
 import { indexMessages, searchTables } from './search';
+import { storeRaws } from './raw-chunks';
 
 export type { IngestItem };
 
@@ -41,7 +42,16 @@ export async function storeBatch(
   inbox: string,
   batch: IngestItem[],
 ): Promise<BatchResult> {
-  const tables = [db.messages, db.threads, db.reads, db.oopses, db.nodeLog, ...searchTables(db)];
+  const tables = [
+    db.messages,
+    db.rawChunks,
+    db.rawChunkIds,
+    db.threads,
+    db.reads,
+    db.oopses,
+    db.nodeLog,
+    ...searchTables(db),
+  ];
   return db.transaction('rw', tables, async () => {
     const unique = new Map<string, IngestItem>();
     for (const m of batch) if (!unique.has(m.id)) unique.set(m.id, m);
@@ -163,11 +173,13 @@ async function threadFresh(
   }
   const crashes = fresh.flatMap((m) => (m.crash ? [{ ...m.crash, id: m.id, date: m.date }] : []));
   if (crashes.length) await db.oopses.bulkPut(crashes);
-  // One row per message, raw bytes inline: plain mail keeps its body only as bytes.
+  // One row per message with its text; its raw bytes (only the header block for plain
+  // mail) go into chunks of many messages.
+  const raws = await storeRaws(db, fresh);
   await db.messages.bulkPut(
-    fresh.map(({ crash: _crash, terms: _terms, textAt, ...m }) => ({
+    fresh.map(({ crash: _crash, terms: _terms, textAt: _textAt, raw: _raw, ...m }, i) => ({
       ...m,
-      ...(textAt === null ? {} : { text: '', textAt }),
+      ...raws[i],
       inboxes: [inbox],
       threadId: threadOfNode.get(m.id) ?? m.id,
     })),

@@ -223,9 +223,10 @@ export async function indexBacklog(
       const numbers = await postingNumbers(db);
       const todo = ids.filter((id) => numbers.get(id) === undefined);
       const msgs = (await db.messages.bulkGet(todo)).filter((m): m is StoredMessage => !!m);
-      // Only crash reports have a crash row; rows stored before v8 keep their raw bytes
-      // (read for their size, z:) in `raws`.
-      const older = msgs.flatMap((m) => (m.raw ? [] : [m.id]));
+      // Only crash reports have a crash row; rows since v15 keep their raw size, rows from
+      // v8 their raw bytes, and rows stored before v8 keep them (read for their size,
+      // z:) in `raws`.
+      const older = msgs.flatMap((m) => (m.raw || m.size !== undefined ? [] : [m.id]));
       const [crashOf, raws] = await Promise.all([
         crashRows(
           db,
@@ -240,7 +241,7 @@ export async function indexBacklog(
           m,
           inboxes: m.inboxes.map((x) => x.toLowerCase()),
           crash: crashOf.get(m.id) ?? null,
-          size: m.raw?.length ?? sizeOf.get(m.id) ?? 0,
+          size: m.size ?? m.raw?.length ?? sizeOf.get(m.id) ?? 0,
         })),
         numbers,
       );

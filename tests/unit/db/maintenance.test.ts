@@ -39,6 +39,23 @@ describe('deleteInbox', () => {
     expect(rebuilt?.participants[0]).toBe('root');
   });
 
+  it('deletes a chunk of raw bytes with its last message, and keeps one a cross-post still needs', async () => {
+    await store('a', [mail('root@x', 1), mail('r1@x', 2, ['root@x']), mail('solo@x', 3)]);
+    await store('b', [mail('b-only@x', 4, [], 'b topic')]);
+    // Cross-posted: stored once, its bytes in the chunk 'a' wrote.
+    await store('b', [mail('r1@x', 2, ['root@x'])]);
+    const [chunkA, chunkB] = (await fx.db.rawChunkIds.toArray()).map((r) => r.chunk);
+    expect(await fx.db.rawChunkIds.count()).toBe(2);
+    const r1 = await getRaw(fx.db, 'r1@x');
+    await deleteInbox(fx.db, 'a');
+    expect(await fx.db.rawChunks.toCollection().primaryKeys()).toEqual([chunkA, chunkB]);
+    expect(await getRaw(fx.db, 'r1@x')).toEqual(r1);
+    expect(await getRaw(fx.db, 'solo@x')).toBeUndefined();
+    await deleteInbox(fx.db, 'b');
+    expect(await fx.db.rawChunks.count()).toBe(0);
+    expect(await fx.db.rawChunkIds.count()).toBe(0);
+  });
+
   it('removes messages only that inbox holds and keeps cross-posts in the other inbox', async () => {
     await store('a', [
       mail('root@x', 1),

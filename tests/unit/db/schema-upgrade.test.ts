@@ -8,6 +8,7 @@ import { nodeMap } from '../../../src/db/nodes';
 import { LoupeDB } from '../../../src/db/schema';
 import { indexBacklog, runSearch } from '../../../src/db/search';
 import { storeBatch } from '../../../src/db/store';
+import { backupMbox } from '../../../src/db/backup';
 
 const NAME = 'loupe-upgrade-test';
 afterEach(async () => {
@@ -241,6 +242,91 @@ describe('the version 9, 10, 12, 13 and 14 upgrades', () => {
         'linux-mm,lkml',
         'linux-mm,lkml',
       ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/** The stores of schema version 14: message rows hold their raw bytes. */
+const V14 = {
+  messages: 'id, threadId, *inboxes',
+  raws: 'id',
+  threads: 'id, lastDate, subjectKey, *listKeys',
+  inboxes: 'name',
+  reads: 'id, threadId',
+  settings: 'key',
+  oopses: 'id, title, type, date',
+  nodeLog: '++seq',
+  searchSegs: 'seg',
+  searchInboxes: '[no+inbox], inbox',
+  postings: '[t+seg]',
+  savedSearches: '++id',
+  searchMeta: 'key',
+  searchCache: 'key',
+  syncStatus: 'inbox',
+  watches: 'id, inbox',
+};
+
+describe('the version 15 upgrade', () => {
+  it('reads rows that hold their raw bytes beside rows whose bytes are in chunks: raw view, backup, index', async () => {
+    const enc = new TextEncoder();
+    const parse = (id: string, word: string) =>
+      parseMessage(
+        enc.encode(
+          `Message-ID: <${id}>\nFrom: Ann <ann@x>\nSubject: ${word} report\nDate: Mon, 1 Jun 2020 10:00:00 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=x; b=abc\n\nthe ${word} stalls\n`,
+        ),
+      );
+    const inline = await parse('inline@x', 'wombat');
+    const old = new Dexie(NAME);
+    old.version(14).stores(V14);
+    await old.open();
+    // A plain message as v8 to v14 stored it: its body only in its raw bytes.
+    const { textAt, ...row } = inline;
+    await old
+      .table('messages')
+      .add({ ...row, text: '', textAt, inboxes: ['l'], threadId: 'inline@x' });
+    await old.table('inboxes').add({
+      name: 'l',
+      url: null,
+      title: 'l',
+      addedAt: 1,
+      lastSync: null,
+      feedSeen: [],
+      messageCount: 1,
+    });
+    old.close();
+
+    const db = new LoupeDB(NAME);
+    await db.open();
+    try {
+      expect(db.verno).toBe(15);
+      const chunked = await parse('chunked@x', 'dingo');
+      await storeBatch(db, 'l', [{ ...chunked, text: '' }]);
+      expect((await db.messages.get('inline@x'))?.text).toBe(inline.text);
+      expect((await db.messages.get('chunked@x'))?.text).toBe(chunked.text);
+      expect(await getRaw(db, 'inline@x')).toEqual(inline.raw);
+      expect(await getRaw(db, 'chunked@x')).toEqual(chunked.raw);
+
+      const counts = new Map<string, number>();
+      const mbox = await new Response(backupMbox(db, ['l'], counts)).text();
+      expect(counts.get('l')).toBe(2);
+      expect(mbox).toContain('the wombat stalls');
+      expect(mbox).toContain('the dingo stalls');
+      expect(mbox.match(/DKIM-Signature/g)).toHaveLength(2);
+
+      // The old row is indexed from the backlog, its size read from its bytes; the
+      // new one at import, its size from its row.
+      expect(await indexBacklog(db)).toBe(1);
+      const sizes = (await db.searchSegs.toArray()).flatMap((s) =>
+        s.ids.map((id, i) => [id, s.sizes[i]]),
+      );
+      expect(new Map(sizes as [string, number][])).toEqual(
+        new Map([
+          ['chunked@x', chunked.raw.length],
+          ['inline@x', inline.raw.length],
+        ]),
+      );
     } finally {
       db.close();
     }

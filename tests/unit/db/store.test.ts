@@ -1,14 +1,12 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
 import { ALL } from '../../../src/core/constants';
 import { markRead } from '../../../src/db/marks';
 import { countThreads, getRaw, listThreads, threadOf } from '../../../src/db/queries';
-import type { StoredMessage } from '../../../src/db/schema';
 import { storeBatch } from '../../../src/db/store';
 import { projectRoot, sharedCorpus } from '../shared';
 
@@ -34,24 +32,51 @@ describe('storing batches', () => {
     expect((await getRaw(fx.db, 'patch1@example.org'))?.length).toBeGreaterThan(100);
   });
 
-  it("keeps a plain message's body once, as its raw bytes, and reads the same text back", async () => {
-    const plain = await mail('plain@x', 1, [], 'plain', 'a body kept only as bytes');
+  it("keeps a plain message's body once, as its text, and gives its raw bytes back exactly", async () => {
+    const plain = await mail('plain@x', 1, [], 'plain', 'a body kept once, as text: Grüße');
     const qp = await parseMessage(
       enc.encode(
         'Message-ID: <qp@x>\nSubject: qp\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9\n',
       ),
     );
-    await storeBatch(fx.db, 'l', [plain, qp]);
-    expect((await fx.db.messages.get('plain@x'))?.text).toBe(plain.text);
-    expect((await fx.db.messages.get('qp@x'))?.text).toBe(qp.text);
-    expect(await getRaw(fx.db, 'plain@x')).toEqual(plain.raw);
-    // Underneath the reading hook: the plain row stores no second copy of its body.
-    const bare = await new Dexie(fx.db.name).open();
-    const rows = await bare.table('messages').bulkGet(['plain@x', 'qp@x']);
-    bare.close();
-    expect(rows.map((r: StoredMessage) => [r.text, r.textAt, r.raw?.length])).toEqual([
-      ['', plain.textAt, plain.raw.length],
-      [qp.text, undefined, qp.raw.length],
+    // A body in windows-1252 and one starting with a BOM read as text that does not
+    // encode back to their bytes: their chunks keep the whole message.
+    const latin = await parseMessage(
+      Uint8Array.from([...enc.encode('Message-ID: <latin@x>\nSubject: latin\n\nCaf'), 0xe9, 0x0a]),
+    );
+    const bom = await parseMessage(
+      Uint8Array.from([
+        ...enc.encode('Message-ID: <bom@x>\nSubject: bom\n\n'),
+        0xef,
+        0xbb,
+        0xbf,
+        ...enc.encode('hello\n'),
+      ]),
+    );
+    // As a parse worker hands them over: a plain body's text is left empty.
+    const handed = [plain, qp, latin, bom].map((m) => (m.textAt === null ? m : { ...m, text: '' }));
+    await storeBatch(fx.db, 'l', handed);
+    for (const m of [plain, qp, latin, bom]) {
+      expect((await fx.db.messages.get(m.id))?.text).toBe(m.text);
+      expect(await getRaw(fx.db, m.id)).toEqual(m.raw);
+    }
+    const rows = await fx.db.messages.bulkGet(['plain@x', 'qp@x', 'latin@x', 'bom@x']);
+    expect(rows.map((r) => [r?.raw, r?.textAt, r?.piece?.slice(1), r?.size])).toEqual([
+      // Only the header block is in the chunk; the body is the row's text.
+      [undefined, plain.textAt, [0, plain.textAt], plain.raw.length],
+      [undefined, undefined, [plain.textAt, qp.raw.length], qp.raw.length],
+      [undefined, undefined, [plain.textAt! + qp.raw.length, latin.raw.length], latin.raw.length],
+      [
+        undefined,
+        undefined,
+        [plain.textAt! + qp.raw.length + latin.raw.length, bom.raw.length],
+        bom.raw.length,
+      ],
+    ]);
+    expect(plain.textAt).toBeGreaterThan(0);
+    expect(await fx.db.rawChunks.count()).toBe(1);
+    expect(await fx.db.rawChunkIds.toArray()).toEqual([
+      { chunk: rows[0]?.piece?.[0], ids: ['plain@x', 'qp@x', 'latin@x', 'bom@x'] },
     ]);
     expect(await fx.db.raws.count()).toBe(0);
   });
