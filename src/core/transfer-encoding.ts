@@ -5,7 +5,31 @@
  * (Outlook, Gmail and Apple Mail encode a UTF-8 body), and giving it to
  * postal-mime whole, to re-parse every header, cost several times a plain
  * message's parse.
+ *
+ * In Chromium's workers fresh memory costs more than the decoding itself (a new
+ * array of a body's size took longer than the loop that fills it: bench/README.md),
+ * so the bytes are a view of the array they were decoded into, never copied out of
+ * it, and a text part read into a string at once is decoded into one array kept
+ * for the next ('scratch').
  */
+
+/**
+ * Where decoded bytes go: an array of their own ('fresh': an attachment kept beside
+ * other parts), or the array the last 'scratch' call used ('scratch': valid until the
+ * next such call, so read them at once).
+ */
+export type Reuse = 'fresh' | 'scratch';
+
+/** Scratch arrays past this size (a part of several MB) are not kept. */
+const MAX_SCRATCH = 4 * 1024 * 1024;
+let scratch = new Uint8Array(64 * 1024);
+
+/** An array of at least `size` bytes to decode into: new, or the scratch array. */
+function target(size: number, reuse: Reuse): Uint8Array<ArrayBuffer> {
+  if (reuse === 'fresh' || size > MAX_SCRATCH) return new Uint8Array(size);
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+  return scratch;
+}
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -23,8 +47,11 @@ function hexNibble(c: number): number {
  * ending in "=" continues on the next (a soft break), any other ends in LF; "=XX"
  * with two hex digits is a byte, anything else after "=" stays as it is.
  */
-export function decodeQuotedPrintable(body: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(body.length + 1);
+export function decodeQuotedPrintable(
+  body: Uint8Array,
+  reuse: Reuse = 'fresh',
+): Uint8Array<ArrayBuffer> {
+  const out = target(body.length + 1, reuse);
   let n = 0;
   for (let start = 0; start < body.length;) {
     const nl = body.indexOf(LF, start);
@@ -50,7 +77,7 @@ export function decodeQuotedPrintable(body: Uint8Array): Uint8Array<ArrayBuffer>
     if (!soft) out[n++] = LF;
     start = next;
   }
-  return out.slice(0, n);
+  return out.subarray(0, n);
 }
 
 /** Base64 digit values, and -1 for bytes that are not base64 digits ("=" is -2). */
@@ -64,8 +91,11 @@ DIGIT[EQUALS] = -2;
  * run of digits, and each run is decoded on its own (a run of 4k+1 digits drops the
  * last one, a partial group gives the bytes its digits hold).
  */
-export function decodeBase64Body(body: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(Math.ceil((body.length * 3) / 4) + 3);
+export function decodeBase64Body(
+  body: Uint8Array,
+  reuse: Reuse = 'fresh',
+): Uint8Array<ArrayBuffer> {
+  const out = target(Math.ceil((body.length * 3) / 4) + 3, reuse);
   let n = 0;
   // The digits of the current group, and how many there are.
   let group = 0;
@@ -97,5 +127,5 @@ export function decodeBase64Body(body: Uint8Array): Uint8Array<ArrayBuffer> {
     }
   }
   endRun();
-  return out.slice(0, n);
+  return out.subarray(0, n);
 }

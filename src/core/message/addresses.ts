@@ -98,7 +98,7 @@ export function postalAddresses(value: string): Address[] {
  * different ones per chunk of 200.
  */
 export class AddressMemo {
-  readonly lists = new Map<string, Address[]>();
+  readonly lists = new Map<string, readonly Address[]>();
   private readonly names = new Map<string, string>();
 
   /** decodeName through the memo. */
@@ -113,15 +113,24 @@ export class AddressMemo {
   };
 }
 
-/** parseAddresses through `memo`; every call gets address objects of its own. */
-export function addressesOf(value: string | undefined, memo: AddressMemo | undefined): Address[] {
+/**
+ * parseAddresses through `memo`. Messages that name the same list get the same frozen
+ * address objects: a parse worker's reply is one structured clone, which sends an
+ * object met again as a reference to the first, so a chunk's repeated senders and Cc
+ * lists travel (and are made again in the writer) once; copies made the reply a
+ * sixth larger (bench/README.md).
+ */
+export function addressesOf(
+  value: string | undefined,
+  memo: AddressMemo | undefined,
+): readonly Address[] {
   if (!value || !memo) return parseAddresses(value);
   let list = memo.lists.get(value);
   if (!list) {
-    list = parseAddresses(value, memo.decodeName);
+    list = Object.freeze(parseAddresses(value, memo.decodeName).map((a) => Object.freeze(a)));
     memo.lists.set(value, list);
   }
-  return list.map((a) => ({ name: a.name, address: a.address }));
+  return list;
 }
 
 /**

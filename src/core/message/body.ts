@@ -10,7 +10,7 @@ import { firstHeader, type HeaderMap } from '../headers';
 import { htmlToText } from '../html';
 import { partText, plainTextType, type TextDecoding } from './content-type';
 import { readMultipart, type MimeAttachment, type MimeContent } from './multipart';
-import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
+import { decodeBase64Body, decodeQuotedPrintable, type Reuse } from '../transfer-encoding';
 import type { AttachmentMeta } from '../types';
 
 /** Charsets decodeText reads as they are (no charset means US-ASCII). */
@@ -61,7 +61,7 @@ function encodedTextPart(
   headEnd: number,
   h: HeaderMap,
   cte: string,
-): { decode: (body: Uint8Array) => Uint8Array; text: TextDecoding } | null {
+): { decode: (body: Uint8Array, reuse: Reuse) => Uint8Array; text: TextDecoding } | null {
   const decode =
     cte === 'quoted-printable' ? decodeQuotedPrintable : cte === 'base64' ? decodeBase64Body : null;
   if (!decode) return null;
@@ -92,7 +92,7 @@ export async function decodeBody(
   }
   const encoded = encodedTextPart(raw, headEnd, h, cte);
   if (encoded) {
-    const bytes = encoded.decode(raw.subarray(bodyStart));
+    const bytes = encoded.decode(raw.subarray(bodyStart), 'scratch');
     return { text: partText(bytes, encoded.text), attachments: [] };
   }
   const mime = (ct.type.startsWith('multipart/') && readMultipart(raw)) || (await postalMime(raw));

@@ -11,7 +11,7 @@
  * parameters, comments, non-ASCII content headers) gives null, and the caller hands
  * the message to postal-mime.
  */
-import { decodeBase64Body, decodeQuotedPrintable } from '../transfer-encoding';
+import { decodeBase64Body, decodeQuotedPrintable, type Reuse } from '../transfer-encoding';
 import {
   isWsp,
   partText,
@@ -269,10 +269,10 @@ function plainBody(body: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-function decodedBody(raw: Uint8Array, part: Part): Uint8Array {
+function decodedBody(raw: Uint8Array, part: Part, reuse: Reuse): Uint8Array {
   const body = raw.subarray(part.bodyStart, part.bodyEnd);
-  if (part.encoding.includes('base64')) return decodeBase64Body(body);
-  if (part.encoding.includes('quoted-printable')) return decodeQuotedPrintable(body);
+  if (part.encoding.includes('base64')) return decodeBase64Body(body, reuse);
+  if (part.encoding.includes('quoted-printable')) return decodeQuotedPrintable(body, reuse);
   return plainBody(body);
 }
 
@@ -292,13 +292,13 @@ function collect(
   if (inline && type.value === 'text/plain') {
     const how = textDecoding(type);
     if (!how) throw new Unsupported();
-    out.texts.push(partText(decodedBody(raw, part), how));
+    out.texts.push(partText(decodedBody(raw, part, 'scratch'), how));
     return;
   }
   const filename = disposition.params.get('filename') || type.params.get('name') || null;
   // An encoded filename is decoded by postal-mime's RFC 2047 reader.
   if (filename?.includes('=?')) throw new Unsupported();
-  const content = decodedBody(raw, part);
+  const content = decodedBody(raw, part, 'fresh');
   out.attachments.push({ filename, mimeType: type.value, size: content.length, content });
 }
 

@@ -19,6 +19,7 @@ for (let c = 0; c < 128; c++) {
 }
 
 const FNV_PRIME = 0x01000193;
+const MAX_KEPT_SLOTS = 1 << 20;
 
 /**
  * An FNV-1a start value of its own per table: words crafted in a mail to share one
@@ -31,11 +32,26 @@ function randomBasis(): number {
 
 export class KeyTable {
   /** The keys, by number. */
-  readonly keys: string[] = [];
+  keys: string[] = [];
   private readonly basis = randomBasis();
   private hashes = new Uint32Array(1 << 12);
   /** Open addressing: key number + 1 per slot, 0 when free; at most half full. */
   private slots = new Uint32Array(1 << 13);
+
+  /**
+   * Hands over the keys met so far and empties the table for another run, keeping its
+   * arrays: made new for each run they were a large part of its cost in Chromium.
+   */
+  take(): string[] {
+    const keys = this.keys;
+    this.keys = [];
+    // A table grown by a chunk of huge messages does not stay that large.
+    if (this.slots.length > MAX_KEPT_SLOTS) {
+      this.hashes = new Uint32Array(1 << 12);
+      this.slots = new Uint32Array(1 << 13);
+    } else this.slots.fill(0);
+    return keys;
+  }
 
   /** The number of `key`, given a new one when it was not met before. */
   key(key: string): number {

@@ -161,6 +161,27 @@ function eachToken(doc: SearchDoc, out: TokenSink): void {
 }
 
 /**
+ * Working arrays of termRun, kept from one run to the next: a parse worker runs one
+ * per chunk of 200 messages, and arrays made new each time (grown to some 100k
+ * entries) cost more than the work in them where fresh memory is slow to touch, as
+ * in Chromium's workers (bench/README.md). A run leaves `seenIn` zero up to the keys
+ * it met; the others are written before they are read. Arrays grown past MAX_KEPT
+ * entries are not kept.
+ */
+const MAX_KEPT = 1 << 20;
+/** `a` to keep for the next run, or a new one of `size` when `a` grew too large to keep. */
+const kept = (a: Uint32Array<ArrayBuffer>, size: number) =>
+  a.length <= MAX_KEPT ? a : new Uint32Array(size);
+const work = {
+  table: new KeyTable(),
+  keyOf: new Uint32Array(1 << 14),
+  entryOf: new Uint32Array(1 << 14),
+  // Per key: the last message (1-based) it was met in, and that message's entry.
+  seenIn: new Uint32Array(1 << 12),
+  slotOf: new Uint32Array(1 << 12),
+};
+
+/**
  * The index terms of messages about to be stored, as one run (done where they are
  * parsed, off the writer's thread). Each word occurrence is looked up once in the
  * run's table of keys; a key remembers the last message it was met in and where
@@ -175,12 +196,9 @@ export function termRun(
 ): TermRun {
   if (msgs.length > SEGMENT_MAX)
     throw new Error(`a term run holds at most ${SEGMENT_MAX} messages`);
-  const table = new KeyTable();
-  let keyOf = new Uint32Array(1 << 14);
-  let entryOf = new Uint32Array(1 << 14);
-  // Per key: the last message (1-based) it was met in, and that message's entry.
-  let seenIn = new Uint32Array(1 << 12);
-  let slotOf = new Uint32Array(1 << 12);
+  const table = work.table;
+  let keys: string[];
+  let { keyOf, entryOf, seenIn, slotOf } = work;
   let n = 0;
   let base = 0;
   let msg = 0;
@@ -210,17 +228,28 @@ export function termRun(
     },
     key: (k, bits) => gather(table.key(k), bits),
   };
-  msgs.forEach(({ m, crash }, i) => {
-    base = i * 2 ** GROUP_BITS;
-    msg = i + 1;
-    eachToken(toSearchDoc(m, [], crash, true, 0), sink);
-  });
-  const keys = table.keys;
+  try {
+    msgs.forEach(({ m, crash }, i) => {
+      base = i * 2 ** GROUP_BITS;
+      msg = i + 1;
+      eachToken(toSearchDoc(m, [], crash, true, 0), sink);
+    });
+  } finally {
+    keys = table.take();
+    seenIn.fill(0, 0, keys.length);
+    work.keyOf = kept(keyOf, 1 << 14);
+    work.entryOf = kept(entryOf, 1 << 14);
+    work.seenIn = kept(seenIn, 1 << 12);
+    work.slotOf = kept(slotOf, 1 << 12);
+  }
   // A counting sort by key keeps each key's entries in message order (ascending).
   const starts = new Uint32Array(keys.length + 1);
   for (let j = 0; j < n; j++) starts[keyOf[j] + 1]++;
   for (let k = 0; k < keys.length; k++) starts[k + 1] += starts[k];
-  const next = starts.slice(0, keys.length);
+  // The next free place of each key's entries, in slotOf (which has a place for every
+  // key met, and is written before it is read in the next run).
+  const next = slotOf;
+  next.set(starts.subarray(0, keys.length));
   const entries = new Uint32Array(n);
   for (let j = 0; j < n; j++) entries[next[keyOf[j]]++] = entryOf[j];
   return { size: msgs.length, keys, starts, entries };

@@ -254,7 +254,7 @@ describe('address lists shared by messages parsed together', () => {
       `Message-ID: <${id}@example.org>\nFrom: =?UTF-8?Q?Jos=C3=A9?= <jose@example.org>\nTo: "Kroah-Hartman, Greg" <gregkh@linuxfoundation.org>\nCc: linux-usb@vger.kernel.org, Alan Stern <stern@rowland.harvard.edu>\nSubject: s\n\nbody\n`,
     );
 
-  it('gives each message the addresses it would get alone, as objects of its own', async () => {
+  it('gives each message the addresses it would get alone, shared and frozen', async () => {
     const memo = new AddressMemo();
     const a = await parseMessage(mail('a'), Date.now(), memo);
     const b = await parseMessage(mail('b'), Date.now(), memo);
@@ -262,8 +262,17 @@ describe('address lists shared by messages parsed together', () => {
     expect([b.from, b.to, b.cc]).toEqual([alone.from, alone.to, alone.cc]);
     expect(b.from).toEqual({ name: 'José', address: 'jose@example.org' });
     expect(b.cc).toHaveLength(2);
-    expect(b.from).not.toBe(a.from);
-    expect(b.cc[1]).not.toBe(a.cc[1]);
+    // One object per address of a list, which one structured clone sends once.
+    expect(b.from).toBe(a.from);
+    expect(b.cc[1]).toBe(a.cc[1]);
+    expect(b.cc).not.toBe(a.cc);
+    expect(Object.isFrozen(b.cc[1])).toBe(true);
+    expect(() => {
+      (b.from as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    expect(a.from.name).toBe('José');
+    const clone = structuredClone([a, b]);
+    expect(clone[1].cc[1]).toBe(clone[0].cc[1]);
     expect(memo.lists.size).toBe(3);
   });
 

@@ -63,6 +63,26 @@ describe('base64 bodies', () => {
   });
 });
 
+describe('decoding into the scratch array', () => {
+  it('gives each scratch decode its own bytes while they are read at once', () => {
+    const long = `${'x'.repeat(100_000)}=C3=A9\n`;
+    expect(utf8.decode(decodeQuotedPrintable(enc.encode('caf=C3=A9\n'), 'scratch'))).toBe('café\n');
+    // Longer than the scratch array so far: it grows, and a short one after reads alone.
+    expect(utf8.decode(decodeQuotedPrintable(enc.encode(long), 'scratch'))).toBe(
+      `${'x'.repeat(100_000)}é\n`,
+    );
+    expect(utf8.decode(decodeBase64Body(enc.encode('aGk='), 'scratch'))).toBe('hi');
+  });
+
+  it('leaves bytes decoded fresh alone when a scratch decode follows', () => {
+    const kept = decodeBase64Body(enc.encode('a2VwdA=='));
+    const again = decodeBase64Body(enc.encode('a2VwdA=='), 'scratch');
+    decodeQuotedPrintable(enc.encode('overwritten\n'), 'scratch');
+    expect(utf8.decode(kept)).toBe('kept');
+    expect(kept.buffer).not.toBe(again.buffer);
+  });
+});
+
 describe('single encoded text parts read as postal-mime reads them', () => {
   const cases: [string, string, string][] = [
     [

@@ -75,6 +75,23 @@ describe('termRun: one table of the search keys of a chunk of messages', () => {
     expectRunMatchesDocs(items);
     expect(termRun(items).keys.length).toBeGreaterThan(24_000);
   });
+
+  it('starts each run afresh after a large one, with the arrays it kept', async () => {
+    const fixtures = join(projectRoot, 'tests/fixtures/mail');
+    const small = await parsed(splitMbox(readFileSync(join(fixtures, readdirSync(fixtures)[0]))));
+    const first = termRun(small);
+    const big = new TextEncoder().encode(
+      `Message-ID: <big@example.org>\nSubject: big\n\n${Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ')}\n`,
+    );
+    expect(termRun(await parsed([big])).keys.length).toBeGreaterThan(30_000);
+    const again = termRun(small);
+    // Nothing of the large run is left: the same keys, numbered alike, and the same entries.
+    expect(again.keys).toEqual(first.keys);
+    expect(again.starts).toEqual(first.starts);
+    expect(again.entries).toEqual(first.entries);
+    expect(first.keys).not.toContain('w29999');
+    expectRunMatchesDocs(small);
+  });
 });
 
 const lists = sharedCorpus('mail/lists');
