@@ -6,6 +6,7 @@
  * Reloaded when the index changes.
  */
 import { CostLru } from '../../core/lru';
+import { mergeSorted } from '../../core/sorted';
 import type { ThreadNode } from '../../core/types';
 import type { LoupeDB, PostingRow, StoredMessage } from '../schema';
 import { meta } from './meta';
@@ -256,19 +257,18 @@ async function readCache(db: LoupeDB, save: SaveDocs): Promise<DocCache> {
     for (const x of extra) if (c.ids[x.no] !== undefined) member(x.inbox, x.no);
     c.threads.clear();
     c.messages.clear();
-    // The numbers the cache had are live as it knew them (same generation: none died);
-    // the new rows' numbers are live by their ids.
-    const { rank } = c;
-    const live: number[] = [];
-    for (let no = 1; no < top; no++)
-      if (no < rank.length ? rank[no] !== NOT_LIVE : c.ids[no] !== undefined) live.push(no);
+    // The numbers the cache had are live as it knew them, in order (same generation:
+    // none died); the new rows' numbers are live by their ids. Only those are sorted,
+    // then merged in: a start that finds a segment past the saved table sorted all
+    // 100k numbers again, 30-80 ms of the first query at that size.
+    const added: number[] = [];
+    for (let no = Math.max(1, c.rank.length); no < top; no++)
+      if (c.ids[no] !== undefined) added.push(no);
     const dates = c.dates;
+    const newer = (a: number, b: number) => dates[b] - dates[a] || b - a;
     c.gen = gen;
     c.next = top;
-    setOrder(
-      c,
-      Uint32Array.from(live).sort((a, b) => dates[b] - dates[a] || b - a),
-    );
+    setOrder(c, mergeSorted(c.order, Uint32Array.from(added).sort(newer), newer));
     return { c, read: docs };
   });
   caches.set(db, c);

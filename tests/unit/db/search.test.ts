@@ -791,6 +791,29 @@ describe('search index = brute force', () => {
     ]);
   });
 
+  it('places mail stored after the saved table among the saved numbers as reading every row does', async () => {
+    const name = 'search-saved-order';
+    const first = await storeOf(name, 600);
+    await loadCache(first);
+    await new Promise((r) => setTimeout(r, 50));
+    // Fewer messages than a save waits for, dated among the saved ones (some on the
+    // same instant as one, which the number then orders).
+    await storeBatch(
+      first,
+      'lkml',
+      items.slice(600, 700).map((m, k) => ({ ...m, date: items[k * 6].date + (k % 2) })),
+    );
+    const c = await loadCache(await scratch(name));
+    expect(c.savedBelow).toBe(601);
+    const dates = new Map<number, number>();
+    for (const r of await first.searchSegs.toArray())
+      r.ids.forEach((id, i) => void (id && dates.set(r.seg + i, r.dates[i])));
+    const date = (no: number) => dates.get(no) ?? NaN;
+    const want = [...dates.keys()].sort((a, b) => date(b) - date(a) || b - a);
+    expect(new Set(want.map(date)).size).toBeLessThan(want.length);
+    expect(Array.from(c.order)).toEqual(want);
+  });
+
   it('answers every query from the saved table as from the index, reading the ids of its hits only', async () => {
     await runSearch(db, parse('deadlock'));
     await new Promise((r) => setTimeout(r, 50));
