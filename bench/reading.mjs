@@ -5,7 +5,7 @@
  * weighs on both alike.
  *
  *   node bench/reading.mjs --dist DIR [--dist DIR2 ...] [--pairs 5] [--port 5260]
- *                          [--profile FILE]
+ *                          [--profile FILE] [--patch]
  *
  * Per run: thread_1000_first_ms and thread_1000_full_ms as `npm run bench` measures
  * them (bench/in-page.mjs), and from CDP `Performance.getMetrics` over the run the
@@ -16,6 +16,8 @@
  * only this thread, where `npm run bench` opens it in the 10k store: the reads
  * go by index, so the store's size moves them little. --profile writes a V8 CPU
  * profile of the first build's last run (open it in Chromium's DevTools).
+ * --patch opens the thread's 5,000-line patch instead (patch_5000_first_ms and
+ * patch_5000_full_ms: the message, then every line of its diff).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +35,7 @@ const { values: opt } = parseArgs({
     pairs: { type: 'string', default: '5' },
     port: { type: 'string', default: '5260' },
     profile: { type: 'string' },
+    patch: { type: 'boolean', default: false },
   },
 });
 if (!opt.dist.length) {
@@ -82,6 +85,22 @@ try {
       (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
     );
   const pairs = Number(opt.pairs);
+  // The same targets as `npm run bench` (bench/run.mjs).
+  const target = opt.patch
+    ? {
+        hash: `#/bench-thread/${enc(thread.bigPatchId)}/`,
+        sel: '[data-testid="diff"] > span',
+        firstSel: '[data-testid="message"]',
+        min: thread.bigPatchLines,
+        timeoutMs: 60_000,
+      }
+    : {
+        hash: `#/bench-thread/${enc(thread.rootId)}/T/`,
+        sel: '[data-testid="message"]',
+        firstSel: '[data-testid="message"]',
+        min: thread.threadMessages,
+        timeoutMs: 60_000,
+      };
   for (let round = 0; round < pairs; round++)
     for (const [i, b] of builds.entries()) {
       const { page, cdp } = b;
@@ -96,13 +115,7 @@ try {
       }
       const before = await metrics(cdp);
       const l = load();
-      const t = await page.evaluate(timeRenderInPage, {
-        hash: `#/bench-thread/${enc(thread.rootId)}/T/`,
-        sel: '[data-testid="message"]',
-        firstSel: '[data-testid="message"]',
-        min: thread.threadMessages,
-        timeoutMs: 60_000,
-      });
+      const t = await page.evaluate(timeRenderInPage, target);
       const after = await metrics(cdp);
       if (profiling) {
         const { profile } = await cdp.send('Profiler.stop');
