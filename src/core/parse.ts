@@ -5,14 +5,19 @@
 import { AddressMemo, parseMessage, type ParsedMessage } from './message';
 import { crashSummary } from './oops';
 import { termRun, type RunRef } from './query/terms';
+import { packRaws, type PackedPiece } from './raw-chunks';
 import type { CrashSummary } from './types';
 
 /**
  * A parsed message ready to store: its crash summary when it holds a crash report,
- * its search terms when already tokenized (then `text` may be left empty when
- * `textAt` says where it is in `raw`: the row keeps it there).
+ * its search terms when already tokenized, and its raw bytes' piece when already
+ * packed into a chunk with the messages parsed beside it.
  */
-export type IngestItem = ParsedMessage & { crash?: CrashSummary | null; terms?: RunRef };
+export type IngestItem = ParsedMessage & {
+  crash?: CrashSummary | null;
+  terms?: RunRef;
+  piece?: PackedPiece;
+};
 
 /** Parsed items and the time the parser spent on them. */
 export interface ParsedChunk {
@@ -24,9 +29,8 @@ export interface ParsedChunk {
 export type Parser = (raws: Uint8Array[]) => Promise<ParsedChunk>;
 
 /**
- * Parses raw messages in the calling thread, with crash summaries and their search
- * terms as one run. Text that is only the decoded raw bytes is left out: the store
- * keeps it as those bytes, and the items travel lighter.
+ * Parses raw messages in the calling thread, with crash summaries, their search
+ * terms as one run, and their raw bytes packed into chunks for the store.
  */
 export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
   const t0 = performance.now();
@@ -38,11 +42,12 @@ export async function parseRaws(raws: Uint8Array[]): Promise<ParsedChunk> {
     parsed.push({ m, crash: m.hasOops ? crashSummary(m.text) : null });
   }
   const run = termRun(parsed);
+  const pieces = packRaws(parsed.map(({ m }) => m));
   const items: IngestItem[] = parsed.map(({ m, crash }, at) => ({
     ...m,
-    ...(m.textAt === null ? {} : { text: '' }),
     crash,
     terms: { run, at },
+    piece: pieces[at],
   }));
   return { items, ms: performance.now() - t0 };
 }

@@ -10,98 +10,71 @@
  * body (the header block: Received, DKIM, ARC on list mail), and the raw message
  * is that piece followed by the UTF-8 of the text. That holds only when encoding
  * the text gives the body's bytes back exactly; any other message keeps its whole
- * raw bytes in the piece.
+ * raw bytes in the piece. A parse worker packs the messages it parsed together, so
+ * the writer only stores the chunks.
  */
+import { isUtf8 } from './decode';
+
+const encoder = new TextEncoder();
 
 /** A chunk is closed once its pieces reach this many bytes (a larger message is alone in one). */
 export const CHUNK_BYTES = 1 << 20;
 
-/** A message to pack: its raw bytes, and where its body starts when its text is that body. */
+/** A message to pack: its raw bytes, and where its body starts when its text is that body decoded. */
 export interface RawInput {
   raw: Uint8Array;
-  /** The body's offset in `raw` when `text` is its bytes decoded; then `text` may be left empty. */
+  /** The body's offset in `raw` when the message's text is its bytes decoded (decodeText). */
   textAt: number | null;
-  text: string;
 }
 
-/** Where a message's piece is: the chunk's place among those packed, its offset, its length. */
+/** Where a message's piece is: the chunk's bytes (shared by its pieces), its offset, its length. */
 export interface PackedPiece {
-  chunk: number;
+  chunk: Uint8Array<ArrayBuffer>;
   at: number;
   length: number;
-  text: string;
-  /** Set when the piece is the bytes before the body, and the UTF-8 of `text` follows it. */
+  /** Set when the piece is the bytes before the body, and the UTF-8 of the text follows it. */
   textAt?: number;
 }
 
-export interface Packed {
-  chunks: Uint8Array<ArrayBuffer>[];
-  pieces: PackedPiece[];
-}
-
-// Fatal: bytes that are not UTF-8 decode as windows-1252 (decodeText), which does not
-// encode back to them. The BOM is dropped by decoding, so a body starting with one is
-// not given back either (checked apart).
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const win1252 = new TextDecoder('windows-1252');
-const encoder = new TextEncoder();
-
 /**
- * A plain message's body as text, and whether the UTF-8 of that text is the body's
- * bytes exactly (valid UTF-8 without a leading BOM).
+ * Whether the UTF-8 of a body's decoded text is the body's bytes exactly: valid UTF-8
+ * (other bytes decode as windows-1252, which does not encode back to them) without a
+ * leading BOM (which decoding drops).
  */
-export function bodyText(body: Uint8Array): { text: string; exact: boolean } {
-  try {
-    const text = utf8.decode(body);
-    return { text, exact: !(body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) };
-  } catch {
-    return { text: win1252.decode(body), exact: false };
-  }
+export function textIsBody(body: Uint8Array): boolean {
+  return !(body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) && isUtf8(body);
 }
 
 /** Packs messages into chunks of at most CHUNK_BYTES (unless one message is larger). */
-export function packRaws(items: RawInput[], limit = CHUNK_BYTES): Packed {
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
+export function packRaws(items: readonly RawInput[], limit = CHUNK_BYTES): PackedPiece[] {
   const pieces: PackedPiece[] = [];
+  const unset = new Uint8Array(0);
   let parts: Uint8Array[] = [];
+  let first = 0;
   let size = 0;
   const close = () => {
     if (!parts.length) return;
-    const bytes = new Uint8Array(size);
+    const chunk = new Uint8Array(size);
     let at = 0;
     for (const p of parts) {
-      bytes.set(p, at);
+      chunk.set(p, at);
       at += p.length;
     }
-    chunks.push(bytes);
+    for (let i = first; i < pieces.length; i++) pieces[i].chunk = chunk;
     parts = [];
     size = 0;
+    first = pieces.length;
   };
-  for (const { raw, textAt, text } of items) {
-    let piece = raw;
-    let bodyAt: number | undefined;
-    let own = text;
-    if (textAt !== null) {
-      const body = bodyText(raw.subarray(textAt));
-      own = body.text;
-      if (body.exact) {
-        piece = raw.subarray(0, textAt);
-        bodyAt = textAt;
-      }
-    }
-    if (size && size + piece.length > limit) close();
-    pieces.push({
-      chunk: chunks.length,
-      at: size,
-      length: piece.length,
-      text: own,
-      ...(bodyAt === undefined ? {} : { textAt: bodyAt }),
-    });
-    parts.push(piece);
-    size += piece.length;
+  for (const { raw, textAt } of items) {
+    const headerOnly = textAt !== null && textIsBody(raw.subarray(textAt));
+    const part = headerOnly ? raw.subarray(0, textAt) : raw;
+    if (size && size + part.length > limit) close();
+    pieces.push({ chunk: unset, at: size, length: part.length, ...(headerOnly ? { textAt } : {}) });
+    parts.push(part);
+    size += part.length;
   }
   close();
-  return { chunks, pieces };
+  return pieces;
 }
 
 /** A message's raw bytes from its chunk: its piece, and the UTF-8 of its text after it when the piece is its header block. */

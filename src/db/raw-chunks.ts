@@ -3,7 +3,7 @@
  * rows, read back for raw view, export and backup, and deleted once the last
  * message whose piece they hold is gone.
  */
-import { packRaws, rawOfPiece, type RawInput } from '../core/raw-chunks';
+import { packRaws, rawOfPiece, type PackedPiece, type RawInput } from '../core/raw-chunks';
 import type { LoupeDB, StoredMessage } from './schema';
 
 /** What a message row keeps of its raw bytes once they are in a chunk. */
@@ -11,22 +11,34 @@ export type RowRaw = Required<Pick<StoredMessage, 'piece' | 'size' | 'text'>> &
   Pick<StoredMessage, 'textAt'>;
 
 /**
- * Writes the raw bytes of messages in chunks, in the caller's transaction (which must
- * include `rawChunks` and `rawChunkIds`), and returns what each message's row keeps.
+ * Writes the chunks holding the raw bytes of messages, in the caller's transaction
+ * (which must include `rawChunks` and `rawChunkIds`), and returns what each message's
+ * row keeps. Messages a parse worker packed bring their piece; the others are packed
+ * here. A chunk is written only with the messages given: one whose messages were all
+ * stored before is not.
  */
 export async function storeRaws(
   db: LoupeDB,
-  items: (RawInput & { id: string })[],
+  items: (RawInput & { id: string; text: string; piece?: PackedPiece })[],
 ): Promise<RowRaw[]> {
-  const { chunks, pieces } = packRaws(items);
+  const loose = items.filter((m) => !m.piece);
+  const packed = loose.length ? packRaws(loose) : [];
+  let next = 0;
+  const pieces = items.map((m) => m.piece ?? packed[next++]);
+  const ids = new Map<Uint8Array, string[]>();
+  pieces.forEach((p, i) => {
+    const list = ids.get(p.chunk);
+    if (list) list.push(items[i].id);
+    else ids.set(p.chunk, [items[i].id]);
+  });
+  const chunks = [...ids.keys()] as Uint8Array<ArrayBuffer>[];
   const keys = await db.rawChunks.bulkAdd(chunks, { allKeys: true });
-  const ids = keys.map((): string[] => []);
-  pieces.forEach((p, i) => ids[p.chunk].push(items[i].id));
-  await db.rawChunkIds.bulkAdd(keys.map((chunk, c) => ({ chunk, ids: ids[c] })));
+  const keyOf = new Map(chunks.map((c, i) => [c, keys[i]]));
+  await db.rawChunkIds.bulkAdd(chunks.map((c, i) => ({ chunk: keys[i], ids: ids.get(c) ?? [] })));
   return pieces.map((p, i) => ({
-    piece: [keys[p.chunk], p.at, p.length],
+    piece: [keyOf.get(p.chunk) ?? 0, p.at, p.length],
     size: items[i].raw.length,
-    text: p.text,
+    text: items[i].text,
     ...(p.textAt === undefined ? {} : { textAt: p.textAt }),
   }));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../../src/core/mbox';
 import { parseMessage } from '../../../src/core/message';
+import { parseRaws } from '../../../src/core/parse';
 import { ALL } from '../../../src/core/constants';
 import { markRead } from '../../../src/db/marks';
 import { countThreads, getRaw, listThreads, threadOf } from '../../../src/db/queries';
@@ -53,9 +54,10 @@ describe('storing batches', () => {
         ...enc.encode('hello\n'),
       ]),
     );
-    // As a parse worker hands them over: a plain body's text is left empty.
-    const handed = [plain, qp, latin, bom].map((m) => (m.textAt === null ? m : { ...m, text: '' }));
-    await storeBatch(fx.db, 'l', handed);
+    // As a parse worker hands them over: packed into a chunk beside each other.
+    const { items } = await parseRaws([plain, qp, latin, bom].map((m) => m.raw));
+    expect(new Set(items.map((m) => m.piece?.chunk)).size).toBe(1);
+    await storeBatch(fx.db, 'l', items);
     for (const m of [plain, qp, latin, bom]) {
       expect((await fx.db.messages.get(m.id))?.text).toBe(m.text);
       expect(await getRaw(fx.db, m.id)).toEqual(m.raw);
