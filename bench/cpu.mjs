@@ -37,6 +37,14 @@ export function cpuByType(pid) {
   return out;
 }
 
+/** CPU seconds per process type spent since `before` (an earlier cpuByType of the same tree). */
+export function cpuSince(pid, before) {
+  const now = cpuByType(pid);
+  return Object.fromEntries(
+    Object.keys(now).map((k) => [k, +(now[k] - (before[k] ?? 0)).toFixed(2)]),
+  );
+}
+
 /** Self time per function (ms) of a V8 CPU profile, most first. */
 export function selfTimes(profile) {
   const dt = new Map();

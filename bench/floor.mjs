@@ -16,14 +16,12 @@
  * Prints one JSON line per run: messages, rows, ms, msgs/s, CPU seconds per
  * process type, and the app's own import of the same files for comparison.
  */
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { cpuByType, findChromium } from './cpu.mjs';
-import { startServer } from './server.mjs';
+import { cpuByType, cpuSince } from './cpu.mjs';
+import { importInPage } from './in-page.mjs';
+import { openApp, serveFiles, startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
   allowPositionals: true,
@@ -39,16 +37,8 @@ if (!opt.dist || !files.length) {
   process.exit(2);
 }
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-floor-'));
 const dist = path.resolve(opt.dist);
-const served = path.join(dist, 'floor-data');
-rmSync(served, { recursive: true, force: true });
-symlinkSync(tmp, served);
-const names = files.map((f, i) => {
-  const n = `${i}-${path.basename(f)}`;
-  symlinkSync(path.resolve(f), path.join(tmp, n));
-  return n;
-});
+const { names, tmp, done } = serveFiles(dist, 'floor-data', files);
 
 /** In the page: read every table of database `loupe` into memory, and make an empty `loupe-floor` like it. */
 async function readStore() {
@@ -129,53 +119,31 @@ const base = `http://127.0.0.1:${opt.port}/`;
 try {
   for (let run = 0; run < Number(opt.runs); run++) {
     const profileDir = path.join(tmp, `chromium-${run}`);
-    const ctx = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-      serviceWorkers: 'block',
-    });
+    const { ctx, page, browserPid } = await openApp(profileDir, base);
     try {
-      const page = ctx.pages()[0] ?? (await ctx.newPage());
-      await page.goto(`${base}?nodemo`);
-      await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
-      const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
-      const cpuSince = (c0) => {
-        const c1 = cpuByType(browserPid);
-        return Object.fromEntries(
-          Object.keys(c1).map((k) => [k, +(c1[k] - (c0[k] ?? 0)).toFixed(2)]),
-        );
-      };
       let cpu0 = cpuByType(browserPid);
       const load0 = os.loadavg()[0];
       const imp = await page.evaluate(
-        async (urls) => {
-          const t0 = performance.now();
-          let added = 0;
-          for (const u of urls) {
-            const r = await window.loupe.importUrl(u, 'INBOX', null);
-            if (r.error) throw new Error(r.error);
-            added += r.added;
-          }
-          return { messages: added, ms: performance.now() - t0 };
-        },
+        importInPage,
         names.map((n) => `${base}floor-data/${n}`),
       );
-      const importCpu = cpuSince(cpu0);
+      if (imp.error) throw new Error(imp.error);
+      const importCpu = cpuSince(browserPid, cpu0);
       const rows = await page.evaluate(readStore);
       // The app's workers are idle now, and the reads are done: only the writes count.
       await page.waitForTimeout(1000);
       cpu0 = cpuByType(browserPid);
       const floor = await page.evaluate(writeStore, Number(opt.batch));
-      const floorCpu = cpuSince(cpu0);
+      const floorCpu = cpuSince(browserPid, cpu0);
       const rate = (n, ms) => Math.round(n / (ms / 1000));
       console.log(
         JSON.stringify({
           run,
           load: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)],
           import: {
-            messages: imp.messages,
-            ms: Math.round(imp.ms),
-            msgsPerS: rate(imp.messages, imp.ms),
+            messages: imp.added,
+            ms: imp.wallMs,
+            msgsPerS: rate(imp.added, imp.wallMs),
             cpuSeconds: importCpu,
           },
           floor: {
@@ -194,6 +162,5 @@ try {
   }
 } finally {
   server.kill();
-  rmSync(served, { force: true });
-  rmSync(tmp, { recursive: true, force: true });
+  done();
 }

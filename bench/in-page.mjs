@@ -1,5 +1,17 @@
 /** Functions the benchmarks run in the page (through `page.evaluate`): self-contained. */
 
+/** In the page: imports mbox URLs into INBOX one after the other; the messages added, the wall time. */
+export async function importInPage(urls) {
+  const t0 = performance.now();
+  let added = 0;
+  for (const u of urls) {
+    const r = await window.loupe.importUrl(u, 'INBOX', null);
+    if (r.error) return { error: r.error };
+    added += r.added;
+  }
+  return { wallMs: Math.round(performance.now() - t0), added };
+}
+
 /**
  * In the page: sets the hash and times until `min` elements match `sel` (and the
  * first one), each also to the frame after (rAF + a task: about when it is painted).

@@ -13,16 +13,14 @@
  * worker's busy share (%) per second of the import, one list per worker on one
  * clock: where the parse and ingest workers overlap and where one waits alone.
  */
-import { symlinkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { profileWorkers, workerChannel } from './cdp.mjs';
-import { busyPerSecond, cpuByType, findChromium, selfTimes } from './cpu.mjs';
-import { startServer } from './server.mjs';
+import { busyPerSecond, cpuByType, cpuSince, selfTimes } from './cpu.mjs';
+import { openApp, serveFiles, startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
   allowPositionals: true,
@@ -40,17 +38,9 @@ if (!opt.dist || !files.length) {
   process.exit(2);
 }
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'loupe-profile-'));
 const port = Number(opt.port);
 const dist = path.resolve(opt.dist);
-const served = path.join(dist, 'profile-data');
-rmSync(served, { recursive: true, force: true });
-symlinkSync(tmp, served);
-const names = files.map((f, i) => {
-  const n = `${i}-${path.basename(f)}`;
-  symlinkSync(path.resolve(f), path.join(tmp, n));
-  return n;
-});
+const { names, tmp, done } = serveFiles(dist, 'profile-data', files);
 // Warm-up: a few messages, enough to start the parse workers.
 const warm = Array.from(
   { length: 3 },
@@ -65,15 +55,8 @@ const base = `http://127.0.0.1:${port}/`;
 try {
   for (let run = 0; run < Number(opt.runs); run++) {
     const profileDir = path.join(tmp, `chromium-${run}`);
-    const ctx = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-      serviceWorkers: 'block',
-    });
+    const { ctx, page, browserPid } = await openApp(profileDir, base);
     try {
-      const page = ctx.pages()[0] ?? (await ctx.newPage());
-      await page.goto(`${base}?nodemo`);
-      await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
       await page.evaluate(
         (u) => window.loupe.importUrl(u, 'warm', null),
         `${base}profile-data/warm.mbox.gz`,
@@ -81,7 +64,6 @@ try {
       const cdp = await ctx.newCDPSession(page);
       const ask = workerChannel(cdp);
       const workers = await profileWorkers(cdp, ask, 200);
-      const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
       const cpu0 = cpuByType(browserPid);
       const load0 = os.loadavg()[0];
       const imp = await page.evaluate(
@@ -101,10 +83,7 @@ try {
         },
         names.map((n) => `${base}profile-data/${n}`),
       );
-      const cpu1 = cpuByType(browserPid);
-      const cpu = Object.fromEntries(
-        Object.keys(cpu1).map((k) => [k, +(cpu1[k] - (cpu0[k] ?? 0)).toFixed(2)]),
-      );
+      const cpu = cpuSince(browserPid, cpu0);
       const profiles = [];
       const stopped = [];
       for (const w of workers) {
@@ -143,6 +122,5 @@ try {
   }
 } finally {
   server.kill();
-  rmSync(served, { force: true });
-  rmSync(tmp, { recursive: true, force: true });
+  done();
 }

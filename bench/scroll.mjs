@@ -34,8 +34,8 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { attachWorkers, profileWorkers, workerChannel } from './cdp.mjs';
 import { countInRealm, readCounts, requestTotal } from './idb-count.mjs';
-import { cpuByType, findChromium, selfTimes } from './cpu.mjs';
-import { scrollInPage } from './in-page.mjs';
+import { cpuByType, cpuSince, findChromium, selfTimes } from './cpu.mjs';
+import { importInPage, scrollInPage } from './in-page.mjs';
 import { routeOrigin, startServer } from './server.mjs';
 
 const { values: opt, positionals: files } = parseArgs({
@@ -99,16 +99,7 @@ async function oneRun(dist, round, i) {
     await page.goto(`${base}?nodemo`);
     await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
     const imp = await page.evaluate(
-      async (urls) => {
-        const t0 = performance.now();
-        let added = 0;
-        for (const u of urls) {
-          const r = await window.loupe.importUrl(u, 'INBOX', null);
-          if (r.error) return { error: r.error };
-          added += r.added;
-        }
-        return { wallMs: Math.round(performance.now() - t0), added };
-      },
+      importInPage,
       files.map((_, k) => `${base}scroll-data/${k}`),
     );
     // As `npm run bench` does right after its import.
@@ -147,7 +138,7 @@ async function oneRun(dist, round, i) {
     const before = await metrics();
     const cpu0 = cpuByType(browserPid);
     const scroll = await page.evaluate(scrollInPage, { durationMs: 4000, pxPerS: 6000 });
-    const cpu1 = cpuByType(browserPid);
+    const cpu = cpuSince(browserPid, cpu0);
     const after = await metrics();
     const ms = (k) => Math.round((after[k] - before[k]) * 1000);
     const run = {
@@ -167,9 +158,7 @@ async function oneRun(dist, round, i) {
       scriptMs: ms('ScriptDuration'),
       styleMs: ms('RecalcStyleDuration'),
       layoutMs: ms('LayoutDuration'),
-      processCpuS: Object.fromEntries(
-        Object.keys(cpu1).map((k) => [k, +(cpu1[k] - (cpu0[k] ?? 0)).toFixed(2)]),
-      ),
+      processCpuS: cpu,
       rowsInDom: scroll.rowsInDom,
       errors,
     };

@@ -1,7 +1,12 @@
 /** Starts `scripts/serve.mjs` over a build folder and resolves once it listens. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { findChromium } from './cpu.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,4 +58,49 @@ export async function routeOrigin(ctx, originPort, servePort) {
       }
     }
   });
+}
+
+/**
+ * Chromium on a fresh profile at the app served at `base` (no demo inbox, service
+ * workers blocked), once `window.loupe` is there; with the browser process's pid
+ * for CPU accounting (bench/cpu.mjs).
+ */
+export async function openApp(profileDir, base) {
+  const ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    serviceWorkers: 'block',
+  });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(`${base}?nodemo`);
+    await page.waitForFunction(() => !!window.loupe, null, { timeout: 60_000 });
+    const browserPid = ctx.browser()?.process?.()?.pid ?? findChromium(profileDir);
+    return { ctx, page, browserPid };
+  } catch (e) {
+    await ctx.close();
+    throw e;
+  }
+}
+
+/**
+ * Files to import, linked into a new temp folder that the build at `dist` serves as
+ * `/<dir>/` (a link in the build folder, removed by `done`): their names there, the
+ * temp folder (for Chromium profiles and other files), and `done`.
+ */
+export function serveFiles(dist, dir, files) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `loupe-${dir}-`));
+  const served = path.join(dist, dir);
+  rmSync(served, { recursive: true, force: true });
+  symlinkSync(tmp, served);
+  const names = files.map((f, i) => {
+    const n = `${i}-${path.basename(f)}`;
+    symlinkSync(path.resolve(f), path.join(tmp, n));
+    return n;
+  });
+  const done = () => {
+    rmSync(served, { force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  return { names, tmp, done };
 }
