@@ -25,18 +25,24 @@ export async function storeRaws(
   const packed = loose.length ? packRaws(loose) : [];
   let next = 0;
   const pieces = items.map((m) => m.piece ?? packed[next++]);
-  const ids = new Map<Uint8Array, string[]>();
-  pieces.forEach((p, i) => {
-    const list = ids.get(p.chunk);
-    if (list) list.push(items[i].id);
-    else ids.set(p.chunk, [items[i].id]);
+  // Each chunk once, in the order its pieces first come, with the ids it holds.
+  const placeOf = new Map<Uint8Array, number>();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  const ids: string[][] = [];
+  const place = pieces.map((p, i) => {
+    let c = placeOf.get(p.chunk);
+    if (c === undefined) {
+      c = chunks.push(p.chunk) - 1;
+      placeOf.set(p.chunk, c);
+      ids.push([]);
+    }
+    ids[c].push(items[i].id);
+    return c;
   });
-  const chunks = [...ids.keys()] as Uint8Array<ArrayBuffer>[];
   const keys = await db.rawChunks.bulkAdd(chunks, { allKeys: true });
-  const keyOf = new Map(chunks.map((c, i) => [c, keys[i]]));
-  await db.rawChunkIds.bulkAdd(chunks.map((c, i) => ({ chunk: keys[i], ids: ids.get(c) ?? [] })));
+  await db.rawChunkIds.bulkAdd(keys.map((chunk, c) => ({ chunk, ids: ids[c] })));
   return pieces.map((p, i) => ({
-    piece: [keyOf.get(p.chunk) ?? 0, p.at, p.length],
+    piece: [keys[place[i]], p.at, p.length],
     size: items[i].raw.length,
     text: items[i].text,
     ...(p.textAt === undefined ? {} : { textAt: p.textAt }),

@@ -177,12 +177,14 @@ async function threadFresh(
   // mail) go into chunks of many messages.
   const raws = await storeRaws(db, fresh);
   await db.messages.bulkPut(
-    fresh.map(({ crash: _crash, terms: _terms, textAt: _textAt, raw: _raw, ...m }, i) => ({
-      ...m,
-      ...raws[i],
-      inboxes: [inbox],
-      threadId: threadOfNode.get(m.id) ?? m.id,
-    })),
+    fresh.map(
+      ({ crash: _crash, terms: _terms, textAt: _textAt, raw: _raw, piece: _piece, ...m }, i) => ({
+        ...m,
+        ...raws[i],
+        inboxes: [inbox],
+        threadId: threadOfNode.get(m.id) ?? m.id,
+      }),
+    ),
   );
   return rows.length;
 }
