@@ -2,7 +2,7 @@
  * The one Dexie database: every table, every schema version and upgrade.
  * The rest of the app goes through the typed functions in src/db.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type PromiseExtended } from 'dexie';
 import { decodeText } from '../core/decode';
 import { logRow, type NodeLogRow } from './node-log';
 import type { SyncOutcome } from '../core/autosync';
@@ -280,157 +280,236 @@ export class LoupeDB extends Dexie {
   syncStatus!: EntityTable<SyncStatusRow, 'inbox'>;
   watches!: EntityTable<WatchRow, 'id'>;
 
+  /** A database stored by an older Loupe brought up to date, once, before this connection opens. */
+  private upToDate: Promise<void> | null = null;
+
   constructor(name = 'loupe') {
     super(name);
-    this.version(1).stores({
-      messages: 'id, threadId, date, *inboxes',
-      raws: 'id',
-      threads: 'id, lastDate, *nodeIds, subjectKey, *inboxes',
-      inboxThreads: '[inbox+threadId], [inbox+lastDate], threadId',
-      inboxes: 'name',
-      reads: 'id, threadId',
-      settings: 'key',
-    });
-    // v2: crash reports per message, and the crash badge on threads.
-    this.version(2)
-      .stores({ oopses: 'id, title, type, date' })
-      .upgrade((tx) =>
-        tx
-          .table('threads')
-          .toCollection()
-          .modify((t: { crash?: unknown }) => {
-            t.crash ??= null;
-          }),
-      );
-    // v3: the local search index (src/db/search.ts). Messages stored before it
-    // are indexed by the search worker on first use (indexBacklog).
-    this.version(3).stores({
-      searchDocs: 'no, &id, *inboxes, seg',
-      postings: '[t+seg], seg',
-      savedSearches: '++id',
-      searchMeta: 'key',
-    });
-    // v4: postings bucketed by their first two characters; the old per-token rows are
-    // dropped and every stored message is indexed again (indexBacklog) on first search.
-    // Thread membership moves from a multiEntry index on threads to a `nodes` table,
-    // which the threader reads by primary key (much cheaper to write and to look up).
-    this.version(4)
-      .stores({
-        postings: '[t+seg], seg',
-        threads: 'id, lastDate, subjectKey, *inboxes',
-        nodes: 'id, threadId',
-      })
-      .upgrade(async (tx) => {
-        await tx
-          .table('threads')
-          .each((t: StoredThread) =>
-            tx.table('nodes').bulkPut(t.nodeIds.map((id) => ({ id, threadId: t.id }))),
-          );
-        await tx.table('postings').clear();
-        await tx.table('searchDocs').clear();
-        await tx.table('searchMeta').clear();
-      });
-    // v5: indexes nothing reads are dropped (message dates, thread inboxes, node
-    // threads, doc segments): each one was a write per message on import.
-    this.version(5).stores({
-      messages: 'id, threadId, *inboxes',
-      threads: 'id, lastDate, subjectKey',
-      nodes: 'id',
-      searchDocs: 'no, &id, *inboxes',
-    });
-    // v6: the search worker saves its table of posting numbers (searchCache).
-    this.version(6).stores({ searchCache: 'key' });
-    // v7: postings keep 12 field-group bits (diff file names got their own), so the
-    // index is dropped and built again from the stored messages on first search.
-    this.version(7)
-      .stores({})
-      .upgrade(async (tx) => {
-        for (const t of ['postings', 'searchDocs', 'searchMeta', 'searchCache'])
-          await tx.table(t).clear();
-      });
-    // v8: message rows keep their raw bytes, and plain mail its body only as those
-    // bytes (`textAt`); rows stored before keep their layout, and `raws`.
-    this.version(8).stores({});
-    // v9: the index keeps one row per segment instead of one per message (a row per
-    // message was a tenth of the import's time); cross-posts indexed later get a row
-    // of their own. The per-message rows are folded into segments: postings stay.
-    this.version(9)
-      .stores({ searchDocs: null, searchSegs: 'seg, *ids', searchInboxes: '[no+inbox], inbox' })
-      .upgrade(async (tx) => {
-        const docs: {
-          no: number;
-          id: string;
-          date: number;
-          inboxes: string[];
-          seg: number;
-          size: number;
-        }[] = await tx.table('searchDocs').toArray();
-        const segs = new Map<number, typeof docs>();
-        for (const d of docs) {
-          const list = segs.get(d.seg) ?? [];
-          if (!list.length) segs.set(d.seg, list);
-          list.push(d);
-        }
-        const rows: SearchSegRow[] = [...segs].map(([seg, list]) => {
-          const n = Math.max(...list.map((d) => d.no)) - seg + 1;
-          const row: SearchSegRow = {
-            seg,
-            ids: Array<string>(n).fill(''),
-            dates: new Float64Array(n),
-            sizes: new Float64Array(n),
-            inboxes: Array.from({ length: n }, (): string[] => []),
-          };
-          for (const d of list) {
-            row.ids[d.no - seg] = d.id;
-            row.dates[d.no - seg] = d.date;
-            row.sizes[d.no - seg] = d.size;
-            row.inboxes[d.no - seg] = d.inboxes;
-          }
-          return row;
-        });
-        await tx.table('searchSegs').bulkAdd(rows);
-        await tx.table('searchCache').clear();
-      });
-    // v10: thread membership moves from a row per id to a log of a row per write
-    // (src/db/nodes.ts): the rows are folded into one snapshot.
-    this.version(10)
-      .stores({ nodes: null, nodeLog: '++seq' })
-      .upgrade(async (tx) => {
-        const rows: NodeRow[] = await tx.table('nodes').toArray();
-        const snapshot = logRow(
-          rows.map((r) => [r.id, r.threadId] as const),
-          true,
-        );
-        if (rows.length) await tx.table('nodeLog').add(snapshot);
-      });
-    // v11: syncing on its own keeps how each inbox's last sync went, and watched
-    // threads are polled with their inbox.
-    this.version(11).stores({ syncStatus: 'inbox', watches: 'id, inbox' });
-    // v12: each inbox's list of threads by last activity is an index on the thread
-    // rows (`*listKeys`) instead of a row per inbox and thread.
-    this.version(12)
-      .stores({ threads: 'id, lastDate, subjectKey, *listKeys', inboxThreads: null })
-      .upgrade((tx) =>
-        tx
-          .table('threads')
-          .toCollection()
-          .modify((t: StoredThread) => {
-            t.listKeys = threadRow(t).listKeys;
-          }),
-      );
-    // v13: posting rows lose their index by segment, an index entry per row written
-    // on import; deleting a dead segment's rows (rare) walks the primary keys instead.
-    this.version(13).stores({ postings: '[t+seg]' });
-    // v14: segment rows lose their multiEntry index on `ids`, an index entry per message
-    // written on import; the writer finds a Message-ID's posting number in a map it
-    // keeps in memory (search/numbers.ts).
-    this.version(14).stores({ searchSegs: 'seg' });
-    // v15: raw bytes leave the message rows for chunks of many messages in one value
-    // (`rawChunks`, out-of-line keys), and plain mail keeps its text in its row, its
-    // chunk only the header block. Rows stored before keep their layout.
-    this.version(15).stores({ rawChunks: '++', rawChunkIds: 'chunk' });
+    // Dexie parses every version declared so far at each one declared: with the whole
+    // history (declareHistory) a connection took 20-35 ms to make, at every start of
+    // the page and of each worker. A database at the latest version, or a new one,
+    // needs only the latest tables; an older one is upgraded first on a connection
+    // of its own that declares the history.
+    this.version(LATEST).stores(LATEST_STORES);
     this.messages.hook('reading', withText);
   }
+
+  /** Opens the database, first upgrading it when an older Loupe stored it. */
+  override open(): PromiseExtended<Dexie> {
+    const upgrade = (this.upToDate ??= upgradeOlder(this.name));
+    // A failed upgrade is tried again at the next open.
+    upgrade.catch(() => (this.upToDate = null));
+    return Dexie.Promise.resolve(upgrade).then(() => super.open());
+  }
+}
+
+/**
+ * Upgrades the database when it was stored at a version before LATEST, through every
+ * version's upgrade (declareHistory), on a connection closed once it is done.
+ */
+async function upgradeOlder(name: string): Promise<void> {
+  const stored = await storedVersion(name);
+  if (stored !== null && (stored === 0 || stored >= LATEST * 10)) return;
+  const db = new Dexie(name);
+  declareHistory(db);
+  db.version(LATEST).stores(LATEST_STORES);
+  try {
+    await db.open();
+  } finally {
+    db.close();
+  }
+}
+
+/** The latest schema version: the one `LATEST_STORES` describes. */
+export const LATEST = 15;
+
+/** Every table as the history below leaves it at LATEST (tests/unit/db/schema.test.ts checks that). */
+export const LATEST_STORES = {
+  messages: 'id, threadId, *inboxes',
+  raws: 'id',
+  rawChunks: '++',
+  rawChunkIds: 'chunk',
+  threads: 'id, lastDate, subjectKey, *listKeys',
+  inboxes: 'name',
+  reads: 'id, threadId',
+  settings: 'key',
+  oopses: 'id, title, type, date',
+  nodeLog: '++seq',
+  searchSegs: 'seg',
+  searchInboxes: '[no+inbox], inbox',
+  postings: '[t+seg]',
+  savedSearches: '++id',
+  searchMeta: 'key',
+  searchCache: 'key',
+  syncStatus: 'inbox',
+  watches: 'id, inbox',
+};
+
+/**
+ * The version of the database on disk as IndexedDB stores it (Dexie's times ten):
+ * 0 when there is none, null when the browser cannot tell.
+ */
+async function storedVersion(name: string): Promise<number | null> {
+  const factory = Dexie.dependencies.indexedDB;
+  if (typeof factory?.databases !== 'function') return null;
+  try {
+    return (await factory.databases()).find((d) => d.name === name)?.version ?? 0;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every version before LATEST, with the upgrade that brings a database written at
+ * it up to the next: declared only on the connection that upgrades an older store.
+ */
+function declareHistory(db: Dexie): void {
+  db.version(1).stores({
+    messages: 'id, threadId, date, *inboxes',
+    raws: 'id',
+    threads: 'id, lastDate, *nodeIds, subjectKey, *inboxes',
+    inboxThreads: '[inbox+threadId], [inbox+lastDate], threadId',
+    inboxes: 'name',
+    reads: 'id, threadId',
+    settings: 'key',
+  });
+  // v2: crash reports per message, and the crash badge on threads.
+  db.version(2)
+    .stores({ oopses: 'id, title, type, date' })
+    .upgrade((tx) =>
+      tx
+        .table('threads')
+        .toCollection()
+        .modify((t: { crash?: unknown }) => {
+          t.crash ??= null;
+        }),
+    );
+  // v3: the local search index (src/db/search.ts). Messages stored before it
+  // are indexed by the search worker on first use (indexBacklog).
+  db.version(3).stores({
+    searchDocs: 'no, &id, *inboxes, seg',
+    postings: '[t+seg], seg',
+    savedSearches: '++id',
+    searchMeta: 'key',
+  });
+  // v4: postings bucketed by their first two characters; the old per-token rows are
+  // dropped and every stored message is indexed again (indexBacklog) on first search.
+  // Thread membership moves from a multiEntry index on threads to a `nodes` table,
+  // which the threader reads by primary key (much cheaper to write and to look up).
+  db.version(4)
+    .stores({
+      postings: '[t+seg], seg',
+      threads: 'id, lastDate, subjectKey, *inboxes',
+      nodes: 'id, threadId',
+    })
+    .upgrade(async (tx) => {
+      await tx
+        .table('threads')
+        .each((t: StoredThread) =>
+          tx.table('nodes').bulkPut(t.nodeIds.map((id) => ({ id, threadId: t.id }))),
+        );
+      await tx.table('postings').clear();
+      await tx.table('searchDocs').clear();
+      await tx.table('searchMeta').clear();
+    });
+  // v5: indexes nothing reads are dropped (message dates, thread inboxes, node
+  // threads, doc segments): each one was a write per message on import.
+  db.version(5).stores({
+    messages: 'id, threadId, *inboxes',
+    threads: 'id, lastDate, subjectKey',
+    nodes: 'id',
+    searchDocs: 'no, &id, *inboxes',
+  });
+  // v6: the search worker saves its table of posting numbers (searchCache).
+  db.version(6).stores({ searchCache: 'key' });
+  // v7: postings keep 12 field-group bits (diff file names got their own), so the
+  // index is dropped and built again from the stored messages on first search.
+  db.version(7)
+    .stores({})
+    .upgrade(async (tx) => {
+      for (const t of ['postings', 'searchDocs', 'searchMeta', 'searchCache'])
+        await tx.table(t).clear();
+    });
+  // v8: message rows keep their raw bytes, and plain mail its body only as those
+  // bytes (`textAt`); rows stored before keep their layout, and `raws`.
+  db.version(8).stores({});
+  // v9: the index keeps one row per segment instead of one per message (a row per
+  // message was a tenth of the import's time); cross-posts indexed later get a row
+  // of their own. The per-message rows are folded into segments: postings stay.
+  db.version(9)
+    .stores({ searchDocs: null, searchSegs: 'seg, *ids', searchInboxes: '[no+inbox], inbox' })
+    .upgrade(async (tx) => {
+      const docs: {
+        no: number;
+        id: string;
+        date: number;
+        inboxes: string[];
+        seg: number;
+        size: number;
+      }[] = await tx.table('searchDocs').toArray();
+      const segs = new Map<number, typeof docs>();
+      for (const d of docs) {
+        const list = segs.get(d.seg) ?? [];
+        if (!list.length) segs.set(d.seg, list);
+        list.push(d);
+      }
+      const rows: SearchSegRow[] = [...segs].map(([seg, list]) => {
+        const n = Math.max(...list.map((d) => d.no)) - seg + 1;
+        const row: SearchSegRow = {
+          seg,
+          ids: Array<string>(n).fill(''),
+          dates: new Float64Array(n),
+          sizes: new Float64Array(n),
+          inboxes: Array.from({ length: n }, (): string[] => []),
+        };
+        for (const d of list) {
+          row.ids[d.no - seg] = d.id;
+          row.dates[d.no - seg] = d.date;
+          row.sizes[d.no - seg] = d.size;
+          row.inboxes[d.no - seg] = d.inboxes;
+        }
+        return row;
+      });
+      await tx.table('searchSegs').bulkAdd(rows);
+      await tx.table('searchCache').clear();
+    });
+  // v10: thread membership moves from a row per id to a log of a row per write
+  // (src/db/nodes.ts): the rows are folded into one snapshot.
+  db.version(10)
+    .stores({ nodes: null, nodeLog: '++seq' })
+    .upgrade(async (tx) => {
+      const rows: NodeRow[] = await tx.table('nodes').toArray();
+      const snapshot = logRow(
+        rows.map((r) => [r.id, r.threadId] as const),
+        true,
+      );
+      if (rows.length) await tx.table('nodeLog').add(snapshot);
+    });
+  // v11: syncing on its own keeps how each inbox's last sync went, and watched
+  // threads are polled with their inbox.
+  db.version(11).stores({ syncStatus: 'inbox', watches: 'id, inbox' });
+  // v12: each inbox's list of threads by last activity is an index on the thread
+  // rows (`*listKeys`) instead of a row per inbox and thread.
+  db.version(12)
+    .stores({ threads: 'id, lastDate, subjectKey, *listKeys', inboxThreads: null })
+    .upgrade((tx) =>
+      tx
+        .table('threads')
+        .toCollection()
+        .modify((t: StoredThread) => {
+          t.listKeys = threadRow(t).listKeys;
+        }),
+    );
+  // v13: posting rows lose their index by segment, an index entry per row written
+  // on import; deleting a dead segment's rows (rare) walks the primary keys instead.
+  db.version(13).stores({ postings: '[t+seg]' });
+  // v14: segment rows lose their multiEntry index on `ids`, an index entry per message
+  // written on import; the writer finds a Message-ID's posting number in a map it
+  // keeps in memory (search/numbers.ts).
+  db.version(14).stores({ searchSegs: 'seg' });
+  // v15: raw bytes leave the message rows for chunks of many messages in one value
+  // (`rawChunks`, out-of-line keys), and plain mail keeps its text in its row, its
+  // chunk only the header block. Rows stored before keep their layout.
 }
 
 let shared: LoupeDB | null = null;
