@@ -312,7 +312,6 @@ async function upgradeOlder(name: string): Promise<void> {
   if (stored !== null && (stored === 0 || stored >= LATEST * 10)) return;
   const db = new Dexie(name);
   declareHistory(db);
-  db.version(LATEST).stores(LATEST_STORES);
   try {
     await db.open();
   } finally {
@@ -363,8 +362,8 @@ async function storedVersion(name: string): Promise<number | null> {
 }
 
 /**
- * Every version before LATEST, with the upgrade that brings a database written at
- * it up to the next: declared only on the connection that upgrades an older store.
+ * Every version up to LATEST, with the upgrade that brings a database written at one
+ * up to the next: declared only on the connection that upgrades an older store.
  */
 function declareHistory(db: Dexie): void {
   db.version(1).stores({
@@ -513,6 +512,7 @@ function declareHistory(db: Dexie): void {
   // v15: raw bytes leave the message rows for chunks of many messages in one value
   // (`rawChunks`, out-of-line keys), and plain mail keeps its text in its row, its
   // chunk only the header block. Rows stored before keep their layout.
+  db.version(15).stores({ rawChunks: '++', rawChunkIds: 'chunk' });
 }
 
 let shared: LoupeDB | null = null;
